@@ -1,0 +1,237 @@
+"""The maintainer-owned files in specs/: names.toml, overrides.toml, package.toml.
+
+They are read into plain typed records here; build.py applies them to the model and reports
+entries that name an unknown API or field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Condition, EnumValue
+from .problems import Problems
+from .reader.workbook import display_path
+
+NAMES_FILE = "names.toml"
+OVERRIDES_FILE = "overrides.toml"
+PACKAGE_FILE = "package.toml"
+CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE)
+PARTS = ("request.headers", "request.body", "response.headers", "response.body")
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+([.-]?(a|b|rc|dev|post)\d+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiName:
+    group: str | None
+    method: str | None
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOverride:
+    api: str
+    part: str  # one of PARTS
+    path: tuple[str, ...]  # wire names from the top of the table down into LIST members
+    enum: tuple[EnumValue, ...] | None
+    format: str | None
+    fixed_value: str | None
+    required_if: Condition | None
+    python_name: str | None
+    required: bool | None
+    where: str
+
+
+@dataclass(frozen=True, slots=True)
+class ApiOverride:
+    api: str
+    is_order: bool | None
+    where: str
+
+
+@dataclass
+class Config:
+    groups: dict[str, str] = field(default_factory=dict)  # menu word -> group word
+    names: dict[str, ApiName] = field(default_factory=dict)
+    apis: list[ApiOverride] = field(default_factory=list)
+    fields: list[FieldOverride] = field(default_factory=list)
+    package_name: str = "kiwoom-client"
+    package_version: str = "0.0.0"
+    directory: Path | None = None
+
+
+def _load_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        problems.error(display_path(path), None, f"invalid TOML: {exc}")
+    except OSError as exc:
+        problems.error(display_path(path), None, f"cannot read: {exc.strerror or exc}")
+    return None
+
+
+def _check_keys(data: dict[str, Any], allowed: set[str], where: str, problems: Problems) -> bool:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        problems.error(where, None, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        return False
+    return True
+
+
+def _ident(value: Any, what: str, where: str, problems: Problems) -> str | None:
+    if not isinstance(value, str) or not _IDENT.match(value):
+        problems.error(where, None, f"{what} must be a Python identifier, got {value!r}")
+        return None
+    return value
+
+
+def load_config(directory: Path | None, problems: Problems) -> Config:
+    config = Config(directory=directory)
+    if directory is None:
+        return config
+    names_path = directory / NAMES_FILE
+    if names_path.is_file():
+        _read_names(names_path, config, problems)
+    overrides_path = directory / OVERRIDES_FILE
+    if overrides_path.is_file():
+        _read_overrides(overrides_path, config, problems)
+    package_path = directory / PACKAGE_FILE
+    if package_path.is_file():
+        _read_package(package_path, config, problems)
+    return config
+
+
+def _read_names(path: Path, config: Config, problems: Problems) -> None:
+    data = _load_toml(path, problems)
+    where = display_path(path)
+    if data is None or not _check_keys(data, {"groups", "apis"}, where, problems):
+        return
+    for word, group in data.get("groups", {}).items():
+        if not isinstance(group, str) or (group and not _IDENT.match(group)):
+            problems.error(f"{where} › groups.{word}", None, f"group word must be an identifier or \"\", got {group!r}")
+            continue
+        config.groups[word] = group
+    for api_id, entry in data.get("apis", {}).items():
+        at = f"{where} › apis.{api_id}"
+        if not isinstance(entry, dict) or not _check_keys(entry, {"group", "method"}, at, problems):
+            if not isinstance(entry, dict):
+                problems.error(at, api_id, "entry must be a table {group = ..., method = ...}")
+            continue
+        group = _ident(entry["group"], "group", at, problems) if "group" in entry else None
+        method = _ident(entry["method"], "method", at, problems) if "method" in entry else None
+        config.names[api_id] = ApiName(group, method, at)
+
+
+def _read_overrides(path: Path, config: Config, problems: Problems) -> None:
+    data = _load_toml(path, problems)
+    where = display_path(path)
+    if data is None or not _check_keys(data, {"api", "field"}, where, problems):
+        return
+    for n, entry in enumerate(data.get("api", [])):
+        at = f"{where} › api[{n}]"
+        if not _check_keys(entry, {"id", "is_order"}, at, problems):
+            continue
+        if not isinstance(entry.get("id"), str):
+            problems.error(at, None, "api override needs id = \"<api id>\"")
+            continue
+        is_order = entry.get("is_order")
+        if is_order is not None and not isinstance(is_order, bool):
+            problems.error(at, entry["id"], "is_order must be true or false")
+            continue
+        config.apis.append(ApiOverride(entry["id"], is_order, at))
+    allowed = {"api", "part", "path", "enum", "format", "fixed_value", "required_if", "python_name", "required"}
+    for n, entry in enumerate(data.get("field", [])):
+        at = f"{where} › field[{n}]"
+        if not _check_keys(entry, allowed, at, problems):
+            continue
+        override = _field_override(entry, at, problems)
+        if override is not None:
+            config.fields.append(override)
+
+
+def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> FieldOverride | None:
+    api = entry.get("api")
+    part = entry.get("part", "request.body")
+    path = entry.get("path")
+    if not isinstance(api, str) or not isinstance(path, str) or not path:
+        problems.error(at, None, "field override needs api = \"<id>\" and path = \"<field>[.<member>]\"")
+        return None
+    if part not in PARTS:
+        problems.error(at, api, f"part must be one of {', '.join(PARTS)}, got {part!r}")
+        return None
+    enum: tuple[EnumValue, ...] | None = None
+    if "enum" in entry:
+        raw = entry["enum"]
+        values: list[EnumValue] = []
+        for item in raw if isinstance(raw, list) else [None]:
+            if isinstance(item, str):
+                values.append(EnumValue(item))
+            elif isinstance(item, dict) and isinstance(item.get("value"), str):
+                label = item.get("label")
+                values.append(EnumValue(item["value"], label if isinstance(label, str) else None))
+            else:
+                problems.error(at, api, "enum must be a list of strings or {value, label} tables")
+                return None
+        enum = tuple(values)
+    condition: Condition | None = None
+    if "required_if" in entry:
+        rule = entry["required_if"]
+        ok = (
+            isinstance(rule, dict)
+            and isinstance(rule.get("field"), str)
+            and isinstance(rule.get("in"), list)
+            and all(isinstance(v, str) for v in rule["in"])
+            and rule["in"]
+        )
+        if not ok:
+            problems.error(at, api, "required_if must be {field = \"<sibling>\", in = [\"value\", ...]}")
+            return None
+        condition = Condition(rule["field"], tuple(rule["in"]), str(rule.get("text", "overrides.toml")))
+    required = entry.get("required")
+    if required is not None and not isinstance(required, bool):
+        problems.error(at, api, "required must be true or false")
+        return None
+    python_name = entry.get("python_name")
+    if python_name is not None and _ident(python_name, "python_name", at, problems) is None:
+        return None
+    for key in ("format", "fixed_value"):
+        if key in entry and not isinstance(entry[key], str):
+            problems.error(at, api, f"{key} must be a string")
+            return None
+    return FieldOverride(
+        api=api,
+        part=part,
+        path=tuple(path.split(".")),
+        enum=enum,
+        format=entry.get("format"),
+        fixed_value=entry.get("fixed_value"),
+        required_if=condition,
+        python_name=python_name,
+        required=required,
+        where=at,
+    )
+
+
+def _read_package(path: Path, config: Config, problems: Problems) -> None:
+    data = _load_toml(path, problems)
+    where = display_path(path)
+    if data is None or not _check_keys(data, {"package"}, where, problems):
+        return
+    package = data.get("package", {})
+    if not _check_keys(package, {"name", "version"}, f"{where} › package", problems):
+        return
+    version = package.get("version", config.package_version)
+    if not isinstance(version, str) or not _VERSION.match(version):
+        problems.error(f"{where} › package.version", None, f"version must look like 1.2.3, got {version!r}")
+    else:
+        config.package_version = version
+    name = package.get("name", config.package_name)
+    if isinstance(name, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name):
+        config.package_name = name
+    else:
+        problems.error(f"{where} › package.name", None, f"not a valid distribution name: {name!r}")

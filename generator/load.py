@@ -1,0 +1,51 @@
+"""The reading pipeline in one call: inputs -> raw rows -> model, with every problem collected."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import build_spec
+from .config import CONFIG_FILES, Config, load_config
+from .model import Spec
+from .problems import Problem, Problems, SpecError
+from .reader import read_inputs
+
+
+@dataclass(frozen=True)
+class Loaded:
+    spec: Spec
+    problems: list[Problem]
+    config: Config
+
+
+def find_config_dir(paths: Sequence[Path]) -> Path | None:
+    """The first directory input holding names.toml, overrides.toml or package.toml."""
+    for path in paths:
+        if path.is_dir() and any((path / name).is_file() for name in CONFIG_FILES):
+            return path
+    return None
+
+
+def load(
+    paths: Sequence[Path],
+    *,
+    config_dir: Path | None = None,
+    use_config: bool = True,
+    strict: bool = False,
+    lenient_config: bool = False,
+) -> Loaded:
+    """Read every input and build the model.
+
+    Raises SpecError (with every problem found) when there is an error, or with ``strict`` a
+    warning. ``config_dir`` defaults to the first directory input that holds config files.
+    """
+    problems = Problems()
+    directory = config_dir if config_dir is not None else find_config_dir(paths)
+    config = load_config(directory if use_config else None, problems)
+    book = read_inputs(paths, problems)
+    spec = build_spec(book, config, problems, lenient_config=lenient_config)
+    if problems.has_errors(strict):
+        raise SpecError(problems.items)
+    return Loaded(spec, problems.items, config)

@@ -1,0 +1,103 @@
+"""One place makes names: Python identifiers, class names, group and method fallbacks."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+# Attributes of pydantic.BaseModel (and Python builtins of a class) that a field must not shadow.
+_RESERVED = frozenset(
+    {
+        "copy",
+        "dict",
+        "json",
+        "parse_obj",
+        "parse_raw",
+        "parse_file",
+        "schema",
+        "schema_json",
+        "construct",
+        "validate",
+        "fields",
+        "update_forward_refs",
+        "from_orm",
+        "self",
+        "cls",
+    }
+)
+
+_INITIALS = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MEDIALS = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_FINALS = [""] + "k k k n n n t l k m l l l p l m p p t t ng t t k t p t".split()
+
+
+def romanize(text: str) -> str:
+    """Hangul syllables in a simplified Revised Romanization (`신용주문` -> `sinyongjumun`)."""
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch) - 0xAC00
+        if 0 <= code < 11172:
+            initial, rest = divmod(code, 588)
+            medial, final = divmod(rest, 28)
+            out.append(_INITIALS[initial].replace("-", "") + _MEDIALS[medial] + _FINALS[final])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class PythonIdentifier(str):
+    """A valid, non-keyword, ASCII snake-ish identifier made from any text.
+
+    `cont-yn` -> `cont_yn`, `10` -> `field_10`, `from` -> `from_`, `종목` -> `jongmok`.
+    """
+
+    def __new__(cls, value: str, prefix: str = "field") -> PythonIdentifier:
+        name = romanize(value.strip())
+        name = re.sub(r"[^0-9A-Za-z_]+", "_", name).strip("_") or prefix
+        if name[0].isdigit():
+            name = f"{prefix}_{name}"
+        if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESERVED:
+            name += "_"
+        if name.startswith("model_"):
+            name = "f_" + name  # pydantic reserves the model_ namespace
+        return super().__new__(cls, name)
+
+
+class ClassName(str):
+    """CamelCase from snake_case parts: ("credit_orders", "buy") -> CreditOrdersBuy."""
+
+    def __new__(cls, *parts: str) -> ClassName:
+        words: list[str] = []
+        for part in parts:
+            for word in re.split(r"[^0-9A-Za-z]+", romanize(part)):
+                if word:
+                    words.append(word[0].upper() + word[1:])
+        name = "".join(words) or "Api"
+        if name[0].isdigit():
+            name = "Api" + name
+        return super().__new__(cls, name)
+
+
+def snake(text: str) -> str:
+    name = re.sub(r"[^0-9A-Za-z]+", "_", romanize(text)).strip("_").lower()
+    return name
+
+
+def fallback_method(api_id: str, taken_lower: set[str]) -> str:
+    """A method name from an API id; ids equal but for case (`0g`, `0G`) stay apart."""
+    base = api_id.lower()
+    if base in taken_lower:
+        # Encode upper-case letters so `0G` -> `0_g` never meets `0g`, also on disk.
+        base = re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), api_id)
+    name = str(PythonIdentifier(base, prefix="api"))
+    return name
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`... whichever is free; records the choice in `taken`."""
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate

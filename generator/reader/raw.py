@@ -1,0 +1,80 @@
+"""Raw records read from sheets: cell text with its location, before any interpretation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model import Source
+
+
+@dataclass(frozen=True, slots=True)
+class RawCell:
+    value: str  # stripped text; numbers rendered without a trailing ".0"
+    source: Source
+    number: bool = False  # the workbook stored a number
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One row of a Request/Response table, keyed by the header names found in the sheet."""
+
+    group: str  # "Header" or "Body": the last 구분 seen above (or on) this row
+    element: RawCell
+    label: RawCell
+    type: RawCell
+    required: RawCell
+    length: RawCell
+    description: RawCell
+    source: Source  # the row's Element cell
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    rows: tuple[RawRow, ...]
+    header_source: Source
+
+
+@dataclass
+class RawApi:
+    file: str
+    sheet: str
+    info: dict[str, RawCell] = field(default_factory=dict)  # normalised key -> value cell
+    overview: list[str] = field(default_factory=list)
+    request: RawTable | None = None
+    response: RawTable | None = None
+    request_example: RawCell | None = None
+    response_example: RawCell | None = None
+
+    @property
+    def api_id(self) -> str | None:
+        cell = self.info.get("apiid")
+        return cell.value if cell and cell.value else None
+
+    @property
+    def where(self) -> str:
+        return str(Source(self.file, self.sheet))
+
+
+@dataclass(frozen=True, slots=True)
+class RawIndexEntry:
+    api_id: str
+    name: str
+    category: str
+    subcategory: str
+    url: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class RawErrorCode:
+    code: RawCell
+    message: RawCell
+
+
+@dataclass
+class RawBook:
+    """Everything read from the inputs, in reading order."""
+
+    apis: list[RawApi] = field(default_factory=list)
+    index: list[RawIndexEntry] = field(default_factory=list)
+    error_codes: list[RawErrorCode] = field(default_factory=list)

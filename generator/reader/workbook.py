@@ -1,0 +1,188 @@
+"""Open workbooks and directories, tell sheets apart by their content, read index and error sheets."""
+
+from __future__ import annotations
+
+import os
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..model import Source
+from ..problems import Problems
+from .api_sheet import looks_like_api_sheet, read_api_sheet
+from .cells import coord, key, text
+from .raw import RawBook, RawCell, RawErrorCode, RawIndexEntry
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would write it: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def expand_inputs(paths: Iterable[Path], problems: Problems) -> list[Path]:
+    """Files as given, directories as their *.xlsx files (sorted, Excel lock files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*.xlsx") if not p.name.startswith("~$") and p.is_file()
+            )
+            if not found:
+                problems.error(display_path(path), None, "directory holds no .xlsx spec workbook")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.error(display_path(path), None, "no such file or directory")
+    return files
+
+
+def _check_container(path: Path, where: str, problems: Problems) -> bool:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        problems.error(where, None, f"cannot read file: {exc.strerror or exc}")
+        return False
+    if head.startswith(_OLE_MAGIC):
+        problems.error(
+            where,
+            None,
+            "encrypted (password-protected) workbook or legacy .xls: save it as an "
+            "unprotected .xlsx",
+        )
+        return False
+    if not head.startswith(_ZIP_MAGIC):
+        problems.error(where, None, "not an .xlsx workbook (no ZIP/OOXML signature)")
+        return False
+    return True
+
+
+def read_file(path: Path, book: RawBook, problems: Problems) -> None:
+    where = display_path(path)
+    if not _check_container(path, where, problems):
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+            wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        problems.error(where, None, f"corrupt .xlsx workbook ({type(exc).__name__}: {exc})")
+        return
+    try:
+        for ws in wb.worksheets:
+            try:
+                ws.reset_dimensions()
+                rows: list[tuple[Any, ...]] = list(ws.iter_rows(values_only=True))
+            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+                problems.error(
+                    str(Source(where, ws.title)), None, f"corrupt sheet ({type(exc).__name__})"
+                )
+                continue
+            read_sheet(where, ws.title, rows, book, problems)
+    finally:
+        wb.close()
+
+
+def read_sheet(
+    file: str, sheet: str, rows: Sequence[Sequence[Any]], book: RawBook, problems: Problems
+) -> None:
+    header = _find_header(rows, ("apiid", "api명", "url"))
+    if header is not None:
+        book.index.extend(_read_index(file, sheet, rows, header))
+        return
+    header = _find_header(rows, ("오류코드", "오류메시지"))
+    if header is not None and not looks_like_api_sheet(rows):
+        book.error_codes.extend(_read_errors(file, sheet, rows, header))
+        return
+    if looks_like_api_sheet(rows):
+        api = read_api_sheet(file, sheet, rows, problems)
+        if api.api_id is None:
+            cell = api.info.get("apiid")
+            problems.error(
+                str(cell.source) if cell else str(Source(file, sheet)),
+                None,
+                "API sheet has no API ID",
+            )
+            return
+        book.apis.append(api)
+        return
+    if any(any(text(v) for v in row) for row in rows):
+        problems.warning(
+            str(Source(file, sheet)), None, "sheet skipped: not an API, index or error-code sheet"
+        )
+
+
+def _find_header(
+    rows: Sequence[Sequence[Any]], wanted: Sequence[str]
+) -> tuple[int, dict[str, int]] | None:
+    for index, row in enumerate(rows[:30]):
+        columns: dict[str, int] = {}
+        for col, value in enumerate(row):
+            k = key(text(value))
+            if k and k not in columns:
+                columns[k] = col
+        if all(w in columns for w in wanted):
+            return index, columns
+    return None
+
+
+def _cell(file: str, sheet: str, rows: Sequence[Sequence[Any]], r: int, c: int | None) -> RawCell:
+    if c is None:
+        return RawCell("", Source(file, sheet, coord(r + 1, 0)))
+    row = rows[r]
+    value = row[c] if c < len(row) else None
+    return RawCell(text(value), Source(file, sheet, coord(r + 1, c)), isinstance(value, int | float))
+
+
+def _read_index(
+    file: str, sheet: str, rows: Sequence[Sequence[Any]], header: tuple[int, dict[str, int]]
+) -> list[RawIndexEntry]:
+    start, cols = header
+    out: list[RawIndexEntry] = []
+    for r in range(start + 1, len(rows)):
+        api_id = _cell(file, sheet, rows, r, cols["apiid"])
+        if not api_id.value or api_id.value == "공통":
+            continue
+        out.append(
+            RawIndexEntry(
+                api_id=api_id.value,
+                name=_cell(file, sheet, rows, r, cols.get("api명")).value,
+                category=_cell(file, sheet, rows, r, cols.get("대분류")).value,
+                subcategory=_cell(file, sheet, rows, r, cols.get("중분류")).value,
+                url=_cell(file, sheet, rows, r, cols.get("url")).value,
+                source=api_id.source,
+            )
+        )
+    return out
+
+
+def _read_errors(
+    file: str, sheet: str, rows: Sequence[Sequence[Any]], header: tuple[int, dict[str, int]]
+) -> list[RawErrorCode]:
+    start, cols = header
+    out: list[RawErrorCode] = []
+    for r in range(start + 1, len(rows)):
+        code = _cell(file, sheet, rows, r, cols["오류코드"])
+        message = _cell(file, sheet, rows, r, cols["오류메시지"])
+        if code.value or message.value:
+            out.append(RawErrorCode(code, message))
+    return out
+
+
+def read_inputs(paths: Iterable[Path], problems: Problems) -> RawBook:
+    book = RawBook()
+    for path in expand_inputs(paths, problems):
+        read_file(path, book, problems)
+    return book
