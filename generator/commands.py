@@ -1,8 +1,7 @@
-"""Sub-commands beyond `parse`: generate, check, diff. Each is registered here."""
+"""Sub-commands beyond `parse`. Each lives in its own module and registers itself here."""
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable
 from typing import Any
 
@@ -10,9 +9,11 @@ AddSpecArgs = Callable[..., None]
 
 
 def register(sub: Any, add_spec_args: AddSpecArgs) -> None:
-    """Add the generate/check/diff sub-parsers (filled in as the emitters land)."""
-    del sub, add_spec_args
-
-
-def _unused(_: argparse.Namespace) -> int:
-    return 0
+    for module_name in ("generate_cli", "diff_cli"):
+        try:
+            module = __import__(f"generator.{module_name}", fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != f"generator.{module_name}":
+                raise
+            continue
+        module.register(sub, add_spec_args)
