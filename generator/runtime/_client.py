@@ -17,17 +17,17 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import email.utils
 import json
 import logging
 import os
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from types import MappingProxyType, TracebackType
+from types import MappingProxyType
 from typing import Any, Literal, Self
 
 import httpx
@@ -49,18 +49,8 @@ from ._operation import Operation
 from ._response import AsyncKiwoomResponse, KiwoomResponse, RequestOptions
 from ._types import NOT_GIVEN, NotGiven, strip_not_given
 
-__all__ = [
-    "DEFAULT_MAX_RETRIES",
-    "DEFAULT_TIMEOUT",
-    "KST",
-    "MOCK_BASE_URL",
-    "PRODUCTION_BASE_URL",
-    "AccessToken",
-    "AsyncAPIClient",
-    "SyncAPIClient",
-]
-
 log = logging.getLogger("kiwoom_client")
+log.addHandler(logging.NullHandler())  # quiet unless the application configures logging
 
 PRODUCTION_BASE_URL = "https://api.kiwoom.com"
 MOCK_BASE_URL = "https://mockapi.kiwoom.com"
@@ -75,9 +65,17 @@ Timeout = float | httpx.Timeout | None
 
 def _auth_op(api_id: str, name: str, path: str) -> Operation:
     return Operation(
-        api_id=api_id, name=name, path=path, transport="http", group="oauth", method="",
-        is_order=False, models_module="", request_model_name="", response_model_name="",
-    )  # fmt: skip
+        api_id=api_id,
+        name=name,
+        path=path,
+        transport="http",
+        group="oauth",
+        method="",
+        is_order=False,
+        models_module="",
+        request_model_name="",
+        response_model_name="",
+    )
 
 
 TOKEN_OP = _auth_op("au10001", "접근토큰 발급", "/oauth2/token")
@@ -161,18 +159,11 @@ def return_code_of(body: Mapping[str, Any]) -> int:
 
 
 def retry_after_of(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after")
-    if not value:
-        return None
+    """``Retry-After`` in seconds (capped), or None when absent or not a number."""
     try:
-        return max(0.0, min(float(value), MAX_RETRY_AFTER))
+        return max(0.0, min(float(headers.get("retry-after", "")), MAX_RETRY_AFTER))
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
         return None
-    return max(0.0, min((when - datetime.now(timezone.utc)).total_seconds(), MAX_RETRY_AFTER))
 
 
 def is_auth_call(op: Operation) -> bool:
@@ -201,13 +192,17 @@ def classify_exception(op: Operation, exc: httpx.TransportError) -> _Outcome:
     if maybe_executed and isinstance(exc, httpx.TimeoutException):
         error = OrderStateUnknownError(op.api_id)
     elif isinstance(exc, httpx.TimeoutException):
-        error = APITimeoutError(f"{op.api_id}: request timed out ({type(exc).__name__})", api_id=op.api_id)
+        error = APITimeoutError(
+            f"{op.api_id}: request timed out ({type(exc).__name__})", api_id=op.api_id
+        )
     else:
         message = f"{op.api_id}: connection error ({type(exc).__name__}: {exc})"
         if maybe_executed:
             message += f" {ORDER_STATE_HINT}"
         error = APIConnectionError(message, api_id=op.api_id)
-    transient = isinstance(exc, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError)
+    transient = isinstance(
+        exc, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
+    )
     retryable = never_sent if op.is_order else transient
     return _Outcome(error=error, cause=exc, retryable=retryable)
 
@@ -222,9 +217,8 @@ class _BaseClient:
     token_refresh_margin = 60.0  # seconds before expires_dt when a token is re-issued
     _http: httpx.Client | httpx.AsyncClient
 
-    def __init__(
+    def __init__(  # the twins' __init__ carry the documented, keyword-only signature
         self,
-        *,
         appkey: str | None,
         secretkey: str | None,
         env: Literal["production", "mock"],
@@ -247,6 +241,7 @@ class _BaseClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self._token = AccessToken(access_token) if access_token else None
+        self._used_tokens: deque[str] = deque([access_token] if access_token else [], maxlen=8)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(env={self.env!r}, base_url={self.base_url!r})"
@@ -288,41 +283,40 @@ class _BaseClient:
         )
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        log.debug("%s %s api-id=%s%s", op.http_method, op.path, op.api_id,
-                  f" next-key={next_key}" if next_key else "")  # fmt: skip
+        _log(logging.DEBUG, op, "sending%s", f" (next-key {next_key})" if next_key else "")
         return self._http.build_request(
-            op.http_method, self.base_url + op.path, content=content, headers=headers, timeout=timeout
+            op.http_method,
+            self.base_url + op.path,
+            content=content,
+            headers=headers,
+            timeout=timeout,
         )
 
     # -- answers
 
     def _redact(self, text: str) -> str:
         secrets = [s.get() for s in (self._appkey, self._secretkey) if s is not None]
-        if self._token is not None:
-            secrets.append(self._token.token)
-        for secret in secrets:
+        for secret in [*secrets, *self._used_tokens]:
             text = text.replace(secret, "***")
         return text
 
     def _classify_response(self, op: Operation, response: httpx.Response) -> _Outcome:
         status = response.status_code
-        log.debug("%s api-id=%s -> HTTP %d", op.path, op.api_id, status)
         try:
             parsed = response.json()
         except (ValueError, UnicodeDecodeError):
             parsed = None
         body = parsed if isinstance(parsed, dict) else None
-        headers = dict(response.headers.items())
         code = return_code_of(body) if body is not None else 0
+        _log(logging.DEBUG, op, "HTTP %d, return_code %d", status, code)
         error: KiwoomError
-        if body is not None and code != 0:
+        if code != 0 or status == 429:  # a Kiwoom error, or HTTP 429 without a return_code
+            body = body or {"return_msg": "HTTP 429 Too Many Requests"}
             if is_auth_call(op):
                 body = {k: ("***" if k in _SECRET_FIELDS else v) for k, v in body.items()}
             message = self._redact(str(body.get("return_msg", "")))
-            error = error_for(op.api_id, code, message, body, headers, status_code=status)
-            log.debug("%s api-id=%s -> return_code %d", op.path, op.api_id, code)
-        elif status == 429:
-            error = error_for(op.api_id, 429, "HTTP 429 Too Many Requests", body, headers, status_code=429)
+            headers = dict(response.headers.items())
+            error = error_for(op.api_id, code or 429, message, body, headers, status_code=status)
         elif not 200 <= status < 300:
             message = f"{op.api_id}: HTTP {status} {response.reason_phrase}"
             if op.is_order and status >= 500:
@@ -349,24 +343,28 @@ class _BaseClient:
         error = outcome.error
         if error is None:
             return "return", 0.0
-        if isinstance(error, TokenError) and not reauthed and self._can_issue() and not is_auth_call(op):
-            log.info("%s api-id=%s: token rejected (8005); issuing a new token", op.path, op.api_id)
+        name = type(error).__name__
+        if (
+            isinstance(error, TokenError)
+            and not (reauthed or is_auth_call(op))
+            and self._can_issue()
+        ):
+            _log(logging.INFO, op, "token rejected (8005); issuing a new token")
             return "reauth", 0.0
         if not outcome.retryable:
             if op.is_order:
-                log.warning("%s api-id=%s: order failed and is not re-sent: %s",
-                            op.path, op.api_id, type(error).__name__)  # fmt: skip
+                _log(logging.WARNING, op, "order failed and is not re-sent: %s", name)
             return "raise", 0.0
         if attempt >= self.max_retries:
-            log.info("%s api-id=%s: giving up after %d retries", op.path, op.api_id, attempt)
+            _log(logging.INFO, op, "%s; giving up after %d retries", name, attempt)
             return "raise", 0.0
         if outcome.retry_after is not None:
             delay = outcome.retry_after
         else:
             delay = min(self.max_retry_delay, self.initial_retry_delay * 2**attempt)
             delay *= 1 - 0.25 * random.random()
-        log.info("%s api-id=%s: %s; retry %d of %d in %.2fs", op.path, op.api_id,
-                 type(error).__name__, attempt + 1, self.max_retries, delay)  # fmt: skip
+        retry = (attempt + 1, self.max_retries, delay)
+        _log(logging.INFO, op, "%s; retry %d of %d in %.2fs", name, *retry)
         return "retry", delay
 
     # -- tokens
@@ -405,14 +403,27 @@ class _BaseClient:
         value = body.get("token")
         if not isinstance(value, str) or not value:
             raise KiwoomError("au10001: the token answer has no token")
-        token = AccessToken(value, str(body.get("token_type") or "Bearer"), parse_expires_dt(body.get("expires_dt")))
+        token = AccessToken(
+            value, str(body.get("token_type") or "Bearer"), parse_expires_dt(body.get("expires_dt"))
+        )
         self._token = token
+        self._used_tokens.append(value)  # kept only to redact them from error messages
         log.info("au10001: token issued (expires %s)", token.expires_at)
         return token
 
     def _drop_token(self, stale: str | None) -> None:
         if self._token is not None and self._token.token == stale:
             self._token = None
+
+
+def _response_parts(
+    op: Operation, outcome: _Outcome, payload: dict[str, Any], options: RequestOptions
+) -> dict[str, Any]:
+    assert outcome.http_response is not None and outcome.body is not None
+    return {
+        "op": op, "data": outcome.data, "body": outcome.body,
+        "http_response": outcome.http_response, "payload": payload, "options": options,
+    }  # fmt: skip
 
 
 def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
@@ -422,9 +433,14 @@ def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
     try:
         return model.model_validate(body)
     except ValidationError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
-        log.warning("%s: answer does not match %s (%d errors); kept unvalidated",
-                    op.api_id, model.__name__, exc.error_count())  # fmt: skip
+        n = exc.error_count()
+        _log(logging.WARNING, op, "answer does not match %s (%d errors)", model.__name__, n)
         return model.model_construct(**body)
+
+
+def _log(level: int, op: Operation, message: str, *args: object) -> None:
+    """Logs name the API and path; never headers, keys, tokens or bodies."""
+    log.log(level, "%s %s: " + message, op.api_id, op.path, *args)
 
 
 # ---- the twins -------------------------------------------------------------------------------
@@ -445,10 +461,7 @@ class SyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
     ) -> None:
-        super().__init__(
-            appkey=appkey, secretkey=secretkey, env=env, base_url=base_url,
-            access_token=access_token, timeout=timeout, max_retries=max_retries,
-        )  # fmt: skip
+        super().__init__(appkey, secretkey, env, base_url, access_token, timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         self._token_lock = threading.Lock()
@@ -480,9 +493,13 @@ class SyncAPIClient(_BaseClient):
     ) -> KiwoomResponse[Any]:
         """Call an API by its id, e.g. ``client.call("ka10001", {"stk_cd": "005930"})``."""
         return self.request(
-            self._lookup(api_id), body, cont_yn=cont_yn, next_key=next_key,
-            extra_headers=extra_headers, timeout=timeout,
-        )  # fmt: skip
+            self._lookup(api_id),
+            body,
+            cont_yn=cont_yn,
+            next_key=next_key,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
     def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
@@ -504,9 +521,7 @@ class SyncAPIClient(_BaseClient):
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(
-        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     def _sleep(self, seconds: float) -> None:
@@ -564,11 +579,7 @@ class SyncAPIClient(_BaseClient):
     def _wrap(
         self, op: Operation, outcome: _Outcome, payload: dict[str, Any], options: RequestOptions
     ) -> KiwoomResponse[Any]:
-        assert outcome.http_response is not None and outcome.body is not None
-        return KiwoomResponse(
-            client=self, op=op, data=outcome.data, body=outcome.body,
-            http_response=outcome.http_response, payload=payload, options=options,
-        )  # fmt: skip
+        return KiwoomResponse(client=self, **_response_parts(op, outcome, payload, options))
 
 
 class AsyncAPIClient(_BaseClient):
@@ -586,10 +597,7 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        super().__init__(
-            appkey=appkey, secretkey=secretkey, env=env, base_url=base_url,
-            access_token=access_token, timeout=timeout, max_retries=max_retries,
-        )  # fmt: skip
+        super().__init__(appkey, secretkey, env, base_url, access_token, timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self._token_lock = asyncio.Lock()
@@ -622,9 +630,13 @@ class AsyncAPIClient(_BaseClient):
     ) -> AsyncKiwoomResponse[Any]:
         """Call an API by its id, e.g. ``await client.call("ka10001", {"stk_cd": "005930"})``."""
         return await self.request(
-            self._lookup(api_id), body, cont_yn=cont_yn, next_key=next_key,
-            extra_headers=extra_headers, timeout=timeout,
-        )  # fmt: skip
+            self._lookup(api_id),
+            body,
+            cont_yn=cont_yn,
+            next_key=next_key,
+            extra_headers=extra_headers,
+            timeout=timeout,
+        )
 
     async def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
@@ -645,9 +657,7 @@ class AsyncAPIClient(_BaseClient):
     async def __aenter__(self) -> Self:
         return self
 
-    async def __aexit__(
-        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     async def _sleep(self, seconds: float) -> None:
@@ -705,8 +715,4 @@ class AsyncAPIClient(_BaseClient):
     def _wrap(
         self, op: Operation, outcome: _Outcome, payload: dict[str, Any], options: RequestOptions
     ) -> AsyncKiwoomResponse[Any]:
-        assert outcome.http_response is not None and outcome.body is not None
-        return AsyncKiwoomResponse(
-            client=self, op=op, data=outcome.data, body=outcome.body,
-            http_response=outcome.http_response, payload=payload, options=options,
-        )  # fmt: skip
+        return AsyncKiwoomResponse(client=self, **_response_parts(op, outcome, payload, options))

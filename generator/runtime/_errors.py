@@ -66,7 +66,9 @@ class OrderStateUnknownError(APITimeoutError):
     """
 
     def __init__(self, api_id: str) -> None:
-        super().__init__(f"{api_id}: the order request timed out. {ORDER_STATE_HINT}", api_id=api_id)
+        super().__init__(
+            f"{api_id}: the order request timed out. {ORDER_STATE_HINT}", api_id=api_id
+        )
 
 
 class APIStatusError(KiwoomError):

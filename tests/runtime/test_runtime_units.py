@@ -1,0 +1,234 @@
+"""Pure pieces of the runtime: sentinel, error mapping, lazy registry, retry policy, fake server."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import pickle
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+
+def test_not_given(kc: Any) -> None:
+    t = kc.types
+    assert not t.NOT_GIVEN and repr(t.NOT_GIVEN) == "NOT_GIVEN"
+    assert t.NotGiven() is t.NOT_GIVEN
+    assert copy.deepcopy(t.NOT_GIVEN) is t.NOT_GIVEN
+    assert pickle.loads(pickle.dumps(t.NOT_GIVEN)) is t.NOT_GIVEN
+    got = t.strip_not_given({"a": 1, "b": t.NOT_GIVEN, "c": None, "d": ""})
+    assert got == {"a": 1, "c": None, "d": ""}
+
+
+@pytest.mark.parametrize(
+    ("codes", "cls"),
+    [
+        ((1700, 1701, 1702), "RateLimitError"),
+        ((8005,), "TokenError"),
+        ((8001, 8002, 8010, 8030, 8031), "AuthenticationError"),
+        ((8104,), "MockNotSupportedError"),
+        ((1511, 1517), "InvalidInputError"),
+        ((1501, 1504, 1505), "UnknownApiError"),
+        ((1901, 1902, 1903), "UnknownSymbolError"),
+        ((1687,), "RecursiveCallError"),
+        ((8200,), "CorporateNotAllowedError"),
+        ((1999, 1, 9999), "KiwoomAPIError"),
+    ],
+)
+def test_error_for(kc: Any, codes: tuple[int, ...], cls: str) -> None:
+    for code in codes:
+        err = kc.errors.error_for("kt10006", code, "msg", {"return_code": code}, {"api-id": "x"})
+        assert type(err).__name__ == cls
+        assert isinstance(err, kc.errors.KiwoomAPIError) and isinstance(err, kc.errors.KiwoomError)
+        assert (err.api_id, err.code, err.message, err.status_code) == ("kt10006", code, "msg", 200)
+    assert issubclass(kc.errors.TokenError, kc.errors.AuthenticationError)
+
+
+def test_error_hierarchy(kc: Any) -> None:
+    e = kc.errors
+    assert issubclass(e.OrderStateUnknownError, e.APITimeoutError)
+    assert issubclass(e.APITimeoutError, e.APIConnectionError)
+    err = e.OrderStateUnknownError("kt10000")
+    assert err.api_id == "kt10000" and "before sending it again" in str(err)
+
+
+def _op(kc: Any, is_order: bool) -> Any:
+    return kc.ops["kt10006" if is_order else "ka10099"]
+
+
+@pytest.mark.parametrize(
+    ("exc", "read_retry", "order_retry", "order_error"),
+    [
+        (httpx.ConnectError("x"), True, True, "APIConnectionError"),
+        (httpx.ConnectTimeout("x"), True, True, "APITimeoutError"),
+        (httpx.PoolTimeout("x"), True, True, "APITimeoutError"),
+        (httpx.ReadTimeout("x"), True, False, "OrderStateUnknownError"),
+        (httpx.WriteTimeout("x"), True, False, "OrderStateUnknownError"),
+        (httpx.ReadError("reset"), True, False, "APIConnectionError"),
+        (httpx.WriteError("x"), True, False, "APIConnectionError"),
+        (httpx.RemoteProtocolError("x"), True, False, "APIConnectionError"),
+        (httpx.UnsupportedProtocol("x"), False, False, "APIConnectionError"),
+    ],
+)
+def test_transport_failure_policy(
+    kc: Any, exc: Exception, read_retry: bool, order_retry: bool, order_error: str
+) -> None:
+    classify = kc.client_module.classify_exception
+    read, order = classify(_op(kc, False), exc), classify(_op(kc, True), exc)
+    assert (read.retryable, order.retryable) == (read_retry, order_retry)
+    assert type(order.error).__name__ == order_error
+    assert type(read.error).__name__ != "OrderStateUnknownError"
+
+
+def test_helpers(kc: Any) -> None:
+    m = kc.client_module
+    when = m.parse_expires_dt("20250102030405")
+    assert when.utcoffset() == timedelta(hours=9) and (when.year, when.hour) == (2025, 3)
+    assert m.parse_expires_dt("soon") is None and m.parse_expires_dt(None) is None
+    assert [m.return_code_of(b) for b in ({}, {"return_code": 0}, {"return_code": "1700"})] == [
+        0,
+        0,
+        1700,
+    ]
+    assert m.return_code_of({"return_code": "x"}) == -1
+    assert m.build_headers("ka10001", None) == {
+        "api-id": "ka10001",
+        "content-type": "application/json;charset=UTF-8",
+    }
+    h = m.build_headers("ka10001", "T", cont_yn="Y", next_key="k")
+    assert (h["authorization"], h["cont-yn"], h["next-key"]) == ("Bearer T", "Y", "k")
+    assert m.retry_after_of(httpx.Headers({"retry-after": "2"})) == 2.0
+    assert m.retry_after_of(httpx.Headers({"retry-after": "99999"})) == m.MAX_RETRY_AFTER
+    assert m.retry_after_of(httpx.Headers({})) is None
+
+
+def test_secret_wrapper_masks(kc: Any) -> None:
+    s = kc.client_module._Secret("hunter2")
+    assert s.get() == "hunter2" and "hunter2" not in repr(s) + str(s) + f"{s}"
+
+
+def test_operations_are_lazy_and_cached(kc: Any, tmp_path: Path) -> None:
+    name = kc.build_package(tmp_path)
+    try:
+        pkg = importlib.import_module(name)
+        testing = importlib.import_module(f"{name}.testing")
+        ops = importlib.import_module(f"{name}._operations").OPERATIONS
+        assert not [m for m in sys.modules if m.startswith(f"{name}.models")]
+        assert testing.FakeKiwoomServer().operations is ops  # default registry, relative import
+        order = ops["kt10006"]  # absolute models_module
+        assert order.request_model.__name__ == "CreditBuyRequest"
+        assert f"{name}.models.credit_orders" in sys.modules
+        assert f"{name}.models.reads" not in sys.modules
+        assert order.request_model is order.request_model
+        read = ops["ka10099"]  # relative models_module
+        assert read.response_model.__module__ == f"{name}.models.reads"
+        hash(read)  # frozen and hashable despite the example dicts and the cache
+        assert "response_example" not in repr(read)
+        assert pkg.KiwoomClient._operations is ops
+    finally:
+        for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
+            del sys.modules[key]
+        sys.path.remove(str(tmp_path))
+
+
+def test_bad_model_name(kc: Any) -> None:
+    import dataclasses
+
+    op = dataclasses.replace(kc.ops["ka10099"], request_model_name="Nope")
+    with pytest.raises(TypeError, match="Nope"):
+        _ = op.request_model
+
+
+# ---- the fake server itself ------------------------------------------------------------------
+
+
+def post(server: Any, path: str, body: Any = None, **headers: str) -> dict[str, Any]:
+    r = httpx.post(server.url + path, json=body, headers=headers, timeout=2)
+    assert r.status_code == 200
+    result: dict[str, Any] = r.json()
+    return result
+
+
+def test_fake_server_checks(kc: Any, server: Any) -> None:
+    issued = post(
+        server,
+        "/oauth2/token",
+        {"grant_type": "client_credentials", "appkey": "a", "secretkey": "b"},
+    )
+    assert issued["return_code"] == 0 and len(issued["expires_dt"]) == 14
+    auth = {"authorization": f"Bearer {issued['token']}"}
+    assert (
+        post(server, "/oauth2/token", {"grant_type": "x", "appkey": "a", "secretkey": "b"})[
+            "return_code"
+        ]
+        == 1517
+    )
+    assert (
+        post(server, "/oauth2/token", {"grant_type": "client_credentials"})["return_code"] == 8001
+    )
+    stkinfo = "/api/dostk/stkinfo"
+    assert post(server, stkinfo, {"mrkt_tp": "0"}, **auth)["return_code"] == 1501
+    assert post(server, stkinfo, {}, **{"api-id": "ka99999"}, **auth)["return_code"] == 1505
+    assert (
+        post(server, "/api/dostk/websocket", {"trnm": "REG"}, **{"api-id": "0B"}, **auth)[
+            "return_code"
+        ]
+        == 1504
+    )
+    assert post(server, stkinfo, {"mrkt_tp": "0"}, **{"api-id": "ka10099"})["return_code"] == 8005
+    ok = post(server, stkinfo, {"mrkt_tp": "0"}, **{"api-id": "ka10099"}, **auth)
+    assert ok["return_code"] == 0 and ok["stk_list"][0]["code"] == "005930"
+    assert post(server, stkinfo, None, **{"api-id": "ka10099"}, **auth)["return_code"] == 1517
+    server.set_pages("ka10099", [{"a": 1}, {"a": 2}])
+    bad_key = {"api-id": "ka10099", "next-key": "nope", "cont-yn": "Y", **auth}
+    assert post(server, stkinfo, {"mrkt_tp": "0"}, **bad_key)["return_code"] == 1517
+    post(server, "/oauth2/revoke", {"appkey": "a", "secretkey": "b", "token": issued["token"]})
+    assert (
+        post(server, stkinfo, {"mrkt_tp": "0"}, **{"api-id": "ka10099"}, **auth)["return_code"]
+        == 8005
+    )
+    assert all(k == k.lower() for r in server.requests for k in r.headers)
+    assert len(server.requests) == 12
+    server.reset()
+    assert server.requests == [] and server.requests_for("ka10099") == []
+
+
+def test_fake_server_stops_cleanly(kc: Any) -> None:
+    with kc.FakeKiwoomServer() as server:
+        url = server.url
+        server.delay("ka10099", 30)  # a pending slow answer must not block shutdown
+        with pytest.raises(httpx.ReadTimeout):
+            httpx.post(url + "/api/dostk/stkinfo", headers={"api-id": "ka10099"}, timeout=0.1)
+    with pytest.raises(httpx.ConnectError):
+        httpx.post(url + "/api/dostk/stkinfo", timeout=1)
+    with pytest.raises(RuntimeError):
+        _ = server.url
+    with pytest.raises(ValueError):
+        server.queue_error("ka10099", 1700, times=0)
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"cont-yn": "Y", "next-key": "k1"}, True),
+        ({"cont-yn": "N", "next-key": "k1"}, False),
+        ({"cont-yn": "Y", "next-key": ""}, False),
+        ({}, False),
+    ],
+)
+def test_has_next_page(kc: Any, headers: dict[str, str], expected: bool) -> None:
+    response_mod = importlib.import_module(f"{kc.name}._response")
+    http = httpx.Response(200, headers=headers, json={"return_code": 0})
+    resp = response_mod.KiwoomResponse(
+        client=None, op=kc.ops["ka10099"], data=None, body={"return_code": 0},
+        http_response=http, payload={}, options=response_mod.RequestOptions(),
+    )  # fmt: skip
+    assert resp.has_next_page() is expected
+    assert resp.return_code == 0 and "return_code" not in repr(resp)
+    if not expected:
+        with pytest.raises(kc.errors.KiwoomError, match="no next page"):
+            resp.next_page()
