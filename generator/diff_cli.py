@@ -1,0 +1,131 @@
+"""`kiwoom-codegen diff OLD NEW`: what changed between two editions of the docs, for the client."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .cli import DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, print_problems
+from .config import CONFIG_FILES, load_config
+from .diff import DiffReport, PythonName, diff_specs
+from .diff_render import FORMATS
+from .load import Loaded, find_config_dir, load
+from .problems import Level, Problems, SpecError
+
+FAIL_ON = ("any", "breaking", "wire", "none")
+
+
+def default_config_dir(old: Path) -> Path | None:
+    """The config beside OLD (OLD itself when a directory, else its folder), else specs/."""
+    candidates = [old] if old.is_dir() else [old.parent]
+    found = find_config_dir(candidates)
+    if found is None and any((DEFAULT_SPECS / name).is_file() for name in CONFIG_FILES):
+        found = DEFAULT_SPECS
+    return found
+
+
+def load_edition(
+    path: Path, what: str, *, config_dir: Path | None, use_config: bool
+) -> Loaded | None:
+    """Read one edition leniently (config entries for APIs it lacks are warnings).
+
+    Prints its problems; on errors prints one line naming the edition and returns None.
+    """
+    try:
+        loaded = load([path], config_dir=config_dir, use_config=use_config, lenient_config=True)
+    except SpecError as exc:
+        print_problems(exc.problems)
+        n = sum(1 for p in exc.problems if p.level is Level.ERROR)
+        print(
+            f"kiwoom-codegen: cannot read the {what} edition {path}: {n} error(s)", file=sys.stderr
+        )
+        return None
+    print_problems(loaded.problems)
+    return loaded
+
+
+def own_names(edition: Path, shared: Path | None) -> dict[str, PythonName]:
+    """The names table beside an edition (when it has its own config), for naming the APIs
+    only that edition has."""
+    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
+    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
+        return {}
+    config = load_config(directory, Problems())
+    return {api_id: (n.group, n.method) for api_id, n in config.names.items()}
+
+
+def compare_editions(
+    old: Path, new: Path, *, config_dir: Path | None, use_config: bool = True
+) -> DiffReport | None:
+    """Both editions read with the same config and diffed; None (reported) on bad input."""
+    loaded_old = load_edition(old, "old", config_dir=config_dir, use_config=use_config)
+    loaded_new = load_edition(new, "new", config_dir=config_dir, use_config=use_config)
+    if loaded_old is None or loaded_new is None:
+        return None
+    if not use_config:
+        return diff_specs(loaded_old.spec, loaded_new.spec)
+    return diff_specs(
+        loaded_old.spec,
+        loaded_new.spec,
+        old_names=own_names(old, config_dir),
+        new_names=own_names(new, config_dir),
+    )
+
+
+def exit_code(report: DiffReport, fail_on: str) -> int:
+    failing = {
+        "any": report.changes,
+        "breaking": report.breaking,
+        "wire": [c for c in report.changes if c.wire],
+        "none": (),
+    }[fail_on]
+    return EXIT_CHANGES if failing else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old, new = Path(args.old), Path(args.new)
+    if args.config and not Path(args.config).is_dir():
+        print(f"kiwoom-codegen: --config {args.config}: not a directory", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    config_dir = Path(args.config) if args.config else default_config_dir(old)
+    report = compare_editions(old, new, config_dir=config_dir, use_config=not args.no_config)
+    if report is None:
+        return EXIT_BAD_INPUT
+    sys.stdout.write(FORMATS[args.format](report))
+    return exit_code(report, args.fail_on)
+
+
+def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="compare two editions of the docs and classify the changes",
+        description=(
+            "Compare two editions of the spec workbooks as models (not files) and say what "
+            "changed for code using the generated client. Both editions are read with the same "
+            "names/overrides config. Exit 0: no change at the --fail-on level; 1: changes; "
+            "2: bad input."
+        ),
+    )
+    p.add_argument("old", metavar="OLD", help="the previous edition: a workbook or a directory")
+    p.add_argument("new", metavar="NEW", help="the new edition: a workbook or a directory")
+    p.add_argument(
+        "--format", choices=sorted(FORMATS), default="text", help="output (default: text)"
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="any",
+        help="exit 1 when there are changes at this level: any (default, like diff(1)), "
+        "breaking, wire (the HTTP traffic changes) or none (always 0)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="DIR",
+        help="names/overrides/package config for both editions "
+        "(default: the one beside OLD, else specs/)",
+    )
+    p.add_argument("--no-config", action="store_true", help="read both editions without config")
+    p.set_defaults(func=cmd_diff)

@@ -1,0 +1,96 @@
+"""Model -> every output file in memory: all emitters, merged, plus the ownership manifest.
+
+Nothing here touches disk; :mod:`generator.writer` writes the result atomically and
+``kiwoom-codegen check`` compares it with what is on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from . import __version__
+from . import emit as emit_package
+from .emit import EmitContext, Emitter
+from .model import Spec
+from .problems import Problems
+from .reader.workbook import expand_inputs
+from .writer import MANIFEST_NAME, check_relpath, manifest_bytes
+
+GENERATOR_NAME = "kiwoom-codegen"
+CHANGELOG_PATH = "python/CHANGELOG.md"  # the generated package's changelog: never owned
+RESERVED_PATHS = frozenset({MANIFEST_NAME, CHANGELOG_PATH})
+
+
+class RenderError(RuntimeError):
+    """An emitter broke the contract (a path produced twice, a bad or reserved path): a bug."""
+
+
+def source_names(paths: Iterable[Path]) -> tuple[str, ...]:
+    """The input workbooks as shown in "generated from" headers: relative to the working
+    directory when inside it, else just the file name (no machine paths in the output)."""
+    names: set[str] = set()
+    for path in expand_inputs(paths, Problems()):
+        absolute = path.resolve()
+        try:
+            names.add(absolute.relative_to(Path.cwd().resolve()).as_posix())
+        except ValueError:
+            names.add(absolute.name)
+    return tuple(sorted(names))
+
+
+def render(
+    spec: Spec,
+    sources: Sequence[str],
+    *,
+    emitters: Sequence[tuple[str, Emitter]] | None = None,
+) -> dict[str, bytes]:
+    """Run every built emitter and return {relative path: bytes}, manifest included.
+
+    ``emitters`` defaults to :func:`generator.emit.emitters` (looked up at call time).
+    """
+    ctx = EmitContext(
+        generator_version=__version__,
+        spec_hash=spec.content_hash(),
+        sources=tuple(sources),
+    )
+    chosen = emit_package.emitters() if emitters is None else emitters
+    files: dict[str, bytes] = {}
+    owner: dict[str, str] = {}
+    folded: dict[str, str] = {}
+    for name, emitter in chosen:
+        produced = emitter(spec, ctx)
+        for path in sorted(produced):
+            data = produced[path]
+            try:
+                check_relpath(path)
+            except ValueError as exc:
+                raise RenderError(f"emitter {name}: {exc}") from None
+            if path in RESERVED_PATHS:
+                raise RenderError(f"emitter {name} produced {path}, which is reserved")
+            if not isinstance(data, bytes):
+                raise RenderError(f"emitter {name} produced {type(data).__name__} for {path}")
+            if path in files:
+                raise RenderError(f"{path} is produced twice (by {owner[path]} and {name})")
+            twin = folded.get(path.casefold())
+            if twin is not None:
+                raise RenderError(
+                    f"{path} ({name}) and {twin} ({owner[twin]}) differ only by case: they "
+                    "collide on case-insensitive file systems"
+                )
+            files[path] = data
+            owner[path] = name
+            folded[path.casefold()] = path
+    info = {
+        "comment": (
+            f"Written by {GENERATOR_NAME}: the files it owns in this directory. Every other file "
+            f"is left alone. Do not edit; run `{GENERATOR_NAME} generate`."
+        ),
+        "generator": {"name": GENERATOR_NAME, "version": __version__},
+        "emitters": sorted({name for name, _ in chosen}),
+        "package": {"name": spec.package_name, "version": spec.package_version},
+        "sources": sorted(ctx.sources),
+        "spec_hash": ctx.spec_hash,
+    }
+    files[MANIFEST_NAME] = manifest_bytes(files, info)
+    return dict(sorted(files.items()))

@@ -1,0 +1,329 @@
+"""Atomic output: replace the generated tree in one step, never touching files it does not own.
+
+The generator owns exactly the files listed in the output's manifest (``.kiwoom-codegen.json``,
+written by :mod:`generator.generate`) plus the manifest itself and whatever it is about to write.
+Everything else in the output directory (a user's notes, ``python/CHANGELOG.md``, caches of a
+virtual environment) is carried over byte for byte.
+
+``write_tree`` builds the complete new tree in a temporary directory beside the target (same
+parent, so the same file system), then swaps it in with two renames while Ctrl-C is held back.
+On any exception or KeyboardInterrupt before the swap completes, the target is left exactly as it
+was and the temporary directory is removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import stat
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import FrameType
+from typing import Any
+
+MANIFEST_NAME = ".kiwoom-codegen.json"
+MANIFEST_FORMAT = 1
+_CACHE_DIR = "__pycache__"
+
+
+class OutputError(Exception):
+    """The output directory cannot be written as asked (a path clash, a file where a directory
+    should be...). Shown to the user as one line; the target is left unchanged."""
+
+
+@dataclass
+class WriteResult:
+    out_dir: Path
+    written: list[str] = field(default_factory=list)  # new or changed files (owned or not)
+    removed: list[str] = field(default_factory=list)  # owned before, not produced now
+    unchanged: int = 0
+    notes: list[str] = field(default_factory=list)  # warnings for the user
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+# --- paths and the manifest -----------------------------------------------------------------
+
+
+def check_relpath(path: str) -> str:
+    """A relative path with forward slashes and no `.`/`..` parts, or ValueError."""
+    if not isinstance(path, str) or not path:
+        raise ValueError(f"output path must be a non-empty string, got {path!r}")
+    parts = path.split("/")
+    if (
+        "\\" in path
+        or path.startswith("/")
+        or PurePosixPath(path).is_absolute()
+        or ":" in parts[0]
+        or any(p in ("", ".", "..") for p in parts)
+        or "\0" in path
+    ):
+        raise ValueError(f"output path must be relative, with / and no . or .. parts: {path!r}")
+    return path
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_bytes(files: Mapping[str, bytes], info: Mapping[str, Any]) -> bytes:
+    """The manifest: every owned file (except itself) with its sha256, plus ``info``.
+
+    Sorted keys, two-space indent, no timestamps: the same inputs give the same bytes.
+    """
+    doc: dict[str, Any] = dict(info)
+    doc["format"] = MANIFEST_FORMAT
+    doc["files"] = {p: sha256(files[p]) for p in sorted(files) if p != MANIFEST_NAME}
+    return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any] | None:
+    """The manifest of an output directory, or None when absent or unreadable."""
+    try:
+        doc = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) and isinstance(doc.get("files"), dict) else None
+
+
+def owned_paths(out_dir: Path) -> tuple[set[str], bool]:
+    """Paths the old manifest lists (always including the manifest), and whether it was readable."""
+    doc = read_manifest(out_dir)
+    owned = {MANIFEST_NAME}
+    if doc is None:
+        return owned, not (out_dir / MANIFEST_NAME).exists()
+    for path in doc["files"]:
+        try:
+            owned.add(check_relpath(path))
+        except ValueError:
+            continue  # never let a damaged manifest reach outside the output directory
+    return owned, True
+
+
+# --- comparing -------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def compare_tree(
+    out_dir: Path, files: Mapping[str, bytes]
+) -> tuple[list[str], list[str], list[str]]:
+    """(stale, missing, extra), each sorted.
+
+    stale: produced and on disk with other bytes; missing: produced, not on disk; extra: owned
+    per the manifest on disk but no longer produced. Files the generator does not own are ignored.
+    """
+    stale: list[str] = []
+    missing: list[str] = []
+    for rel in sorted(files):
+        current = _read_bytes(out_dir / rel)
+        if current is None:
+            missing.append(rel)
+        elif current != files[rel]:
+            stale.append(rel)
+    owned, _ = owned_paths(out_dir)
+    extra = sorted(
+        rel
+        for rel in owned - set(files)
+        if (out_dir / rel).is_file() or (out_dir / rel).is_symlink()
+    )
+    return stale, missing, extra
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+class _HeldInterrupts:
+    """Hold Ctrl-C back for the few system calls of the swap (main thread only).
+
+    The swap is two renames; an interrupt that arrives during it is dropped once the swap has
+    completed (the work is done and the command ends right after).
+    """
+
+    def __init__(self) -> None:
+        self.received = False
+        self._previous: Any = None
+        self._active = threading.current_thread() is threading.main_thread()
+
+    def _hold(self, signum: int, frame: FrameType | None) -> None:
+        self.received = True
+
+    def __enter__(self) -> _HeldInterrupts:
+        if self._active:
+            self._previous = signal.signal(signal.SIGINT, self._hold)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._active:
+            signal.signal(signal.SIGINT, self._previous)
+
+
+def _write_file(path: Path, data: bytes, mode: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _carry(src: Path, dst: Path) -> None:
+    """Put an unowned entry of the old tree into the new one, unchanged."""
+    st = src.lstat()
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if stat.S_ISLNK(st.st_mode):
+        os.symlink(os.readlink(src), dst)
+    elif stat.S_ISREG(st.st_mode):
+        try:
+            os.link(src, dst)  # same file system: instant, and every byte and bit kept
+        except OSError:
+            shutil.copy2(src, dst)
+    elif stat.S_ISDIR(st.st_mode):
+        dst.mkdir(exist_ok=True)
+    else:
+        raise OutputError(f"{src}: not a regular file, directory or symlink; cannot carry it over")
+
+
+def _plan_carry(out_dir: Path, skip: set[str], produced: set[str]) -> list[str]:
+    """Relative paths of the old tree to carry over: every file and symlink not in ``skip`` and
+    every empty directory. A ``__pycache__`` is kept only where its directory still holds
+    something else, so the cache of a removed module does not keep its package directory alive."""
+    entries: list[str] = []
+    for root, dirs, names in os.walk(out_dir, followlinks=False):
+        rel_root = Path(root).relative_to(out_dir).as_posix()
+        prefix = "" if rel_root == "." else rel_root + "/"
+        linked_dirs = [d for d in dirs if (Path(root) / d).is_symlink()]
+        for name in sorted(names + linked_dirs):
+            rel = prefix + name
+            if rel not in skip:
+                entries.append(rel)
+        dirs[:] = sorted(d for d in dirs if d not in linked_dirs)
+        if not dirs and not names and prefix:
+            entries.append(rel_root)  # an empty directory: someone made it, keep it
+    alive = {""}
+    for rel in sorted(produced) + [e for e in entries if _CACHE_DIR not in e.split("/")]:
+        parts = rel.split("/")
+        alive.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+    kept: list[str] = []
+    for rel in entries:
+        parts = rel.split("/")
+        if _CACHE_DIR in parts and "/".join(parts[: parts.index(_CACHE_DIR)]) not in alive:
+            continue
+        kept.append(rel)
+    return kept
+
+
+def _copy_dir_modes(old: Path, new: Path, default: int) -> None:
+    for root, dirs, _ in os.walk(new):
+        for d in [root, *(os.path.join(root, x) for x in dirs)]:
+            rel = Path(d).relative_to(new)
+            before = old / rel
+            try:
+                if before.is_dir() and not before.is_symlink():
+                    shutil.copymode(before, d)
+                elif Path(d) == new:
+                    os.chmod(d, default)
+            except OSError:
+                pass
+
+
+def write_tree(
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    *,
+    unowned: Mapping[str, bytes] | None = None,
+) -> WriteResult:
+    """Make ``out_dir`` hold exactly ``files`` plus everything the generator does not own.
+
+    ``unowned`` files (e.g. the package's CHANGELOG.md) are written in the same swap but are not
+    owned: a later run carries them over. Raises OutputError for a clash the user must fix; the
+    target is unchanged whenever this raises or is interrupted.
+    """
+    extra_files = dict(unowned or {})
+    for rel in list(files) + list(extra_files):
+        check_relpath(rel)
+    clash = set(files) & set(extra_files)
+    if clash:
+        raise ValueError(f"paths both owned and unowned: {sorted(clash)}")
+    target = Path(os.path.realpath(out_dir))
+    result = WriteResult(out_dir=out_dir)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory")
+    here = Path(os.getcwd()).resolve()
+    if target == here or target in here.parents:
+        raise OutputError(
+            f"{out_dir}: is the working directory or holds it; the output needs a directory of "
+            "its own (e.g. generated/)"
+        )
+    owned, readable = owned_paths(target)
+    if not readable:
+        result.notes.append(
+            f"{out_dir / MANIFEST_NAME} is unreadable: files of removed APIs, if any, were kept"
+        )
+    stale, missing, extra = compare_tree(target, files)
+    for rel, data in sorted(extra_files.items()):
+        if _read_bytes(target / rel) != data:
+            stale.append(rel)
+    result.written = sorted(stale + missing)
+    result.removed = [rel for rel in extra if rel not in extra_files]
+    result.unchanged = len(files) + len(extra_files) - len(result.written)
+    if not result.changed:
+        return result  # nothing to do: leave every file (and its mtime) alone
+
+    produced = set(files) | set(extra_files)
+    mask = _umask()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    holder: Path | None = None
+    try:
+        if target.is_dir():
+            for rel in _plan_carry(target, produced | owned, produced):
+                _carry(target / rel, staging / rel)
+        for rel, data in sorted({**files, **extra_files}.items()):
+            try:
+                _write_file(staging / rel, data, 0o666 & ~mask)
+            except (FileExistsError, NotADirectoryError, IsADirectoryError) as exc:
+                raise OutputError(
+                    f"{out_dir / rel}: clashes with a file or directory the generator does not "
+                    f"own ({exc.strerror}); move it away"
+                ) from exc
+        _copy_dir_modes(target, staging, 0o777 & ~mask)
+        with _HeldInterrupts():
+            if target.exists():
+                holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+                os.rename(target, holder / "tree")
+            try:
+                os.rename(staging, target)
+            except BaseException:
+                if holder is not None:
+                    os.rename(holder / "tree", target)  # put the old tree back
+                raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if holder is not None and not (holder / "tree").exists():
+            shutil.rmtree(holder, ignore_errors=True)
+        raise
+    if holder is not None:
+        shutil.rmtree(holder, ignore_errors=True)
+        if holder.exists():
+            result.notes.append(f"could not remove the previous tree kept in {holder}")
+    return result
