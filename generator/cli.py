@@ -59,8 +59,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(loaded.spec.dumps())
     else:
         for api in loaded.spec.apis:
-            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{api.group}.{api.method_name}\t{api.name}")
-        print(f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes", file=sys.stderr)
+            python = f"{api.group}.{api.method_name}"
+            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
+        counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
+        print(counts, file=sys.stderr)
     return EXIT_OK
 
 
@@ -95,7 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if n:
             print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)
         else:
-            print("kiwoom-codegen: warnings treated as errors (--strict); nothing written", file=sys.stderr)
+            print(
+                "kiwoom-codegen: warnings treated as errors (--strict); nothing written",
+                file=sys.stderr,
+            )
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("kiwoom-codegen: interrupted; nothing written", file=sys.stderr)

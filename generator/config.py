@@ -6,6 +6,7 @@ entries that name an unknown API or field.
 
 from __future__ import annotations
 
+import keyword
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -78,15 +79,39 @@ def _load_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
 def _check_keys(data: dict[str, Any], allowed: set[str], where: str, problems: Problems) -> bool:
     unknown = sorted(set(data) - allowed)
     if unknown:
-        problems.error(where, None, f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        problems.error(
+            where,
+            None,
+            f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}",
+        )
         return False
     return True
 
 
 def _ident(value: Any, what: str, where: str, problems: Problems) -> str | None:
-    if not isinstance(value, str) or not _IDENT.match(value):
-        problems.error(where, None, f"{what} must be a Python identifier, got {value!r}")
+    if not isinstance(value, str) or not _IDENT.match(value) or keyword.iskeyword(value):
+        problems.error(
+            where, None, f"{what} must be a Python identifier (not a keyword), got {value!r}"
+        )
         return None
+    return value
+
+
+def _table(data: dict[str, Any], name: str, where: str, problems: Problems) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        problems.error(f"{where} › {name}", None, f"[{name}] must be a table")
+        return {}
+    return value
+
+
+def _tables(
+    data: dict[str, Any], name: str, where: str, problems: Problems
+) -> list[dict[str, Any]]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.error(f"{where} › {name}", None, f"write each entry as [[{name}]]")
+        return []
     return value
 
 
@@ -111,12 +136,16 @@ def _read_names(path: Path, config: Config, problems: Problems) -> None:
     where = display_path(path)
     if data is None or not _check_keys(data, {"groups", "apis"}, where, problems):
         return
-    for word, group in data.get("groups", {}).items():
+    for word, group in _table(data, "groups", where, problems).items():
         if not isinstance(group, str) or (group and not _IDENT.match(group)):
-            problems.error(f"{where} › groups.{word}", None, f"group word must be an identifier or \"\", got {group!r}")
+            problems.error(
+                f"{where} › groups.{word}",
+                None,
+                f'group word must be an identifier or "", got {group!r}',
+            )
             continue
         config.groups[word] = group
-    for api_id, entry in data.get("apis", {}).items():
+    for api_id, entry in _table(data, "apis", where, problems).items():
         at = f"{where} › apis.{api_id}"
         if not isinstance(entry, dict) or not _check_keys(entry, {"group", "method"}, at, problems):
             if not isinstance(entry, dict):
@@ -132,20 +161,30 @@ def _read_overrides(path: Path, config: Config, problems: Problems) -> None:
     where = display_path(path)
     if data is None or not _check_keys(data, {"api", "field"}, where, problems):
         return
-    for n, entry in enumerate(data.get("api", [])):
+    for n, entry in enumerate(_tables(data, "api", where, problems)):
         at = f"{where} › api[{n}]"
         if not _check_keys(entry, {"id", "is_order"}, at, problems):
             continue
         if not isinstance(entry.get("id"), str):
-            problems.error(at, None, "api override needs id = \"<api id>\"")
+            problems.error(at, None, 'api override needs id = "<api id>"')
             continue
         is_order = entry.get("is_order")
         if is_order is not None and not isinstance(is_order, bool):
             problems.error(at, entry["id"], "is_order must be true or false")
             continue
         config.apis.append(ApiOverride(entry["id"], is_order, at))
-    allowed = {"api", "part", "path", "enum", "format", "fixed_value", "required_if", "python_name", "required"}
-    for n, entry in enumerate(data.get("field", [])):
+    allowed = {
+        "api",
+        "part",
+        "path",
+        "enum",
+        "format",
+        "fixed_value",
+        "required_if",
+        "python_name",
+        "required",
+    }
+    for n, entry in enumerate(_tables(data, "field", where, problems)):
         at = f"{where} › field[{n}]"
         if not _check_keys(entry, allowed, at, problems):
             continue
@@ -159,7 +198,9 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
     part = entry.get("part", "request.body")
     path = entry.get("path")
     if not isinstance(api, str) or not isinstance(path, str) or not path:
-        problems.error(at, None, "field override needs api = \"<id>\" and path = \"<field>[.<member>]\"")
+        problems.error(
+            at, None, 'field override needs api = "<id>" and path = "<field>[.<member>]"'
+        )
         return None
     if part not in PARTS:
         problems.error(at, api, f"part must be one of {', '.join(PARTS)}, got {part!r}")
@@ -189,9 +230,13 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
             and rule["in"]
         )
         if not ok:
-            problems.error(at, api, "required_if must be {field = \"<sibling>\", in = [\"value\", ...]}")
+            problems.error(
+                at, api, 'required_if must be {field = "<sibling>", in = ["value", ...]}'
+            )
             return None
-        condition = Condition(rule["field"], tuple(rule["in"]), str(rule.get("text", "overrides.toml")))
+        condition = Condition(
+            rule["field"], tuple(rule["in"]), str(rule.get("text", "overrides.toml"))
+        )
     required = entry.get("required")
     if required is not None and not isinstance(required, bool):
         problems.error(at, api, "required must be true or false")
@@ -222,12 +267,14 @@ def _read_package(path: Path, config: Config, problems: Problems) -> None:
     where = display_path(path)
     if data is None or not _check_keys(data, {"package"}, where, problems):
         return
-    package = data.get("package", {})
+    package = _table(data, "package", where, problems)
     if not _check_keys(package, {"name", "version"}, f"{where} › package", problems):
         return
     version = package.get("version", config.package_version)
     if not isinstance(version, str) or not _VERSION.match(version):
-        problems.error(f"{where} › package.version", None, f"version must look like 1.2.3, got {version!r}")
+        problems.error(
+            f"{where} › package.version", None, f"version must look like 1.2.3, got {version!r}"
+        )
     else:
         config.package_version = version
     name = package.get("name", config.package_name)

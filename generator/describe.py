@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import EnumValue
 
 # `0:보통`, `K:KRX`, `33:융자`, `1:1분`: a short ASCII code, a colon, a label.
 _PAIR = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*[:：]\s*(\S(?:.*\S)?)\s*$")
+# Labels that show the colon was not a code separator.
+_NOT_LABEL = re.compile(r"^([\d:~.\-]+|//.*)$")
 # `KRX`, `NXT`: a bare upper-case code.
 _BARE = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,11}$")
 _FORMATS = ("YYYYMMDDHHMMSS", "YYYYMMDDHHMM", "YYYYMMDD", "YYYYMM", "HHMMSS", "HHMM")
@@ -22,7 +25,7 @@ _FIXED = [
     re.compile(r"^고정값\s*[:：]?\s*([A-Za-z0-9_.\-]+)\s*$"),
     re.compile(r"^([A-Za-z0-9_.\-]+)\s+입력\s*$"),
 ]
-_UNIT = re.compile(r"단위\s*[:：]\s*(\S+(?:\s+\S+)?)")
+_UNIT = re.compile(r"단위\s*[:：]\s*(\d+\s*[^\s,;()]+|[^\s,;()]+)")
 # `(융자일경우필수)`: required when (the sibling field whose enum label is) 융자.
 _CONDITION = re.compile(r"([가-힣A-Za-z0-9]+?)\s*일\s*경우\s*필수")
 
@@ -52,13 +55,15 @@ def _split_items(line: str) -> list[str]:
 
 
 def parse_enum_line(line: str) -> tuple[EnumValue, ...] | None:
-    """An enumeration when the whole line is one: pairs `code:label` or bare codes, comma-separated."""
+    """An enumeration when the whole line is one: `code:label` pairs or bare codes, by commas."""
     items = _split_items(line)
     if not items:
         return None
     pairs = [_PAIR.match(item) for item in items]
     if all(pairs):
         values = tuple(EnumValue(m.group(1), m.group(2)) for m in pairs if m)
+        if any(_NOT_LABEL.match(v.label or "") for v in values):
+            return None  # `09:00` is a time, `https://...` an address
         return values if _unique(values) else None
     if len(items) >= 2 and all(_BARE.match(item) for item in items):
         if all(item.isdigit() for item in items):
@@ -111,7 +116,9 @@ def parse_condition_term(description: str) -> str | None:
     return m.group(1) if m else None
 
 
+@lru_cache(maxsize=8192)
 def understand(description: str) -> Meaning:
+    """Everything mined from one description (cached: descriptions repeat across sheets)."""
     fixed = parse_fixed(description)
     return Meaning(
         enum=None if fixed else parse_enum(description),

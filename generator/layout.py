@@ -119,9 +119,7 @@ def _kv(ws: Worksheet, row: int, key: str, value: str) -> None:
     ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
 
 
-def _table(
-    ws: Worksheet, row: int, headers: Sequence[TableRow], body: Sequence[TableRow]
-) -> int:
+def _table(ws: Worksheet, row: int, headers: Sequence[TableRow], body: Sequence[TableRow]) -> int:
     for col, text in enumerate(TABLE_HEADER, start=1):
         cell = ws.cell(row=row, column=col, value=text)
         cell.font = _BOLD

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from functools import lru_cache
 
 # Attributes of pydantic.BaseModel (and Python builtins of a class) that a field must not shadow.
 _RESERVED = frozenset(
@@ -61,6 +62,12 @@ class PythonIdentifier(str):
         if name.startswith("model_"):
             name = "f_" + name  # pydantic reserves the model_ namespace
         return super().__new__(cls, name)
+
+
+@lru_cache(maxsize=8192)
+def identifier(value: str, prefix: str = "field") -> str:
+    """``PythonIdentifier(value, prefix)`` as a plain str, cached: field names repeat a lot."""
+    return str(PythonIdentifier(value, prefix))
 
 
 class ClassName(str):

@@ -22,11 +22,12 @@ class Problem:
     def line(self) -> str:
         """The one line shown to the user, e.g.
 
-        ``specs/credit.xlsx › '신용 매수주문(kt10006)' › E23 (kt10006): Required must be Y or N, got 'X'``
+        ``specs/credit.xlsx › '신용 매수주문(kt10006)' › E23 (kt10006): Required must be Y or N,
+        got 'X'`` (on one line)
         """
         api = f" ({self.api_id})" if self.api_id else ""
-        text = " ".join(self.message.split("\n"))
-        return f"{self.where}{api}: {text}"
+        line = f"{self.where}{api}: {self.message}"
+        return " ".join(line.splitlines()) if "\n" in line or "\r" in line else line
 
 
 class Problems:
@@ -34,15 +35,19 @@ class Problems:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.error_count = 0
 
     def error(self, where: str, api_id: str | None, message: str) -> None:
         self.items.append(Problem(Level.ERROR, where, api_id, message))
+        self.error_count += 1
 
     def warning(self, where: str, api_id: str | None, message: str) -> None:
         self.items.append(Problem(Level.WARNING, where, api_id, message))
 
     def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
+        for problem in other:
+            self.items.append(problem)
+            self.error_count += problem.level is Level.ERROR
 
     @property
     def errors(self) -> list[Problem]:

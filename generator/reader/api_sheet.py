@@ -1,7 +1,14 @@
-"""Read one API sheet into a RawApi: sections are found by their labels, columns by their headers."""
+"""Read one API sheet into a RawApi: sections are found by their labels, columns by their headers.
+
+The sheet is read top to bottom as a small state machine (info, 개요, Request, Response,
+examples). Labels may stand in any column of an otherwise empty row; values may sit in B
+instead of C; blank rows may appear anywhere. This module is on the hot path of the reader:
+cell text is computed once per cell that matters, and locations only when needed.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,12 +29,12 @@ INFO_KEYS = {
     "format": "format",
     "content-type": "content_type",
 }
-LABELS = {"키움restapi", "api정보", "기본정보", "◀api리스트이동", "api리스트이동"}
 OVERVIEW = "개요"
+LABELS = {"키움restapi", "api정보", "기본정보", "◀api리스트이동", "api리스트이동"}
 SECTIONS = {"request": "request", "response": "response"}
 EXAMPLES = {"requestexample": "request_example", "responseexample": "response_example"}
 
-# Table header names -> RawRow attribute.
+# Table header names -> RawRow attribute, in the order of the official header row.
 COLUMNS = {
     "구분": "group",
     "element": "element",
@@ -37,167 +44,241 @@ COLUMNS = {
     "length": "length",
     "description": "description",
 }
+HEADINGS = {
+    "group": "구분",
+    "element": "Element",
+    "label": "한글명",
+    "type": "Type",
+    "required": "Required",
+    "length": "Length",
+    "description": "Description",
+}
+_API_SHEET_KEYS = ("apiid", "메뉴위치", "request", "response")
+_ID_IN_TITLE = re.compile(r"\(([0-9A-Za-z_]+)\)\s*$")
 
 
-def _first_value(row: Sequence[Any], start: int) -> tuple[int, str] | None:
+def _first(row: Sequence[Any], start: int) -> tuple[int, str] | None:
+    """The first non-empty cell at or after ``start``: (column, text)."""
     for col in range(start, len(row)):
-        value = text(row[col])
-        if value:
-            return col, value
+        value = row[col]
+        if value is not None and value != "":
+            s = text(value)
+            if s:
+                return col, s
     return None
 
 
 def looks_like_api_sheet(rows: Sequence[Sequence[Any]]) -> bool:
     for row in rows[:40]:
-        if row and key(text(row[0])) in ("apiid", "메뉴위치", "request", "response"):
+        if row and row[0] is not None and key(text(row[0])) in _API_SHEET_KEYS:
             return True
     return False
 
 
 class _Table:
-    def __init__(self, header: Sequence[Any], row_no: int, where: Source) -> None:
+    def __init__(self, header: Sequence[Any], where: Source) -> None:
         self.columns: dict[str, int] = {}
         for col, value in enumerate(header):
             name = COLUMNS.get(key(text(value)))
             if name and name not in self.columns:
                 self.columns[name] = col
-        self.missing = [h for h, name in COLUMNS.items() if name not in self.columns]
+        self.missing = [HEADINGS[n] for n in COLUMNS.values() if n not in self.columns]
+        # Column indices in the order of RawRow's fields (group, element, label, ...).
+        self.order = tuple(self.columns.get(n, 0) for n in COLUMNS.values())
         self.rows: list[RawRow] = []
         self.group = ""
         self.source = where
+        self.unreadable = bool(self.missing)
+
+
+class _SheetReader:
+    def __init__(self, file: str, sheet: str, problems: Problems) -> None:
+        self.api = RawApi(file=file, sheet=sheet)
+        self.file = file
+        self.sheet = sheet
+        self.problems = problems
+        self.state = "info"
+        self.table: _Table | None = None
+        self.expect_header = False  # a Request/Response label was seen: its header row is next
+
+    def src(self, row_no: int, col: int) -> Source:
+        return Source(self.file, self.sheet, coord(row_no, col))
+
+    def cell(self, row: Sequence[Any], row_no: int, col: int) -> RawCell:
+        value = row[col] if col < len(row) else None
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return RawCell(text(value), self.src(row_no, col), is_number)
+
+    def close_table(self) -> None:
+        table = self.table
+        if table is None:
+            return
+        result = RawTable(tuple(table.rows), table.source, table.unreadable)
+        if self.state == "request":
+            self.api.request = result
+        else:
+            self.api.response = result
+        self.table = None
+
+    def feed(self, row_no: int, row: Sequence[Any]) -> None:
+        first = _first(row, 0)
+        if first is None:
+            return  # blank row
+        first_col, first_text = first
+        state = self.state
+        k = key(first_text)
+        rest = _first(row, first_col + 1)
+
+        if rest is None and k in SECTIONS:
+            self.close_table()
+            self.state = SECTIONS[k]
+            self.expect_header = True
+            return
+        if k in EXAMPLES:
+            self.close_table()
+            self.state = EXAMPLES[k]
+            self.expect_header = False
+            if rest is not None:  # the example beside its label
+                self._example(self.cell(row, row_no, rest[0]))
+            return
+        if k == OVERVIEW and state == "info":
+            self.state = "overview"
+            if rest is not None:
+                self.api.overview.append(rest[1])
+            return
+        if self.expect_header:
+            self._header(row, row_no, first_col)
+            return
+        if self.table is not None:
+            self._table_row(row, row_no)
+            return
+        if state in ("info", "overview") and rest is None and k in LABELS:
+            return  # 키움 REST API, API 정보, 기본정보: also when 개요 comes before them
+        if state in ("info", "overview") and first_col == 0 and k in INFO_KEYS:
+            if rest is not None:
+                self.api.info[INFO_KEYS[k]] = self.cell(row, row_no, rest[0])
+            else:
+                self.api.info[INFO_KEYS[k]] = RawCell("", self.src(row_no, 2))
+            return
+        if state == "overview":
+            texts = [first_text]
+            while rest is not None:
+                texts.append(rest[1])
+                rest = _first(row, rest[0] + 1)
+            self.api.overview.append(" ".join(texts))
+        elif state in ("request_example", "response_example"):
+            self._example(self.cell(row, row_no, first_col))
+        # Anything else (labels such as 키움 REST API / 기본정보, rows after a broken table
+        # header) carries nothing the model needs.
+
+    def _header(self, row: Sequence[Any], row_no: int, first_col: int) -> None:
+        self.expect_header = False
+        where = self.src(row_no, first_col)
+        table = _Table(row, where)
+        self.table = table
+        if table.missing:
+            self.problems.error(
+                str(where),
+                self.api.api_id,
+                f"{self.state.title()} table header lacks column(s) {', '.join(table.missing)}",
+            )
+            self.close_table()  # an empty, unreadable table: not reported again as missing
+            self.state = "skip"
+
+    def _example(self, value: RawCell) -> None:
+        previous: RawCell | None = getattr(self.api, self.state)
+        if previous is not None:  # JSON split over several rows: keep it all
+            value = RawCell(previous.value + "\n" + value.value, previous.source)
+        setattr(self.api, self.state, value)
+
+    def _table_row(self, row: Sequence[Any], row_no: int) -> None:
+        table = self.table
+        assert table is not None
+        cols = table.columns
+        n = len(row)
+        group, element, *rest = [
+            "" if col >= n or row[col] is None else text(row[col]) for col in table.order
+        ]
+        others = tuple(rest)  # label, type, required, length, description
+        api_id = self.api.api_id
+        if group:
+            g = key(group)
+            if g in ("header", "body"):
+                table.group = "Header" if g == "header" else "Body"
+            elif not element and not any(others):
+                self.problems.warning(
+                    str(self.src(row_no, cols["group"])),
+                    api_id,
+                    f"row skipped: {group!r} in 구분 is neither Header nor Body",
+                )
+                return
+            else:
+                self.problems.error(
+                    str(self.src(row_no, cols["group"])),
+                    api_id,
+                    f"구분 must be Header or Body, got {group!r}",
+                )
+                return
+        if not element:
+            if not any(others):
+                return
+            only_description = not any(others[:4])
+            if only_description and table.rows and table.rows[-1].group == table.group:
+                # A description that spilled into the row below its field.
+                previous = table.rows[-1]
+                previous.description = f"{previous.description}\n{others[4]}".strip()
+                self.problems.warning(
+                    str(self.src(row_no, cols["description"])),
+                    api_id,
+                    f"Description without Element: read as more of {previous.element!r}'s",
+                )
+                return
+            self.problems.error(
+                str(self.src(row_no, cols["element"])), api_id, "row has values but no Element"
+            )
+            return
+        if not table.group:
+            self.problems.error(
+                str(self.src(row_no, cols["group"])),
+                api_id,
+                "table row before any Header/Body in 구분",
+            )
+            return
+        table.rows.append(
+            RawRow(
+                table.group,
+                element,
+                others[0],
+                others[1],
+                others[2],
+                others[3],
+                others[4],
+                self.file,
+                self.sheet,
+                row_no,
+                cols,
+            )
+        )
+
+    def finish(self) -> RawApi:
+        self.close_table()
+        api = self.api
+        cell = api.info.get("apiid")
+        if cell is not None and cell.number:
+            # `00` typed into Excel becomes the number 0: take the id from the sheet's own title.
+            for title in (api.info["menu"].value if "menu" in api.info else "", self.sheet):
+                m = _ID_IN_TITLE.search(title)
+                if m and m.group(1).isdigit() and int(m.group(1)) == int(float(cell.value)):
+                    api.info["apiid"] = RawCell(m.group(1), cell.source, True)
+                    break
+        return api
 
 
 def read_api_sheet(
     file: str, sheet: str, rows: Sequence[Sequence[Any]], problems: Problems
 ) -> RawApi:
-    api = RawApi(file=file, sheet=sheet)
-    state = "info"
-    table: _Table | None = None
-    pending_table: str | None = None  # section seen, header row expected next
-
-    def src(row_no: int, col: int) -> Source:
-        return Source(file, sheet, coord(row_no, col))
-
-    def cell(row: Sequence[Any], row_no: int, col: int) -> RawCell:
-        value = row[col] if col < len(row) else None
-        return RawCell(text(value), src(row_no, col), isinstance(value, int | float))
-
-    def close_table() -> None:
-        nonlocal table
-        if table is None:
-            return
-        result = RawTable(tuple(table.rows), table.source)
-        if state == "request":
-            api.request = result
-        else:
-            api.response = result
-        table = None
-
+    reader = _SheetReader(file, sheet, problems)
     for index, row in enumerate(rows):
-        row_no = index + 1
-        first = _first_value(row, 0)
-        if first is None:
-            continue  # blank row
-        first_col, first_text = first
-        k = key(first_text)
-        rest = _first_value(row, first_col + 1)
-
-        # Section labels: alone on their row.
-        if rest is None and k in SECTIONS:
-            close_table()
-            state = SECTIONS[k]
-            pending_table = state
-            continue
-        if rest is None and k in EXAMPLES:
-            close_table()
-            state = EXAMPLES[k]
-            pending_table = None
-            continue
-        if rest is None and k == OVERVIEW and state == "info":
-            state = "overview"
-            continue
-
-        if pending_table is not None:
-            table = _Table(row, row_no, src(row_no, first_col))
-            pending_table = None
-            if table.missing:
-                problems.error(
-                    str(src(row_no, first_col)),
-                    api.api_id,
-                    f"{state.title()} table header lacks column(s) {', '.join(table.missing)}",
-                )
-                table = None
-                state = "skip"
-            continue
-
-        if state in ("info", "overview") and first_col == 0 and k in INFO_KEYS:
-            value = rest
-            if value is not None:
-                api.info[INFO_KEYS[k]] = cell(row, row_no, value[0])
-            else:
-                api.info[INFO_KEYS[k]] = RawCell("", src(row_no, 2))
-            continue
-        if state == "info":
-            continue  # labels such as 키움 REST API / 기본정보, and anything unknown above 개요
-        if state == "overview":
-            api.overview.append(first_text)
-            continue
-        if state in ("request", "response") and table is not None:
-            _table_row(table, row, row_no, cell, api, problems)
-            continue
-        if state in ("request_example", "response_example"):
-            value_cell = cell(row, row_no, first_col)
-            previous: RawCell | None = getattr(api, state)
-            if previous is not None:  # JSON split over several rows: keep it all
-                value_cell = RawCell(previous.value + "\n" + value_cell.value, previous.source)
-            setattr(api, state, value_cell)
-            continue
-    close_table()
-    return api
-
-
-def _table_row(
-    table: _Table,
-    row: Sequence[Any],
-    row_no: int,
-    cell: Any,
-    api: RawApi,
-    problems: Problems,
-) -> None:
-    cols = table.columns
-    cells = {name: cell(row, row_no, col) for name, col in cols.items()}
-    group_text = cells["group"].value
-    if group_text:
-        g = key(group_text)
-        if g in ("header", "body"):
-            table.group = "Header" if g == "header" else "Body"
-        else:
-            problems.error(
-                str(cells["group"].source),
-                api.api_id,
-                f"구분 must be Header or Body, got {group_text!r}",
-            )
-            return
-    element = cells["element"]
-    others = [cells[n].value for n in ("label", "type", "required", "length", "description")]
-    if not element.value:
-        if any(others):
-            problems.error(str(element.source), api.api_id, "row has values but no Element")
-        return
-    if not table.group:
-        problems.error(
-            str(cells["group"].source), api.api_id, "table row before any Header/Body in 구분"
-        )
-        return
-    table.rows.append(
-        RawRow(
-            group=table.group,
-            element=element,
-            label=cells["label"],
-            type=cells["type"],
-            required=cells["required"],
-            length=cells["length"],
-            description=cells["description"],
-            source=element.source,
-        )
-    )
+        if row:
+            reader.feed(index + 1, row)
+    return reader.finish()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..model import Source
+from .cells import coord
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,24 +15,39 @@ class RawCell:
     number: bool = False  # the workbook stored a number
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RawRow:
-    """One row of a Request/Response table, keyed by the header names found in the sheet."""
+    """One row of a Request/Response table: the text of each column and where it sits.
+
+    Locations are made on demand (most rows never need one beyond their Element cell).
+    """
 
     group: str  # "Header" or "Body": the last 구분 seen above (or on) this row
-    element: RawCell
-    label: RawCell
-    type: RawCell
-    required: RawCell
-    length: RawCell
-    description: RawCell
-    source: Source  # the row's Element cell
+    element: str
+    label: str
+    type: str
+    required: str
+    length: str
+    description: str
+    file: str
+    sheet: str
+    row: int  # 1-based row number
+    columns: dict[str, int]  # column name -> 0-based column index, shared by a table's rows
+
+    def at(self, column: str) -> Source:
+        """Where one column of this row is: ``at("required")`` -> ``... › E23``."""
+        return Source(self.file, self.sheet, coord(self.row, self.columns[column]))
+
+    @property
+    def source(self) -> Source:
+        return self.at("element")
 
 
 @dataclass(frozen=True, slots=True)
 class RawTable:
     rows: tuple[RawRow, ...]
     header_source: Source
+    unreadable: bool = False  # the header row was wrong (already reported): no rows were read
 
 
 @dataclass

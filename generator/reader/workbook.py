@@ -1,16 +1,14 @@
-"""Open workbooks and directories, tell sheets apart by their content, read index and error sheets."""
+"""Open workbooks and directories; tell sheets apart by content; read index and error sheets."""
 
 from __future__ import annotations
 
 import os
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ..model import Source
 from ..problems import Problems
@@ -31,20 +29,31 @@ def display_path(path: Path) -> str:
 
 
 def expand_inputs(paths: Iterable[Path], problems: Problems) -> list[Path]:
-    """Files as given, directories as their *.xlsx files (sorted, Excel lock files skipped)."""
+    """Files as given, directories as their .xlsx files (sorted, Excel lock files skipped).
+
+    A file reached twice (given, and inside a given directory) is read once.
+    """
     files: list[Path] = []
+    seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*.xlsx") if not p.name.startswith("~$") and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$") and p.is_file()
             )
             if not found:
                 problems.error(display_path(path), None, "directory holds no .xlsx spec workbook")
-            files.extend(found)
         elif path.is_file():
-            files.append(path)
+            found = [path]
         else:
             problems.error(display_path(path), None, "no such file or directory")
+            continue
+        for file in found:
+            resolved = file.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                files.append(file)
     return files
 
 
@@ -77,35 +86,32 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
             wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        problems.error(where, None, f"corrupt .xlsx workbook ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - whatever openpyxl raises on a broken file
+        problems.error(where, None, f"corrupt .xlsx workbook ({_why(exc)})")
         return
     try:
         for ws in wb.worksheets:
             try:
                 ws.reset_dimensions()
                 rows: list[tuple[Any, ...]] = list(ws.iter_rows(values_only=True))
-            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-                problems.error(
-                    str(Source(where, ws.title)), None, f"corrupt sheet ({type(exc).__name__})"
-                )
+            except Exception as exc:  # noqa: BLE001 - a broken sheet part
+                problems.error(str(Source(where, ws.title)), None, f"corrupt sheet ({_why(exc)})")
                 continue
             read_sheet(where, ws.title, rows, book, problems)
     finally:
         wb.close()
 
 
+def _why(exc: Exception) -> str:
+    detail = " ".join(str(exc).split())
+    if len(detail) > 120:
+        detail = detail[:117] + "..."
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
 def read_sheet(
     file: str, sheet: str, rows: Sequence[Sequence[Any]], book: RawBook, problems: Problems
 ) -> None:
-    header = _find_header(rows, ("apiid", "api명", "url"))
-    if header is not None:
-        book.index.extend(_read_index(file, sheet, rows, header))
-        return
-    header = _find_header(rows, ("오류코드", "오류메시지"))
-    if header is not None and not looks_like_api_sheet(rows):
-        book.error_codes.extend(_read_errors(file, sheet, rows, header))
-        return
     if looks_like_api_sheet(rows):
         api = read_api_sheet(file, sheet, rows, problems)
         if api.api_id is None:
@@ -117,6 +123,14 @@ def read_sheet(
             )
             return
         book.apis.append(api)
+        return
+    header = _find_header(rows, ("apiid", "api명", "url"))
+    if header is not None:
+        book.index.extend(_read_index(file, sheet, rows, header))
+        return
+    header = _find_header(rows, ("오류코드", "오류메시지"))
+    if header is not None:
+        book.error_codes.extend(_read_errors(file, sheet, rows, header))
         return
     if any(any(text(v) for v in row) for row in rows):
         problems.warning(
@@ -143,7 +157,8 @@ def _cell(file: str, sheet: str, rows: Sequence[Sequence[Any]], r: int, c: int |
         return RawCell("", Source(file, sheet, coord(r + 1, 0)))
     row = rows[r]
     value = row[c] if c < len(row) else None
-    return RawCell(text(value), Source(file, sheet, coord(r + 1, c)), isinstance(value, int | float))
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    return RawCell(text(value), Source(file, sheet, coord(r + 1, c)), is_number)
 
 
 def _read_index(
@@ -183,6 +198,13 @@ def _read_errors(
 
 def read_inputs(paths: Iterable[Path], problems: Problems) -> RawBook:
     book = RawBook()
-    for path in expand_inputs(paths, problems):
+    files = expand_inputs(paths, problems)
+    for path in files:
         read_file(path, book, problems)
+    if files and not book.apis and not problems.error_count:
+        problems.warning(
+            ", ".join(display_path(p) for p in files),
+            None,
+            "no API sheet found (an API sheet has API ID, 메뉴 위치 or Request in column A)",
+        )
     return book

@@ -1,0 +1,110 @@
+"""How much the reader costs over just opening the workbook.
+
+    python -m benchmarks.bench_parse [--apis 350] [--repeat 5] [--max-ratio 1.3]
+
+Writes the synthetic full-size workbook (benchmarks/synth.py) to a temporary directory, then
+measures in this process, best of ``--repeat`` runs, interleaved:
+
+- floor: openpyxl ``load_workbook(read_only=True)`` and iterating every row of every sheet with
+  ``values_only=True`` (the least any reader built on openpyxl can do);
+- parse: ``generator.load.load()``, the whole way to the immutable model (caches cleared before
+  every run, as in a fresh process);
+
+and the peak memory of each (tracemalloc, one extra run each). Both wall-clock and CPU time
+(``time.process_time``) are shown; the verdict uses CPU time, which other processes on a busy
+machine disturb far less than wall-clock time. Exits 1 when parse takes more than
+``--max-ratio`` times the floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from benchmarks.synth import count_field_rows, synthetic_workbook
+from generator.describe import understand
+from generator.layout import save_workbook
+from generator.load import load
+from generator.names import identifier
+
+
+def floor(path: Path) -> int:
+    wb = load_workbook(path, read_only=True)
+    rows = 0
+    for ws in wb.worksheets:
+        for _ in ws.iter_rows(values_only=True):
+            rows += 1
+    wb.close()
+    return rows
+
+
+def parse(path: Path) -> int:
+    understand.cache_clear()
+    identifier.cache_clear()
+    return len(load([path], use_config=False).spec.apis)
+
+
+def timed(run: Callable[[Path], int], path: Path) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of one run."""
+    gc.collect()
+    wall, cpu = time.perf_counter(), time.process_time()
+    run(path)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def peak_mb(run: Callable[[Path], int], path: Path) -> float:
+    gc.collect()
+    tracemalloc.start()
+    run(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 1e6
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--apis", type=int, default=350, help="size of the synthetic workbook")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each; the best counts")
+    parser.add_argument("--max-ratio", type=float, default=1.3, help="fail above this ratio")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = synthetic_workbook(args.apis)
+        path = save_workbook(data, Path(tmp) / "synthetic.xlsx")
+        size = path.stat().st_size / 1e6
+        print(
+            f"workbook: {len(data.sheets)} APIs, {count_field_rows(data)} field rows, "
+            f"{size:.1f} MB, {floor(path)} sheet rows"
+        )
+        apis = parse(path)  # warm up imports and the file cache
+        floors: list[tuple[float, float]] = []
+        parses: list[tuple[float, float]] = []
+        for _ in range(args.repeat):
+            floors.append(timed(floor, path))
+            parses.append(timed(parse, path))
+        floor_mb, parse_mb = peak_mb(floor, path), peak_mb(parse, path)
+
+    floor_wall, floor_cpu = (min(t[i] for t in floors) for i in (0, 1))
+    parse_wall, parse_cpu = (min(t[i] for t in parses) for i in (0, 1))
+    ratio = parse_cpu / floor_cpu
+    print(f"best of {args.repeat}{'':17}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}")
+    print(f"{'floor (openpyxl read-only)':28}{floor_wall:9.3f}{floor_cpu:9.3f}{floor_mb:10.1f}")
+    label = f"parse to model ({apis} APIs)"
+    print(f"{label:28}{parse_wall:9.3f}{parse_cpu:9.3f}{parse_mb:10.1f}")
+    verdict = "ok" if ratio <= args.max_ratio else f"FAIL: above {args.max_ratio}"
+    print(
+        f"ratio parse/floor: {ratio:.2f} CPU ({verdict}), {parse_wall / floor_wall:.2f} wall-clock"
+    )
+    return 0 if ratio <= args.max_ratio else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,273 @@
+"""A synthetic full-size spec workbook in the official layout (nothing copied from Kiwoom).
+
+    from benchmarks.synth import synthetic_workbook, write_synthetic
+    write_synthetic(tmp_path / "kiwoom.xlsx")            # ~350 APIs, ~9,500 field rows
+    write_synthetic(tmp_path / "small.xlsx", n=20)       # the same shapes, small
+
+The shapes follow KIWOOM_FORMAT.md: an index sheet `API 리스트` (title row, header on row 3,
+a `공통` row), 국내주식 APIs (queries with LIST responses nested to depth 2, orders), 미국주식
+APIs (`usa...` ids), the two OAuth APIs, WebSocket real-time services (two-character ids with
+case twins `0g`/`0G`, numeric field names), the `오류코드` sheet; long sheet names that Excel
+shortens, descriptions with enumerations, formats, units and notes, and about one example in
+five that is not valid JSON. Output is deterministic for a given ``n`` and ``seed``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
+
+MOCK_WSS = "wss://mockapi.kiwoom.com:10000"
+PROD_WSS = "wss://api.kiwoom.com:10000"
+
+DOMESTIC_MENUS = (
+    ("계좌", "/api/dostk/acnt"),
+    ("시세", "/api/dostk/mrkcond"),
+    ("종목정보", "/api/dostk/stkinfo"),
+    ("차트", "/api/dostk/chart"),
+    ("순위정보", "/api/dostk/rkinfo"),
+    ("업종", "/api/dostk/sect"),
+    ("기관/외국인", "/api/dostk/frgnistt"),
+    ("ELW", "/api/dostk/elw"),
+    ("ETF", "/api/dostk/etf"),
+    ("테마", "/api/dostk/thme"),
+    ("공매도", "/api/dostk/shsa"),
+    ("대차거래", "/api/dostk/slb"),
+)
+US_MENUS = (
+    ("시세", "/api/usstk/mrkcond"),
+    ("종목정보", "/api/usstk/stkinfo"),
+    ("계좌", "/api/usstk/acnt"),
+    ("차트", "/api/usstk/chart"),
+)
+WS_IDS = (
+    "00 04 0A 0B 0C 0D 0E 0F 0H 0I 0J 0g 0G 0m 0s 0u 0U 0w 1h F4 F5 F6 F7 F8 F9 FA FB FC FD FE FF"
+).split()
+
+DESCRIPTIONS = (
+    "",
+    "",
+    "",
+    "KRX,NXT,SOR",
+    "KRX, NXT, SOR",
+    "1:1분, 2:10분, 3:1시간",
+    "K:KRX",
+    "33:융자 , 99:융자합",
+    "단위: 원",
+    "단위: 1주",
+    "'0' 입력시 잔량 전부 취소",
+    "7자리 주문번호",
+    "YYYYMMDD",
+    "YYYYMMDD(융자일경우필수)",
+    "0:전체, 1:코스피, 2:코스닥",
+    "1:매도, 2:매수",
+    "0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , "
+    "6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , "
+    "20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),"
+    "31:중간가(FOK)",
+    "조회 기준일자\n예) 20241107",
+    "거래소별 종목코드\n(KRX:039490,NXT:039490_NX,SOR:039490_AL)",
+    "Y:예, N:아니오   ",
+    "+ 부호는 상승, - 부호는 하락\n값은 0으로 채워진 문자열",
+)
+ERROR_CODES = (
+    (1501, "API ID가 없습니다"),
+    (1504, "해당 URI에서는 지원하는 API ID가 아닙니다"),
+    (1505, "알 수 없는 API ID입니다"),
+    (1511, "필수 입력 값이 없습니다"),
+    (1517, "입력 값 형식이 올바르지 않습니다"),
+    (1687, "재귀 호출이 제한됩니다"),
+    (1700, "API별 허용된 요청 건수를 초과했습니다"),
+    (1701, "전체 허용된 요청 건수를 초과했습니다"),
+    (1702, "그룹별 허용된 요청 건수를 초과했습니다"),
+    (1901, "시장 코드값이 존재하지 않습니다"),
+    (1902, "종목 정보가 없습니다"),
+    (1903, "해당 시장의 종목 정보가 없습니다"),
+    (1999, "예기치 못한 에러입니다"),
+    (8001, "App Key와 Secret Key 검증에 실패했습니다"),
+    (8002, "App Key와 Secret Key 검증에 실패했습니다"),
+    (8005, "Token이 유효하지 않습니다"),
+    (8010, "IP와 Token이 발급된 IP가 다릅니다"),
+    (8030, "투자구분(실전/모의)이 달라 App Key를 사용할 수 없습니다"),
+    (8031, "투자구분(실전/모의)이 달라 Token을 사용할 수 없습니다"),
+    (8104, "모의투자에서 지원하지 않는 API입니다"),
+    (8200, "법인 고객은 사용할 수 없습니다"),
+)
+
+
+def _row(rng: random.Random, name: str, required: str = "N") -> TableRow:
+    length: int | str = rng.choice((1, 2, 3, 8, 12, 20, 40, "12", "20"))
+    return (name, f"항목 {name}", "String", required, length, rng.choice(DESCRIPTIONS))
+
+
+def _example(rng: random.Random, fields: list[TableRow]) -> str:
+    body = {
+        row[0]: "0000001" for row in fields if not row[0].startswith("-") and row[2] == "String"
+    }
+    text = json.dumps(body, ensure_ascii=False, indent=4)
+    if rng.random() < 0.2:  # about one in five official examples is not valid JSON
+        text = text.replace(",\n", "\n", 1) if "," in text else text + "\n(예시)"
+    return text
+
+
+def _query(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> SheetData:
+    request: list[TableRow] = [
+        ("stk_cd", "종목코드", "String", "Y", 20, rng.choice(DESCRIPTIONS)),
+        ("dmst_stex_tp", "국내거래소구분", "String", "Y", 3, "KRX,NXT,SOR"),
+    ]
+    request += [_row(rng, f"qry_{k}", rng.choice("YN")) for k in range(rng.randint(0, 3))]
+    response = [_row(rng, f"top_{k}") for k in range(rng.randint(1, 4))]
+    response.append(("조회 데이터", "", "", None, None, ""))  # a section heading, not a field
+    response.append((f"{api_id}_list", "목록", "LIST", "N", None, ""))
+    for k in range(rng.randint(8, 16)):
+        response.append(_row(rng, f"- item_{k}"))
+    if rng.random() < 0.4:
+        response.append(("- detail", "상세", "LIST", "N", None, ""))
+        response += [_row(rng, f"- - sub_{k}") for k in range(rng.randint(2, 4))]
+    return SheetData(
+        api_id=api_id,
+        name=name,
+        menu=menu,
+        url=url,
+        request_body=request,
+        response_body=response,
+        request_example=_example(rng, request),
+        response_example=_example(rng, response),
+        overview=("조회 화면의 데이터를 제공합니다.", "연속조회를 지원합니다.")[
+            : rng.randint(0, 2)
+        ],
+    )
+
+
+def _websocket(rng: random.Random, api_id: str) -> SheetData:
+    name = f"실시간 항목 {api_id}"
+    values = [
+        (f"- - {k}", f"값{k}", "String", "N", None, "")
+        for k in range(10, 10 * rng.randint(6, 14), 10)
+    ]
+    response: list[TableRow] = [
+        ("trnm", "서비스명", "String", "N", None, "REAL"),
+        ("data", "실시간 데이터", "LIST", "N", None, ""),
+        ("- type", "실시간항목", "String", "N", None, f"TR 명({api_id})"),
+        ("- name", "실시간 항목명", "String", "N", None, ""),
+        ("- item", "실시간 등록 요소", "String", "N", None, "종목코드"),
+        ("- values", "실시간 값 리스트", "Object", "N", None, ""),
+        *values,
+    ]
+    return SheetData(
+        api_id=api_id,
+        name=name,
+        menu=f"국내주식 > 실시간시세 > {name}({api_id})",
+        url="/api/dostk/websocket",
+        production=PROD_WSS,
+        mock=MOCK_WSS,
+        request_body=(
+            ("trnm", "서비스명", "String", "Y", 10, "REG : 등록 , REMOVE : 해지"),
+            ("grp_no", "그룹번호", "String", "Y", 4, ""),
+            (
+                "refresh",
+                "기존등록유지여부",
+                "String",
+                "Y",
+                1,
+                "등록(REG)시\n0:기존유지안함, 1:기존유지",
+            ),
+            ("data", "실시간 등록 리스트", "LIST", "", None, ""),
+            ("- item", "실시간 등록 요소", "String", "N", 100, "거래소별 종목코드, 업종코드"),
+            ("- type", "실시간 항목", "String", "Y", 2, f"TR 명({api_id})"),
+        ),
+        response_body=response,
+        request_headers=(),
+        response_headers=(),
+        request_example=json.dumps(
+            {
+                "trnm": "REG",
+                "grp_no": "1",
+                "refresh": "1",
+                "data": [{"item": [""], "type": [api_id]}],
+            },
+            indent=4,
+        ),
+    )
+
+
+def _oauth() -> list[SheetData]:
+    return [
+        SheetData(
+            api_id="au10001",
+            name="접근토큰 발급",
+            menu="OAuth 인증 > 접근토큰 발급(au10001)",
+            url="/oauth2/token",
+            request_headers=(),
+            request_body=(
+                ("grant_type", "grant_type", "String", "Y", None, "client_credentials 입력"),
+                ("appkey", "앱키", "String", "Y", None, ""),
+                ("secretkey", "시크릿키", "String", "Y", None, ""),
+            ),
+            response_body=(
+                ("expires_dt", "만료일", "String", "Y", None, "YYYYMMDDhhmmss"),
+                ("token_type", "토큰타입", "String", "Y", None, ""),
+                ("token", "접근토큰", "String", "Y", None, ""),
+            ),
+        ),
+        SheetData(
+            api_id="au10002",
+            name="접근토큰폐기",
+            menu="OAuth 인증 > 접근토큰폐기(au10002)",
+            url="/oauth2/revoke",
+            request_headers=(),
+            request_body=(
+                ("appkey", "앱키", "String", "Y", None, ""),
+                ("secretkey", "시크릿키", "String", "Y", None, ""),
+                ("token", "접근토큰", "String", "Y", None, ""),
+            ),
+        ),
+    ]
+
+
+def synthetic_workbook(n: int = 350, seed: int = 20240101) -> WorkbookData:
+    """About ``n`` APIs in the official proportions (at least one of each kind)."""
+    rng = random.Random(seed)
+    n_ws = max(4, min(len(WS_IDS), round(n * 31 / 350)))
+    n_us = max(1, round(n * 129 / 350))
+    n_domestic = max(1, n - n_ws - n_us - 2)
+    ws_ids = ["0g", "0G", "0u", "0U"] + [i for i in WS_IDS if i not in ("0g", "0G", "0u", "0U")]
+    sheets: list[SheetData] = _oauth()
+    for k in range(n_domestic):
+        menu, url = DOMESTIC_MENUS[k % len(DOMESTIC_MENUS)]
+        api_id = f"ka{10001 + k}"
+        # Every seventh name is too long for a sheet name: Excel keeps 31 characters.
+        name = f"{menu} 조회 {k}" + (" 요청 (기간별 상세 내역 포함) 일별" if k % 7 == 0 else "")
+        sheets.append(_query(rng, api_id, name, f"국내주식 > {menu} > {name}({api_id})", url))
+    for k in range(n_us):
+        menu, url = US_MENUS[k % len(US_MENUS)]
+        api_id = f"usa{20001 + k}"
+        name = f"미국 {menu} 조회 {k}"
+        sheets.append(_query(rng, api_id, name, f"미국주식 > {menu} > {name}({api_id})", url))
+    sheets += [_websocket(rng, api_id) for api_id in sorted(ws_ids[:n_ws])]
+    return WorkbookData(sheets, index=True, error_codes=ERROR_CODES)
+
+
+def write_synthetic(path: Path, n: int = 350, seed: int = 20240101) -> Path:
+    return save_workbook(synthetic_workbook(n, seed), path)
+
+
+def count_field_rows(data: WorkbookData) -> int:
+    return sum(
+        len(s.request_headers)
+        + len(s.request_body)
+        + len(s.response_headers)
+        + len(s.response_body)
+        for s in data.sheets
+    )
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("benchmarks/out/synthetic.xlsx")
+    data = synthetic_workbook(int(sys.argv[2]) if len(sys.argv) > 2 else 350)
+    save_workbook(data, out)
+    print(f"wrote {out}: {len(data.sheets)} APIs, {count_field_rows(data)} field rows")

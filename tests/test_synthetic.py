@@ -1,0 +1,106 @@
+"""The full-size synthetic workbook (benchmarks/synth.py) parses cleanly into well-named APIs.
+
+Not timed here: benchmarks/bench_parse.py measures the reader against openpyxl itself.
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synth import count_field_rows, synthetic_workbook, write_synthetic
+from generator.load import Loaded
+from generator.model import Field, Transport
+from generator.problems import Level
+
+from .fixtures import read
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_synthetic(tmp_path_factory.mktemp("synthetic") / "kiwoom.xlsx")
+
+
+@pytest.fixture(scope="module")
+def bare(full: Path) -> Loaded:
+    """The full-size workbook read without any names.toml / overrides.toml."""
+    return read(full)
+
+
+@pytest.fixture(scope="module")
+def groups_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """specs/names.toml without its [apis] entries (they name APIs the workbook lacks)."""
+    d = tmp_path_factory.mktemp("config")
+    text = (ROOT / "specs" / "names.toml").read_text(encoding="utf-8")
+    (d / "names.toml").write_text(text.split("\n[apis]")[0], encoding="utf-8")
+    return d
+
+
+def test_full_size_shape() -> None:
+    data = synthetic_workbook()
+    assert 330 <= len(data.sheets) <= 370
+    assert 9000 <= count_field_rows(data) <= 10000
+
+
+def test_full_size_parses_without_errors(bare: Loaded) -> None:
+    loaded = bare
+    assert [p.line() for p in loaded.problems if p.level is Level.ERROR] == []
+    apis = loaded.spec.apis
+    assert 330 <= len(apis) <= 370
+    ws = [a for a in apis if a.transport is Transport.WEBSOCKET]
+    assert len(ws) == 31 and {"0g", "0G", "0u", "0U"} <= {a.id for a in ws}
+    assert sum(a.id.startswith("usa") for a in apis) >= 120
+    assert {"au10001", "au10002"} <= {a.id for a in apis}
+    assert len(loaded.spec.error_codes) == 21
+    assert loaded.spec.api("au10001").request.body[0].fixed_value == "client_credentials"
+    # About one example in five is not valid JSON: warnings, never errors.
+    invalid = [p for p in loaded.problems if "Example is not valid JSON" in p.message]
+    assert 0.1 < len(invalid) / (2 * len(apis)) < 0.3
+
+
+def check_names(loaded: Loaded) -> None:
+    apis = loaded.spec.apis
+    for a in apis:
+        for name in (a.group, a.method_name, a.class_prefix):
+            assert name.isidentifier() and name.isascii() and not keyword.iskeyword(name), name
+    methods = Counter((a.group, a.method_name.lower()) for a in apis)
+    assert [k for k, n in methods.items() if n > 1] == []
+    classes = Counter(a.class_prefix.lower() for a in apis)
+    assert [k for k, n in classes.items() if n > 1] == []
+
+    def siblings(fields: Sequence[Field]) -> None:
+        names = [f.python_name for f in fields]
+        assert len(names) == len(set(names)), names
+        for f in fields:
+            assert f.python_name.isidentifier() and not keyword.iskeyword(f.python_name)
+            siblings(f.children)
+
+    for a in apis:
+        for part in (a.request.headers, a.request.body, a.response.headers, a.response.body):
+            siblings(part)
+
+
+def test_names_unique_and_valid_without_config(bare: Loaded) -> None:
+    check_names(bare)
+
+
+def test_names_unique_and_valid_with_menu_groups(full: Path, groups_only: Path) -> None:
+    loaded = read(full, config_dir=groups_only)
+    check_names(loaded)
+    groups = {a.group for a in loaded.spec.apis}
+    assert {"oauth", "realtime", "accounts", "us_quotes"} <= groups
+    assert [g for g, _ in loaded.spec.groups] == sorted(groups)
+
+
+def test_small_n_has_every_kind(tmp_path: Path) -> None:
+    loaded = read(write_synthetic(tmp_path / "small.xlsx", n=12))
+    assert [p.line() for p in loaded.problems if p.level is Level.ERROR] == []
+    ids = [a.id for a in loaded.spec.apis]
+    assert {"0g", "0G", "au10001"} <= set(ids) and any(i.startswith("usa") for i in ids)
+    assert any(i.startswith("ka") for i in ids)

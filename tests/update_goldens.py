@@ -1,0 +1,117 @@
+"""The goldens: committed expected outputs, and the one command that refreshes them.
+
+    python -m tests.update_goldens            # rewrite every golden from the current code
+    python -m tests.update_goldens model      # only some (names as in GOLDENS)
+    python -m tests.update_goldens --check    # exit 1 and show the diff when one is stale
+
+Each golden is a function producing {path: bytes} from the repository as it is; GOLDENS maps
+a name to it. To add a golden, write such a function (here or in a module imported here), add
+it to GOLDENS, and compare it in a test with :func:`stale`, which returns the unified diff and
+this command, ready to print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import difflib
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN_DIR = ROOT / "tests" / "golden"
+COMMAND = "python -m tests.update_goldens"
+
+Golden = Callable[[], dict[Path, bytes]]
+
+
+def model_json() -> dict[Path, bytes]:
+    """What `kiwoom-codegen parse specs/ --json` prints, run from the repository root."""
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["parse", "specs/", "--json"])
+    if code != 0:
+        raise RuntimeError(f"kiwoom-codegen parse specs/ failed ({code}):\n{err.getvalue()}")
+    return {GOLDEN_DIR / "model.json": out.getvalue().encode("utf-8")}
+
+
+def openapi_document() -> dict[Path, bytes]:
+    """generated/openapi.json and .yaml for specs/ (tests/golden/openapi/)."""
+    from tests.openapi_support import golden_files
+
+    return golden_files()
+
+
+def python_client() -> dict[Path, bytes]:
+    """The python/ tree for specs/, without the verbatim runtime copies (tests/golden/python/)."""
+    from tests.python_client_support import golden_files
+
+    return golden_files()
+
+
+GOLDENS: dict[str, Golden] = {
+    "model": model_json,
+    "openapi": openapi_document,
+    "python": python_client,
+}
+
+
+def stale(name: str) -> str | None:
+    """None when golden ``name`` is up to date, else its diff and the command that updates it."""
+    parts: list[str] = []
+    for path, data in sorted(GOLDENS[name]().items()):
+        old = path.read_bytes() if path.is_file() else b""
+        if old == data:
+            continue
+        rel = path.relative_to(ROOT).as_posix()
+        diff = difflib.unified_diff(
+            old.decode("utf-8", "replace").splitlines(keepends=True),
+            data.decode("utf-8", "replace").splitlines(keepends=True),
+            fromfile=f"{rel} (committed)",
+            tofile=f"{rel} (produced now)",
+        )
+        parts.append("".join(diff) or f"{rel}: bytes differ\n")
+    if not parts:
+        return None
+    hint = (
+        f"\nThe golden {name!r} is stale. If the change is intended, run:\n\n    {COMMAND} {name}\n"
+    )
+    return "".join(parts) + hint
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=COMMAND, description="Rewrite or check the goldens.")
+    parser.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(GOLDENS)}")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when stale")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in GOLDENS]
+    if unknown:
+        parser.error(f"unknown golden(s) {', '.join(unknown)}; known: {', '.join(GOLDENS)}")
+    names = args.names or list(GOLDENS)
+    failed = False
+    for name in names:
+        if args.check:
+            report = stale(name)
+            if report:
+                print(report)
+                failed = True
+            else:
+                print(f"{name}: up to date")
+            continue
+        for path, data in sorted(GOLDENS[name]().items()):
+            rel = path.relative_to(ROOT).as_posix()
+            if path.is_file() and path.read_bytes() == data:
+                print(f"{name}: {rel} unchanged")
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            print(f"{name}: wrote {rel}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
