@@ -20,6 +20,7 @@ from .model import (
     Source,
     Spec,
     Transport,
+    walk,
 )
 from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
@@ -240,6 +241,12 @@ def _message(
     body_rows = [r for r in table.rows if r.group == "Body"]
     headers = _fields(header_rows, f"{title} Header", api_id, problems)
     body = _fields(body_rows, f"{title} Body", api_id, problems)
+    for _, f in walk(headers + body):
+        conflict = f.length_conflict()
+        if conflict:
+            problems.warning(
+                str(f.source), api_id, f"{f.name}: {conflict}; the length is not enforced"
+            )
     return headers, body
 
 

@@ -81,6 +81,23 @@ class Field:
     def is_container(self) -> bool:
         return self.kind is not Kind.STRING
 
+    def length_conflict(self) -> str | None:
+        """Why Length cannot hold: shorter than a fixed value, an enum value or the format.
+
+        The official lengths are not always consistent; the model keeps what the sheet says, and
+        a schema must then not enforce a length that no valid value can meet.
+        """
+        if self.max_length is None:
+            return None
+        values = [self.fixed_value] if self.fixed_value is not None else []
+        values += [e.value for e in self.enum or ()]
+        longest = max(values, key=len, default="")
+        if len(longest) > self.max_length:
+            return f"Length {self.max_length} is shorter than the value {longest!r}"
+        if self.format is not None and len(self.format) > self.max_length:
+            return f"Length {self.max_length} is shorter than the format {self.format}"
+        return None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -104,7 +104,7 @@ class _Builder:
             return {"$ref": self.ref_prefix + obj}
         else:
             schema = {"type": "string"}
-            if self.strict and f.max_length is not None:
+            if self.strict and f.max_length is not None and f.length_conflict() is None:
                 schema["maxLength"] = f.max_length
             if f.fixed_value is not None:
                 schema["enum"] = [f.fixed_value]
