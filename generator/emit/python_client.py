@@ -1,0 +1,266 @@
+"""Emitter: the installable, typed Python client ``python/`` (package ``kiwoom_client``).
+
+Layout (``<pkg>`` is the import name of ``spec.package_name``)::
+
+    python/pyproject.toml, README.md, api.md
+    python/<pkg>/__init__.py        exports, __version__, __spec_hash__, __generator_version__
+    python/<pkg>/client.py          KiwoomClient / AsyncKiwoomClient, one lazy property per group
+    python/<pkg>/_operations.py     OPERATIONS: api id -> Operation (names of models, no imports)
+    python/<pkg>/_error_codes.py    ERROR_CODES
+    python/<pkg>/models/<group>.py  pydantic models (datamodel-code-generator)
+    python/<pkg>/resources/<group>.py  <Group> and Async<Group>, twins from one macro
+    python/<pkg>/_*.py, testing.py, py.typed   the runtime, copied from generator/runtime
+
+Every file is marked generated (the runtime files: copied) and is byte-identical from run to run.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..model import Api, Spec
+from ..schema import ApiSchemas, spec_schemas
+from . import EmitContext
+from .python_models import (
+    DCG_VERSION,
+    ModelGenerationError,
+    assemble,
+    class_attributes,
+    dcg_aliases,
+    dcg_document,
+    plan_group,
+    run_datamodel_codegen,
+    validators_of,
+)
+from .python_readme import readme_snippets
+from .python_render import format_python, header_lines, import_block, python_header, render
+from .python_view import ClientView, GroupView, build_view
+
+RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
+OUT = "python"
+
+
+def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
+    schemas = spec_schemas(spec)
+    view = build_view(spec, schemas)
+    pkg = f"{OUT}/{view.import_name}"
+    header = python_header(ctx.generator_version, ctx.sources)
+    files: dict[str, str | bytes] = {}
+
+    files.update(runtime_files(pkg, ctx))
+    for g in view.groups:
+        files[f"{pkg}/models/{g.module}.py"] = models_module(g, schemas, header)
+        if g.methods:
+            files[f"{pkg}/resources/{g.module}.py"] = resources_module(g, header)
+    files[f"{pkg}/models/__init__.py"] = package_docstring_module(
+        header,
+        "Request and response models, one module per group of APIs:\n\n"
+        + "\n".join(f"{g.module}: {g.label or g.group}" for g in view.groups),
+    )
+    files[f"{pkg}/resources/__init__.py"] = package_docstring_module(
+        header,
+        "The groups of API methods of the clients, one module per group:\n\n"
+        + "\n".join(f"{g.module}: {g.label or g.group}" for g in view.http_groups),
+    )
+    files[f"{pkg}/client.py"] = client_module(view, header)
+    files[f"{pkg}/_operations.py"] = format_python(
+        render("operations.py.jinja", header=header, operations=view.operations)
+    )
+    files[f"{pkg}/_error_codes.py"] = format_python(
+        render("error_codes.py.jinja", header=header, error_codes=spec.error_codes)
+    )
+    files[f"{pkg}/__init__.py"] = package_init(view, ctx, header)
+
+    header_line = header_lines(ctx.generator_version, ctx.sources)[0]
+    common = {
+        "header_line": header_line,
+        "package_name": view.package_name,
+        "import_name": view.import_name,
+        "version": view.version,
+        "api_count": len(spec.apis),
+        "realtime_count": len(view.realtime),
+    }
+    files[f"{OUT}/pyproject.toml"] = render(
+        "pyproject.toml.jinja",
+        packages=[view.import_name, f"{view.import_name}.models", f"{view.import_name}.resources"],
+        **common,
+    )
+    files[f"{OUT}/api.md"] = render(
+        "api.md.jinja",
+        groups=view.http_groups,
+        realtime=view.realtime,
+        method_count=sum(len(g.methods) for g in view.groups),
+        **common,
+    )
+    files[f"{OUT}/README.md"] = render(
+        "README.md.jinja", errors=runtime_errors(), **readme_snippets(spec, view), **common
+    )
+    return {
+        path: content if isinstance(content, bytes) else content.encode("utf-8")
+        for path, content in sorted(files.items())
+    }
+
+
+# --- the runtime ---------------------------------------------------------------------------
+
+
+def runtime_files(pkg: str, ctx: EmitContext) -> dict[str, str | bytes]:
+    """Every generator/runtime/*.py except __init__.py, and py.typed, copied verbatim."""
+    out: dict[str, str | bytes] = {}
+    for path in sorted(RUNTIME.iterdir()):
+        if path.name == "py.typed":
+            out[f"{pkg}/py.typed"] = path.read_bytes()
+        elif path.suffix == ".py" and path.name != "__init__.py":
+            note = (
+                f"# Copied verbatim from generator/runtime/{path.name} by kiwoom-codegen "
+                f"{ctx.generator_version}.\n# Do not edit: change the original.\n"
+            )
+            out[f"{pkg}/{path.name}"] = note + path.read_text(encoding="utf-8")
+    return out
+
+
+def runtime_errors() -> list[tuple[str, str]]:
+    """(class name, first docstring line) of the runtime's error classes, for the README.
+
+    The runtime is the project's own code, not spec text: its docstrings go in as Markdown.
+    """
+    tree = ast.parse((RUNTIME / "_errors.py").read_text(encoding="utf-8"))
+    out: list[tuple[str, str]] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name not in ("KiwoomError", "KiwoomAPIError"):
+            doc = (ast.get_docstring(node) or "").split("\n")[0]
+            out.append((node.name, doc.replace("``", "`")))  # trusted text: rST code to Markdown
+    return out
+
+
+def runtime_exports(module: str) -> list[str]:
+    """The ``__all__`` of a runtime module, read from its source."""
+    tree = ast.parse((RUNTIME / f"{module}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            value = ast.literal_eval(node.value)
+            return [str(v) for v in value]
+    raise ModelGenerationError(f"generator/runtime/{module}.py has no __all__")
+
+
+# --- generated modules ---------------------------------------------------------------------
+
+
+def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
+    apis: Sequence[Api] = g.apis
+    plans = plan_group(apis, schemas)
+    generated = run_datamodel_codegen(dcg_document(apis, schemas, plans), dcg_aliases(plans))
+    attrs = class_attributes(generated)
+    validators = {
+        name: textwrap.indent(
+            render("model_validators.jinja", v=validators_of(plan, attrs[name])).strip("\n") + "\n",
+            "    ",
+        )
+        for name, plan in plans.items()
+        if plan.fixed or plan.conditions
+    }
+    module = assemble(
+        generated,
+        plans,
+        validators,
+        {"model_validator": "pydantic", "Any": "typing", "Self": "typing"},
+    )
+    ids = ", ".join(a.id for a in apis)
+    docstring = (
+        f"Request and response models of {g.label or g.group} ({g.group}): {ids}.\n\n"
+        f"Generated with datamodel-code-generator {DCG_VERSION} from the JSON Schema of "
+        "generator/schema.py;\nrequests are strict (unknown fields rejected), responses "
+        "lenient (unknown fields kept)."
+    )
+    source = render(
+        "models_group.py.jinja",
+        header=header,
+        docstring=docstring,
+        imports=import_block(module.imports),
+        class_names=module.class_names,
+        body=module.body,
+    )
+    return format_python(source)
+
+
+def resources_module(g: GroupView, header: str) -> str:
+    docstring = f"{g.label or g.group}: the methods of client.{g.group}, sync and async."
+    source = render(
+        "resources_group.py.jinja",
+        header=header,
+        docstring=docstring,
+        imports=import_block(g.imports, g.module_imports),
+        g=g,
+    )
+    return format_python(source)
+
+
+def client_module(view: ClientView, header: str) -> str:
+    groups = view.http_groups
+    imports: dict[str, list[str]] = {
+        "._client": ["AsyncAPIClient", "SyncAPIClient"],
+        "._operations": ["OPERATIONS"],
+    }
+    if groups:
+        imports["functools"] = ["cached_property"]
+        imports["typing"] = ["TYPE_CHECKING"]
+    listing = "\n".join(f"    {g.group}: {g.label or g.group}" for g in groups)
+    sync_doc = (
+        "The Kiwoom REST API client.\n\n"
+        '    client = KiwoomClient(appkey=..., secretkey=..., env="mock")\n\n'
+        "Groups:\n\n" + listing
+    ).rstrip()
+    async_doc = (
+        "The asynchronous twin of KiwoomClient: same groups and methods, awaited.\n\n"
+        "Groups:\n\n" + listing
+    ).rstrip()
+    source = render(
+        "client.py.jinja",
+        header=header,
+        import_name=view.import_name,
+        imports=import_block(imports),
+        groups=groups,
+        sync_doc=sync_doc,
+        async_doc=async_doc,
+    )
+    return format_python(source)
+
+
+def package_docstring_module(header: str, docstring: str) -> str:
+    return format_python(render("simple_module.py.jinja", header=header, docstring=docstring))
+
+
+def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
+    errors = runtime_exports("_errors")
+    imports: dict[str, list[str]] = {
+        "._errors": errors,
+        "._error_codes": ["ERROR_CODES"],
+        "._operation": ["Operation"],
+        "._operations": ["OPERATIONS"],
+        "._response": ["AsyncKiwoomResponse", "KiwoomResponse"],
+        "._types": ["NOT_GIVEN", "NotGiven"],
+        ".client": ["AsyncKiwoomClient", "KiwoomClient"],
+    }
+    exports = sorted({name for names in imports.values() for name in names})
+    docstring = (
+        f"{view.package_name}: a typed client of the Kiwoom Securities REST API.\n\n"
+        "    from " + view.import_name + " import KiwoomClient\n\n"
+        '    client = KiwoomClient(appkey=..., secretkey=..., env="mock")\n\n'
+        "See README.md and api.md."
+    )
+    source = render(
+        "package_init.py.jinja",
+        header=header,
+        docstring=docstring,
+        imports=import_block(imports),
+        exports=exports,
+        version=view.version,
+        spec_hash=ctx.spec_hash,
+        generator_version=ctx.generator_version,
+    )
+    return format_python(source)

@@ -1,0 +1,358 @@
+"""What the Python client templates show, decided here: names, type hints, imports, docstrings.
+
+Templates receive these records and only arrange them. Spec text stays plain text here; the
+templates put it in code through the ``pyrepr`` and ``docstring`` filters, and every type hint
+built here holds spec text only as ``repr()`` literals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..model import Api, Field, Kind, Spec, Transport
+from ..names import ClassName, unique
+from ..schema import ApiSchemas
+from .python_docs import field_doc, method_docstring, sibling
+from .python_text import plain_json
+
+# Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
+# tests/test_python_client_models.py checks this list against the runtime.
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        "base_url",
+        "call",
+        "close",
+        "env",
+        "initial_retry_delay",
+        "issue_token",
+        "max_retries",
+        "max_retry_delay",
+        "request",
+        "revoke_token",
+        "timeout",
+        "token_refresh_margin",
+    }
+)
+# Keyword arguments every method has besides the body fields.
+CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout")
+# Names bound in a resource module besides its model classes; arguments must not shadow them.
+RESOURCE_MODULE_NAMES = frozenset(
+    {
+        "annotations",
+        "Any",
+        "AsyncAPIClient",
+        "AsyncKiwoomResponse",
+        "KiwoomResponse",
+        "Literal",
+        "Mapping",
+        "NOT_GIVEN",
+        "NotGiven",
+        "OPERATIONS",
+        "Sequence",
+        "SyncAPIClient",
+        "httpx",
+        "self",
+        "strip_not_given",
+    }
+)
+CLIENT_MODULE_NAMES = frozenset(
+    {
+        "AsyncAPIClient",
+        "AsyncKiwoomClient",
+        "KiwoomClient",
+        "OPERATIONS",
+        "SyncAPIClient",
+        "TYPE_CHECKING",
+        "cached_property",
+    }
+)
+
+
+def import_name(package_name: str) -> str:
+    """The import name of the distribution: kiwoom-client -> kiwoom_client."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", package_name).strip("_").lower()
+    if not name or name[0].isdigit():
+        name = "kiwoom_" + name
+    return name
+
+
+@dataclass(frozen=True)
+class ArgView:
+    name: str  # the keyword argument
+    wire: str  # the body key
+    type_hint: str  # without "| NotGiven"
+    kind: Kind
+    is_enum: bool
+    required: bool
+    doc: str  # its entry under "Args:", unescaped, lines after the first indented by 4
+
+
+@dataclass(frozen=True)
+class FixedView:
+    wire: str
+    value: str
+
+
+@dataclass(frozen=True)
+class MethodView:
+    name: str
+    api_id: str
+    docstring: str  # unescaped
+    request_model: str
+    response_model: str
+    args: tuple[ArgView, ...]  # required first, then optional, each in sheet order
+    fixed: tuple[FixedView, ...]
+    paging: bool  # cont_yn / next_key arguments (not for orders)
+    summary: str  # one line: 신용 매수주문 (kt10006)
+    title: str  # API 명: 신용 매수주문
+    route: str  # POST /api/dostk/crdordr
+    is_order: bool
+
+
+@dataclass(frozen=True)
+class GroupView:
+    group: str  # the client attribute and Operation.group
+    module: str  # file name in models/ and resources/, lowercase and unique ignoring case
+    label: str  # Korean menu name
+    class_name: str  # sync resource class
+    async_class_name: str
+    methods: tuple[MethodView, ...]  # HTTP APIs only, in id order
+    realtime: tuple[Api, ...]  # WebSocket APIs of the group: models only
+    apis: tuple[Api, ...]
+    model_names: tuple[str, ...]  # request/response classes the resource module imports
+    imports: dict[str, list[str]]  # module -> names, for the resource module
+    module_imports: tuple[str, ...]  # plain `import x`
+
+    @property
+    def docstring(self) -> str:
+        head = f"{self.label} ({self.group})" if self.label else self.group
+        lines = [f"{head}: {len(self.methods)} API{'s' if len(self.methods) != 1 else ''}.", ""]
+        lines += [f"{m.name}: {m.summary}" for m in self.methods]
+        return "\n".join(lines)
+
+    @property
+    def property_docstring(self) -> str:
+        names = ", ".join(f"{m.name} ({m.api_id})" for m in self.methods)
+        return f"{self.label}: {names}" if self.label else names
+
+
+@dataclass(frozen=True)
+class OperationView:
+    api_id: str
+    name: str
+    path: str
+    transport: str
+    group: str
+    method: str
+    is_order: bool
+    models_module: str
+    request_model: str
+    response_model: str
+    request_example: str  # a Python literal (repr of JSON data) or "None"
+    response_example: str
+    http_method: str
+
+
+@dataclass
+class ClientView:
+    package_name: str
+    import_name: str
+    version: str
+    groups: list[GroupView] = field(default_factory=list)  # every group, sorted
+    operations: list[OperationView] = field(default_factory=list)  # in id order
+
+    @property
+    def http_groups(self) -> list[GroupView]:
+        return [g for g in self.groups if g.methods]
+
+    @property
+    def realtime(self) -> list[tuple[GroupView, Api]]:
+        return [(g, api) for g in self.groups for api in g.realtime]
+
+
+# --- names ---------------------------------------------------------------------------------
+
+
+def group_names(spec: Spec) -> dict[str, tuple[str, str]]:
+    """api.group -> (client attribute, module file name); unique, also ignoring case."""
+    attrs: set[str] = set(CLIENT_ATTRIBUTES)
+    modules: set[str] = set()
+    out: dict[str, tuple[str, str]] = {}
+    for group in sorted({a.group for a in spec.apis}):
+        attr = group
+        while attr in attrs:
+            attr += "_"
+        attrs.add(attr)
+        module = unique(attr.lower(), modules)
+        out[group] = (attr, module)
+    return out
+
+
+def _example_literal(api: Api, which: str) -> str:
+    example = api.request_example if which == "request" else api.response_example
+    if example is None or not example.valid or not isinstance(example.value, dict):
+        return "None"
+    if not plain_json(example.value):
+        return "None"
+    return repr(example.value)
+
+
+# --- methods and groups --------------------------------------------------------------------
+
+
+def _type_hint(f: Field, item_model: str | None) -> str:
+    if f.kind is Kind.ARRAY:
+        return f"Sequence[{item_model} | dict[str, Any]]"
+    if f.kind is Kind.OBJECT:
+        return f"{item_model} | dict[str, Any]"
+    if f.enum is not None:
+        return "Literal[" + ", ".join(repr(e.value) for e in f.enum) + "]"
+    return "str"
+
+
+def _item_model(f: Field, owner: str, schemas: ApiSchemas) -> str | None:
+    prop = schemas.schemas[owner]["properties"][f.name]
+    if f.kind is Kind.ARRAY:
+        return str(prop["items"]["$ref"]).rsplit("/", 1)[-1]
+    if f.kind is Kind.OBJECT:
+        return str(prop["$ref"]).rsplit("/", 1)[-1]
+    return None
+
+
+def method_view(
+    api: Api, schemas: ApiSchemas, reserved: frozenset[str]
+) -> tuple[MethodView, set[str]]:
+    """The method of one HTTP API, and the model classes its signature names."""
+    taken = set(reserved) | set(CALL_ARGUMENTS)
+    required: list[ArgView] = []
+    optional: list[ArgView] = []
+    fixed: list[FixedView] = []
+    models = {schemas.request, schemas.response}
+    for f in api.request.body:
+        if f.fixed_value is not None:
+            fixed.append(FixedView(f.name, f.fixed_value))
+            continue
+        name = f.python_name
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        item = _item_model(f, schemas.request, schemas)
+        if item is not None:
+            models.add(item)
+        doc = "\n".join(field_doc(f, name, sibling(api.request.body, f)))
+        arg = ArgView(
+            name, f.name, _type_hint(f, item), f.kind, f.enum is not None, bool(f.required), doc
+        )
+        (required if arg.required else optional).append(arg)
+    args = tuple(required + optional)
+    paging = not api.is_order
+    view = MethodView(
+        name=api.method_name,
+        api_id=api.id,
+        docstring=method_docstring(api, [a.doc for a in args], paging, schemas.response),
+        request_model=schemas.request,
+        response_model=schemas.response,
+        args=args,
+        fixed=tuple(fixed),
+        paging=paging,
+        summary=api.summary,
+        title=api.name,
+        route=f"{api.method} {api.path}",
+        is_order=api.is_order,
+    )
+    return view, models
+
+
+def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
+    names = group_names(spec)
+    labels: dict[str, str] = {}
+    for group, label in spec.groups:
+        labels.setdefault(group, label)
+    view = ClientView(spec.package_name, import_name(spec.package_name), spec.package_version)
+    class_taken: set[str] = set(CLIENT_MODULE_NAMES)
+    all_models = {n for s in schemas.values() for n in s.schemas}
+    for group in sorted(names, key=lambda g: names[g][0]):
+        attr, module = names[group]
+        apis = tuple(a for a in spec.apis if a.group == group)
+        http = [a for a in apis if a.transport is Transport.HTTP]
+        reserved = RESOURCE_MODULE_NAMES | all_models
+        methods: list[MethodView] = []
+        used_models: set[str] = set()
+        for api in http:
+            m, models = method_view(api, schemas[api.id], reserved)
+            methods.append(m)
+            used_models |= models
+        base = str(ClassName(attr))
+        taken = class_taken | RESOURCE_MODULE_NAMES | all_models
+        class_name = (
+            base if base not in taken and f"Async{base}" not in taken else base + "Resource"
+        )
+        class_name = unique(class_name, class_taken)
+        async_name = unique(f"Async{class_name}", class_taken)
+        imports, module_imports = resource_imports(methods, module, sorted(used_models))
+        view.groups.append(
+            GroupView(
+                group=attr,
+                module=module,
+                label=labels.get(group, ""),
+                class_name=class_name,
+                async_class_name=async_name,
+                methods=tuple(methods),
+                realtime=tuple(a for a in apis if a.transport is Transport.WEBSOCKET),
+                apis=apis,
+                model_names=tuple(sorted(used_models)),
+                imports=imports,
+                module_imports=module_imports,
+            )
+        )
+        for api in apis:
+            s = schemas[api.id]
+            view.operations.append(
+                OperationView(
+                    api_id=api.id,
+                    name=api.name,
+                    path=api.path,
+                    transport=api.transport.value,
+                    group=attr,
+                    method=api.method_name,
+                    is_order=api.is_order,
+                    models_module=f".models.{module}",
+                    request_model=s.request,
+                    response_model=s.response,
+                    request_example=_example_literal(api, "request"),
+                    response_example=_example_literal(api, "response"),
+                    http_method=api.method,
+                )
+            )
+    order = {a.id: i for i, a in enumerate(spec.apis)}
+    view.operations.sort(key=lambda o: order[o.api_id])
+    return view
+
+
+def resource_imports(
+    methods: Sequence[MethodView], module: str, models: Sequence[str]
+) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    """Exactly the imports a resource module uses."""
+    imports: dict[str, set[str]] = {}
+
+    def add(mod: str, *names: str) -> None:
+        imports.setdefault(mod, set()).update(names)
+
+    if not methods:
+        return {}, ()
+    args = [a for m in methods for a in m.args]
+    add("collections.abc", "Mapping")
+    if any(a.kind is Kind.ARRAY for a in args):
+        add("collections.abc", "Sequence")
+    if any(a.kind is not Kind.STRING for a in args):
+        add("typing", "Any")
+    if any(a.is_enum and a.kind is Kind.STRING for a in args):
+        add("typing", "Literal")
+    add(".._client", "AsyncAPIClient", "SyncAPIClient")
+    add(".._operations", "OPERATIONS")
+    add(".._response", "AsyncKiwoomResponse", "KiwoomResponse")
+    add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")
+    add(f"..models.{module}", *models)
+    return {k: sorted(v) for k, v in imports.items()}, ("httpx",)
