@@ -24,6 +24,21 @@ _RESERVED = frozenset(
         "from_orm",
         "self",
         "cls",
+        "mro",
+        "register",
+        # Names the generated annotations use: a field must not shadow them in its class body
+        # (datamodel-code-generator would rename these itself; deciding here keeps
+        # python_name equal to the attribute users see).
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "set",
+        "tuple",
+        "bytes",
+        "type",
+        "object",
     }
 )
 

@@ -106,9 +106,11 @@ class _Builder:
             schema = {"type": "string"}
             if self.strict and f.max_length is not None and f.length_conflict() is None:
                 schema["maxLength"] = f.max_length
-            if f.fixed_value is not None:
+            if f.fixed_value is not None and self.strict:
                 schema["enum"] = [f.fixed_value]
                 schema["default"] = f.fixed_value
+            elif f.fixed_value is not None:
+                schema["x-kiwoom-fixed-value"] = f.fixed_value  # documented, not enforced
             elif f.enum is not None:
                 values = [e.value for e in f.enum]
                 if self.strict:

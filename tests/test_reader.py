@@ -579,7 +579,7 @@ MEANINGS = {
 
 @pytest.fixture(scope="module")
 def mined(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    rows = [f(name, description=text) for name, text in MEANINGS.items()]
+    rows = [f(name, length=None, description=text) for name, text in MEANINGS.items()]
     loaded = read(write(tmp_path_factory.mktemp("mined"), api("ka1", request=rows)))
     assert messages(loaded) == []
     return {x.name: x for x in loaded.spec.api("ka1").request.body}

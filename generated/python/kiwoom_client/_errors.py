@@ -1,0 +1,200 @@
+# Copied verbatim from generator/runtime/_errors.py by kiwoom-codegen 0.1.0.
+# Do not edit: change the original.
+"""Typed errors. Messages and reprs carry the API id, codes and Kiwoom's message, never a secret.
+
+``KiwoomError``
+ ├─ ``APIConnectionError``: no usable HTTP answer
+ │   └─ ``APITimeoutError``
+ │       └─ ``OrderStateUnknownError``: an order that may or may not have been executed
+ ├─ ``APIStatusError``: a non-2xx HTTP answer without a Kiwoom ``return_code``
+ ├─ ``KiwoomAPIError``: ``return_code != 0``; subclasses chosen by :func:`error_for`
+ └─ ``WebSocketNotSupportedError``: a real-time API called over HTTP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "CorporateNotAllowedError",
+    "InvalidInputError",
+    "KiwoomAPIError",
+    "KiwoomError",
+    "MockNotSupportedError",
+    "OrderStateUnknownError",
+    "RateLimitError",
+    "RecursiveCallError",
+    "TokenError",
+    "UnknownApiError",
+    "UnknownSymbolError",
+    "WebSocketNotSupportedError",
+    "error_for",
+]
+
+ORDER_STATE_HINT = (
+    "The order may have been received and executed: check its status with an order inquiry "
+    "API (e.g. 계좌별주문체결내역) before sending it again."
+)
+
+
+class KiwoomError(Exception):
+    """Base class of every error raised by this package."""
+
+
+class APIConnectionError(KiwoomError):
+    """The request got no usable HTTP answer (refused, reset, protocol error)."""
+
+    def __init__(self, message: str = "Connection error.", *, api_id: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.api_id = api_id
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class OrderStateUnknownError(APITimeoutError):
+    """An order request timed out after it was sent: it may have been executed.
+
+    It is never re-sent automatically. Check the order status with an inquiry API first.
+    """
+
+    def __init__(self, api_id: str) -> None:
+        super().__init__(
+            f"{api_id}: the order request timed out. {ORDER_STATE_HINT}", api_id=api_id
+        )
+
+
+class APIStatusError(KiwoomError):
+    """A non-2xx HTTP answer that carries no Kiwoom ``return_code``."""
+
+    def __init__(self, message: str, *, api_id: str, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.message = message
+        self.api_id = api_id
+        self.response = response
+        self.status_code = response.status_code
+
+
+class KiwoomAPIError(KiwoomError):
+    """Kiwoom answered with ``return_code != 0``.
+
+    ``code`` is the return code (for an HTTP 429 without one, 429), ``message`` Kiwoom's
+    ``return_msg``, ``body`` the whole JSON answer, ``headers`` its headers, ``status_code`` the
+    HTTP status (usually 200) and ``response`` the ``httpx.Response`` itself (None when the error
+    was not built from an answer). ``headers`` and ``status_code`` default to the response's.
+    ``body`` is redacted for the OAuth APIs; ``response`` is not, and its ``request`` holds the
+    authorization header (and, for au10001, the keys): never log it whole.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_id: str,
+        code: int,
+        message: str,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        status_code: int | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(f"{api_id}: [{code}] {message}")
+        self.api_id = api_id
+        self.code = code
+        self.message = message
+        self.body: dict[str, Any] = dict(body or {})
+        if headers is None and response is not None:
+            headers = dict(response.headers.items())
+        self.headers: dict[str, str] = dict(headers or {})
+        if status_code is None:
+            status_code = 200 if response is None else response.status_code
+        self.status_code = status_code
+        self.response = response
+
+
+class RateLimitError(KiwoomAPIError):
+    """Request rate exceeded: 1700 (per API), 1701 (total), 1702 (group), or HTTP 429."""
+
+
+class AuthenticationError(KiwoomAPIError):
+    """App key or token rejected: 8001/8002 (app key), 8010 (other IP), 8030/8031 (real/mock)."""
+
+
+class TokenError(AuthenticationError):
+    """8005: the access token is invalid or expired."""
+
+
+class MockNotSupportedError(KiwoomAPIError):
+    """8104: the API is not offered in mock trading."""
+
+
+class InvalidInputError(KiwoomAPIError):
+    """1511 (required input missing), 1517 (input format invalid)."""
+
+
+class UnknownApiError(KiwoomAPIError):
+    """1501 (API ID missing), 1504 (not supported on this URI), 1505 (unknown API ID)."""
+
+
+class UnknownSymbolError(KiwoomAPIError):
+    """1901-1903: unknown market or stock code."""
+
+
+class RecursiveCallError(KiwoomAPIError):
+    """1687: recursive calls are limited."""
+
+
+class CorporateNotAllowedError(KiwoomAPIError):
+    """8200: not available to corporate customers."""
+
+
+class WebSocketNotSupportedError(KiwoomError):
+    """A real-time (WebSocket) API was called over HTTP; nothing was sent."""
+
+
+RATE_LIMIT_CODES = frozenset({1700, 1701, 1702})
+TOKEN_INVALID_CODE = 8005
+
+_BY_CODE: dict[int, type[KiwoomAPIError]] = {
+    **{c: RateLimitError for c in RATE_LIMIT_CODES},
+    TOKEN_INVALID_CODE: TokenError,
+    **{c: AuthenticationError for c in (8001, 8002, 8010, 8030, 8031)},
+    8104: MockNotSupportedError,
+    **{c: InvalidInputError for c in (1511, 1517)},
+    **{c: UnknownApiError for c in (1501, 1504, 1505)},
+    **{c: UnknownSymbolError for c in (1901, 1902, 1903)},
+    1687: RecursiveCallError,
+    8200: CorporateNotAllowedError,
+    429: RateLimitError,  # HTTP 429 without a return_code
+}
+
+
+def error_for(
+    api_id: str,
+    code: int,
+    message: str,
+    body: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    *,
+    status_code: int | None = None,
+    response: httpx.Response | None = None,
+) -> KiwoomAPIError:
+    """The error for a return code: the most specific subclass, else :class:`KiwoomAPIError`."""
+    cls = _BY_CODE.get(code, KiwoomAPIError)
+    return cls(
+        api_id=api_id,
+        code=code,
+        message=message,
+        body=body,
+        headers=headers,
+        status_code=status_code,
+        response=response,
+    )
