@@ -144,7 +144,12 @@ class Example:
     source: Source
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "json": self.value, "valid": self.valid, "source": str(self.source)}
+        return {
+            "text": self.text,
+            "json": self.value,
+            "valid": self.valid,
+            "source": str(self.source),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,13 @@ class _Builder:
     schemas: dict[str, JsonSchema]
     taken: set[str]
 
-    def object(self, name: str, fields: tuple[Field, ...], description: str, extra: JsonSchema | None = None) -> str:
+    def object(
+        self,
+        name: str,
+        fields: tuple[Field, ...],
+        description: str,
+        extra: JsonSchema | None = None,
+    ) -> str:
         name = unique(name, self.taken)
         properties: dict[str, JsonSchema] = {}
         required: list[str] = []
@@ -72,11 +78,16 @@ class _Builder:
             if f.required_if is not None and self.strict:
                 when = f.required_if
                 test: JsonSchema = (
-                    {"const": when.when_values[0]} if len(when.when_values) == 1 else {"enum": list(when.when_values)}
+                    {"const": when.when_values[0]}
+                    if len(when.when_values) == 1
+                    else {"enum": list(when.when_values)}
                 )
                 conditions.append(
                     {
-                        "if": {"properties": {when.when_field: test}, "required": [when.when_field]},
+                        "if": {
+                            "properties": {when.when_field: test},
+                            "required": [when.when_field],
+                        },
                         "then": {"required": [f.name], "properties": {f.name: {"minLength": 1}}},
                     }
                 )

@@ -576,8 +576,8 @@ def test_an_enumeration_or_format_longer_than_the_length_wins(tmp_path: Path) ->
 
 
 def test_field_names_that_shadow_builtins(tmp_path: Path) -> None:
-    """`str`, `int`, `list`, `register`: datamodel-code-generator renames or aliases what would
-    break the class; the wire names stay the aliases and the methods still send them."""
+    """`str`, `int`, `list`, `register`: names.py gives them a trailing `_` (python_name), so the
+    class body never shadows an annotation; the wire names stay the aliases and are sent."""
     request = (
         f("str", "문자", "String", "Y", 3, ""),
         f("register", "등록", "String", "N", 3, ""),
@@ -602,7 +602,10 @@ def test_field_names_that_shadow_builtins(tmp_path: Path) -> None:
         testing = _import(pkg, "testing")
         with testing.FakeKiwoomServer() as server:
             with pkg.KiwoomClient(appkey="k", secretkey="s", base_url=server.url) as client:
+                assert [f.python_name for f in spec.apis[0].request.body] == [
+                    "str_", "register_", "int_"
+                ]  # fmt: skip
                 getattr(getattr(client, spec.apis[0].group), spec.apis[0].method_name)(
-                    str="a", register="b"
+                    str_="a", register_="b"
                 )
             assert server.requests_for("ka99005")[0].json == {"str": "a", "register": "b"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import copy
 import importlib.metadata
+import json
 import keyword
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from datamodel_code_generator.enums import DataModelType
 
 from ..model import Api, Field, Kind
 from ..schema import DEFS, ApiSchemas, JsonSchema
+from .cache import cached_text
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")
 
@@ -170,6 +172,16 @@ def dcg_aliases(plans: dict[str, ClassPlan]) -> dict[str, str]:
 
 
 def run_datamodel_codegen(document: JsonSchema, aliases: dict[str, str]) -> str:
+    """datamodel-code-generator on one group's schemas; cached by its exact input and version."""
+    key = (
+        importlib.metadata.version("datamodel-code-generator"),
+        json.dumps(document, ensure_ascii=False),
+        json.dumps(aliases, ensure_ascii=False, sort_keys=True),
+    )
+    return cached_text("datamodel-codegen", key, lambda: _run_datamodel_codegen(document, aliases))
+
+
+def _run_datamodel_codegen(document: JsonSchema, aliases: dict[str, str]) -> str:
     result = dcg.generate(
         document,
         input_file_type=InputFileType.JsonSchema,

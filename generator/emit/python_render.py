@@ -8,6 +8,7 @@ computed; the filters are the escaping helpers of :mod:`python_text`.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import black
 import jinja2
 
+from .cache import cached_text
 from .python_text import docstring_safe, html_comment, md_code, md_text, one_line, toml_str
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "python"
@@ -51,8 +53,15 @@ def render(template: str, **context: Any) -> str:
 
 
 def format_python(source: str) -> str:
-    """Black, in-process, at the pinned version. Invalid code is a generator bug: it raises."""
-    return black.format_str(source, mode=BLACK_MODE)
+    """Black, in-process, at the pinned version. Invalid code is a generator bug: it raises.
+
+    Results are cached by their exact input (see :mod:`generator.emit.cache`).
+    """
+    return cached_text(
+        "black",
+        (importlib.metadata.version("black"), repr(BLACK_MODE), source),
+        lambda: black.format_str(source, mode=BLACK_MODE),
+    )
 
 
 def header_lines(generator_version: str, sources: tuple[str, ...]) -> list[str]:

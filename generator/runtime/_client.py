@@ -28,9 +28,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, TypeVar
 
 import httpx
+import pydantic_core
 from pydantic import BaseModel, ValidationError
 
 from ._errors import (
@@ -107,11 +108,15 @@ class AccessToken:
     token: str = field(repr=False)
     token_type: str = "Bearer"
     expires_at: datetime | None = None
+    # expires_at as a POSIX timestamp, computed once: expires_within runs on every call
+    _expires_ts: float | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        expires_ts = None if self.expires_at is None else self.expires_at.timestamp()
+        object.__setattr__(self, "_expires_ts", expires_ts)
 
     def expires_within(self, seconds: float) -> bool:
-        if self.expires_at is None:
-            return False
-        return self.expires_at - timedelta(seconds=seconds) <= datetime.now(KST)
+        return self._expires_ts is not None and self._expires_ts - seconds <= time.time()
 
 
 # ---- pure helpers shared by both clients -----------------------------------------------------
@@ -133,8 +138,30 @@ def build_headers(
         headers["cont-yn"] = cont_yn
     if next_key is not None:
         headers["next-key"] = next_key
-    headers.update(extra or {})
+    if extra:
+        headers.update(extra)
     return headers
+
+
+def json_bytes(payload: Mapping[str, Any]) -> bytes:
+    """A plain dict (the OAuth bodies) as UTF-8 JSON; API bodies are serialised by their model."""
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8")
+
+
+def json_object(content: bytes) -> dict[str, Any] | None:
+    """The answer parsed as a JSON object, or None when it is not one (an HTML page, a list).
+
+    pydantic-core's parser is the fast path; what it refuses (a BOM, UTF-16, lone surrogates) is
+    given to :func:`json.loads`, so exactly the answers ``json.loads`` accepts are understood.
+    """
+    try:
+        parsed = pydantic_core.from_json(content)
+    except ValueError:
+        try:
+            parsed = json.loads(content)
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return parsed if isinstance(parsed, dict) else None
 
 
 def parse_expires_dt(value: object) -> datetime | None:
@@ -171,7 +198,7 @@ def is_auth_call(op: Operation) -> bool:
     return op.path.startswith("/oauth2/")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Outcome:
     """One attempt, classified: a success, or an error and whether it may be retried."""
 
@@ -256,8 +283,8 @@ class _BaseClient:
             raise KiwoomError(f"unknown API id {api_id!r}{hint}")
         return op
 
-    def _prepare(self, op: Operation, body: BaseModel | Mapping[str, Any] | None) -> dict[str, Any]:
-        """The JSON body: validated by the request model; unset fields are left out."""
+    def _prepare(self, op: Operation, body: BaseModel | Mapping[str, Any] | None) -> bytes:
+        """The JSON body: validated by the request model, serialised once; unset fields left out."""
         if op.transport != "http":
             raise WebSocketNotSupportedError(
                 f"{op.api_id} ({op.name}) is a real-time WebSocket API ({op.path}); "
@@ -267,12 +294,12 @@ class _BaseClient:
             model = body
         else:
             model = op.request_model.model_validate(strip_not_given(body or {}))
-        return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude_unset=True)
 
     def _build_request(
         self,
         op: Operation,
-        payload: Mapping[str, Any],
+        payload: bytes,
         token: str | None,
         options: RequestOptions,
         cont_yn: str | None,
@@ -282,12 +309,12 @@ class _BaseClient:
             op.api_id, token, cont_yn=cont_yn, next_key=next_key, extra=options.extra_headers
         )
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        content = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        _log(logging.DEBUG, op, "sending%s", f" (next-key {next_key})" if next_key else "")
+        if log.isEnabledFor(logging.DEBUG):  # per call: skip the formatting when off
+            _log(logging.DEBUG, op, "sending%s", f" (next-key {next_key})" if next_key else "")
         return self._http.build_request(
             op.http_method,
             self.base_url + op.path,
-            content=content,
+            content=payload,
             headers=headers,
             timeout=timeout,
         )
@@ -302,21 +329,17 @@ class _BaseClient:
 
     def _classify_response(self, op: Operation, response: httpx.Response) -> _Outcome:
         status = response.status_code
-        try:
-            parsed = response.json()
-        except (ValueError, UnicodeDecodeError):
-            parsed = None
-        body = parsed if isinstance(parsed, dict) else None
+        body = json_object(response.content)
         code = return_code_of(body) if body is not None else 0
-        _log(logging.DEBUG, op, "HTTP %d, return_code %d", status, code)
+        if log.isEnabledFor(logging.DEBUG):  # per call: skip the formatting when off
+            _log(logging.DEBUG, op, "HTTP %d, return_code %d", status, code)
         error: KiwoomError
         if code != 0 or status == 429:  # a Kiwoom error, or HTTP 429 without a return_code
             body = body or {"return_msg": "HTTP 429 Too Many Requests"}
             if is_auth_call(op):
                 body = {k: ("***" if k in _SECRET_FIELDS else v) for k, v in body.items()}
             message = self._redact(str(body.get("return_msg", "")))
-            headers = dict(response.headers.items())
-            error = error_for(op.api_id, code or 429, message, body, headers, status_code=status)
+            error = error_for(op.api_id, code or 429, message, body, response=response)
         elif not 200 <= status < 300:
             message = f"{op.api_id}: HTTP {status} {response.reason_phrase}"
             if op.is_order and status >= 500:
@@ -380,9 +403,11 @@ class _BaseClient:
             )
         return self._appkey.get(), self._secretkey.get()
 
-    def _token_request(self) -> dict[str, Any]:
+    def _token_request(self) -> bytes:
         appkey, secretkey = self._require_keys()
-        return {"grant_type": "client_credentials", "appkey": appkey, "secretkey": secretkey}
+        return json_bytes(
+            {"grant_type": "client_credentials", "appkey": appkey, "secretkey": secretkey}
+        )
 
     def _revoke_request(self, token: str | None) -> dict[str, Any] | None:
         appkey, secretkey = self._require_keys()
@@ -416,22 +441,36 @@ class _BaseClient:
             self._token = None
 
 
-def _response_parts(
-    op: Operation, outcome: _Outcome, payload: dict[str, Any], options: RequestOptions
-) -> dict[str, Any]:
+_ResponseT = TypeVar("_ResponseT", KiwoomResponse[Any], AsyncKiwoomResponse[Any])
+
+
+def _response(
+    cls: type[_ResponseT],
+    client: SyncAPIClient | AsyncAPIClient,
+    op: Operation,
+    outcome: _Outcome,
+    payload: bytes,
+    options: RequestOptions,
+) -> _ResponseT:
+    """The response object of a successful outcome (``cls`` is the twin's response class)."""
     assert outcome.http_response is not None and outcome.body is not None
-    return {
-        "op": op, "data": outcome.data, "body": outcome.body,
-        "http_response": outcome.http_response, "payload": payload, "options": options,
-    }  # fmt: skip
+    return cls(
+        client=client,
+        op=op,
+        data=outcome.data,
+        body=outcome.body,
+        http_response=outcome.http_response,
+        payload=payload,
+        options=options,
+    )
 
 
 def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
     if not op.response_model_name:
         return body
     model = op.response_model
-    try:
-        return model.model_validate(body)
+    try:  # model_validate(body), without its Python wrapper: this runs on every answer
+        return model.__pydantic_validator__.validate_python(body)
     except ValidationError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
         n = exc.error_count()
         _log(logging.WARNING, op, "answer does not match %s (%d errors)", model.__name__, n)
@@ -478,7 +517,7 @@ class SyncAPIClient(_BaseClient):
     ) -> KiwoomResponse[Any]:
         """Send one API call and return its parsed answer; raises on ``return_code != 0``."""
         payload = self._prepare(op, body)
-        options = RequestOptions(extra_headers, timeout)
+        options = RequestOptions.of(extra_headers, timeout)
         return self._wrap(op, self._send(op, payload, options, cont_yn, next_key), payload, options)
 
     def call(
@@ -510,7 +549,7 @@ class SyncAPIClient(_BaseClient):
         """Revoke ``token`` (default: the current one) through au10002."""
         payload = self._revoke_request(token)
         if payload is not None:
-            self._send(REVOKE_OP, payload, RequestOptions(), None, None)
+            self._send(REVOKE_OP, json_bytes(payload), RequestOptions(), None, None)
             with self._token_lock:
                 self._drop_token(payload["token"])
 
@@ -544,7 +583,7 @@ class SyncAPIClient(_BaseClient):
     def _send(
         self,
         op: Operation,
-        payload: Mapping[str, Any],
+        payload: bytes,
         options: RequestOptions,
         cont_yn: str | None,
         next_key: str | None,
@@ -572,14 +611,14 @@ class SyncAPIClient(_BaseClient):
             attempt += 1
 
     def _fetch_page(
-        self, op: Operation, payload: dict[str, Any], options: RequestOptions, next_key: str
+        self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> KiwoomResponse[Any]:
         return self._wrap(op, self._send(op, payload, options, "Y", next_key), payload, options)
 
     def _wrap(
-        self, op: Operation, outcome: _Outcome, payload: dict[str, Any], options: RequestOptions
+        self, op: Operation, outcome: _Outcome, payload: bytes, options: RequestOptions
     ) -> KiwoomResponse[Any]:
-        return KiwoomResponse(client=self, **_response_parts(op, outcome, payload, options))
+        return _response(KiwoomResponse, self, op, outcome, payload, options)
 
 
 class AsyncAPIClient(_BaseClient):
@@ -614,7 +653,7 @@ class AsyncAPIClient(_BaseClient):
     ) -> AsyncKiwoomResponse[Any]:
         """Send one API call and return its parsed answer; raises on ``return_code != 0``."""
         payload = self._prepare(op, body)
-        options = RequestOptions(extra_headers, timeout)
+        options = RequestOptions.of(extra_headers, timeout)
         outcome = await self._send(op, payload, options, cont_yn, next_key)
         return self._wrap(op, outcome, payload, options)
 
@@ -647,7 +686,7 @@ class AsyncAPIClient(_BaseClient):
         """Revoke ``token`` (default: the current one) through au10002."""
         payload = self._revoke_request(token)
         if payload is not None:
-            await self._send(REVOKE_OP, payload, RequestOptions(), None, None)
+            await self._send(REVOKE_OP, json_bytes(payload), RequestOptions(), None, None)
             self._drop_token(payload["token"])
 
     async def close(self) -> None:
@@ -680,7 +719,7 @@ class AsyncAPIClient(_BaseClient):
     async def _send(
         self,
         op: Operation,
-        payload: Mapping[str, Any],
+        payload: bytes,
         options: RequestOptions,
         cont_yn: str | None,
         next_key: str | None,
@@ -707,12 +746,12 @@ class AsyncAPIClient(_BaseClient):
             attempt += 1
 
     async def _fetch_page(
-        self, op: Operation, payload: dict[str, Any], options: RequestOptions, next_key: str
+        self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> AsyncKiwoomResponse[Any]:
         outcome = await self._send(op, payload, options, "Y", next_key)
         return self._wrap(op, outcome, payload, options)
 
     def _wrap(
-        self, op: Operation, outcome: _Outcome, payload: dict[str, Any], options: RequestOptions
+        self, op: Operation, outcome: _Outcome, payload: bytes, options: RequestOptions
     ) -> AsyncKiwoomResponse[Any]:
-        return AsyncKiwoomResponse(client=self, **_response_parts(op, outcome, payload, options))
+        return _response(AsyncKiwoomResponse, self, op, outcome, payload, options)

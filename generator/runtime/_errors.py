@@ -86,7 +86,11 @@ class KiwoomAPIError(KiwoomError):
     """Kiwoom answered with ``return_code != 0``.
 
     ``code`` is the return code (for an HTTP 429 without one, 429), ``message`` Kiwoom's
-    ``return_msg``, ``body`` the whole JSON answer, ``status_code`` the HTTP status (usually 200).
+    ``return_msg``, ``body`` the whole JSON answer, ``headers`` its headers, ``status_code`` the
+    HTTP status (usually 200) and ``response`` the ``httpx.Response`` itself (None when the error
+    was not built from an answer). ``headers`` and ``status_code`` default to the response's.
+    ``body`` is redacted for the OAuth APIs; ``response`` is not, and its ``request`` holds the
+    authorization header (and, for au10001, the keys): never log it whole.
     """
 
     def __init__(
@@ -97,15 +101,21 @@ class KiwoomAPIError(KiwoomError):
         message: str,
         body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
-        status_code: int = 200,
+        status_code: int | None = None,
+        response: httpx.Response | None = None,
     ) -> None:
         super().__init__(f"{api_id}: [{code}] {message}")
         self.api_id = api_id
         self.code = code
         self.message = message
         self.body: dict[str, Any] = dict(body or {})
+        if headers is None and response is not None:
+            headers = dict(response.headers.items())
         self.headers: dict[str, str] = dict(headers or {})
+        if status_code is None:
+            status_code = 200 if response is None else response.status_code
         self.status_code = status_code
+        self.response = response
 
 
 class RateLimitError(KiwoomAPIError):
@@ -172,7 +182,8 @@ def error_for(
     body: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     *,
-    status_code: int = 200,
+    status_code: int | None = None,
+    response: httpx.Response | None = None,
 ) -> KiwoomAPIError:
     """The error for a return code: the most specific subclass, else :class:`KiwoomAPIError`."""
     cls = _BY_CODE.get(code, KiwoomAPIError)
@@ -183,4 +194,5 @@ def error_for(
         body=body,
         headers=headers,
         status_code=status_code,
+        response=response,
     )

@@ -21,45 +21,71 @@ __all__ = ["AsyncKiwoomResponse", "KiwoomResponse", "RequestOptions"]
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RequestOptions:
     """Per-call options kept for the following pages."""
 
     extra_headers: Mapping[str, str] | None = None
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN
 
+    @classmethod
+    def of(
+        cls,
+        extra_headers: Mapping[str, str] | None,
+        timeout: float | httpx.Timeout | None | NotGiven,
+    ) -> RequestOptions:
+        """The options of one call; the usual case (none given) shares one instance."""
+        if extra_headers is None and timeout is NOT_GIVEN:
+            return _NO_OPTIONS
+        return cls(extra_headers, timeout)
+
+
+_NO_OPTIONS = RequestOptions()
+
 
 class _SyncSender(Protocol):
     def _fetch_page(
-        self, op: Operation, payload: dict[str, Any], options: RequestOptions, next_key: str
+        self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> KiwoomResponse[Any]: ...
 
 
 class _AsyncSender(Protocol):
     async def _fetch_page(
-        self, op: Operation, payload: dict[str, Any], options: RequestOptions, next_key: str
+        self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> AsyncKiwoomResponse[Any]: ...
 
 
 class _BaseResponse(Generic[T]):
+    __slots__ = ("data", "body", "http_response", "operation", "_client", "_payload", "_options")
+
+    _client: _SyncSender | _AsyncSender
+
     def __init__(
         self,
         *,
+        client: _SyncSender | _AsyncSender,
         op: Operation,
         data: T,
         body: dict[str, Any],
         http_response: httpx.Response,
-        payload: dict[str, Any],
+        payload: bytes,
         options: RequestOptions,
     ) -> None:
         self.data = data  # the parsed response model
         self.body = body  # the raw JSON answer
         self.http_response = http_response
-        self.headers = http_response.headers
-        self.status_code = http_response.status_code
         self.operation = op
-        self._payload = payload
+        self._client = client
+        self._payload = payload  # the JSON body sent; the next page re-sends it byte for byte
         self._options = options
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
 
     @property
     def api_id(self) -> str:
@@ -109,9 +135,8 @@ def _same_key(prev: _BaseResponse[Any], page: _BaseResponse[Any]) -> None:
 class KiwoomResponse(_BaseResponse[T]):
     """One answer. Iterating yields this page and then every following page."""
 
-    def __init__(self, *, client: _SyncSender, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._client = client
+    __slots__ = ()
+    _client: _SyncSender
 
     def next_page(self) -> KiwoomResponse[T]:
         """Fetch the next page: the same body with ``cont-yn: Y`` and this ``next-key``."""
@@ -134,9 +159,8 @@ class KiwoomResponse(_BaseResponse[T]):
 class AsyncKiwoomResponse(_BaseResponse[T]):
     """The async twin of :class:`KiwoomResponse`; ``async for`` yields the pages."""
 
-    def __init__(self, *, client: _AsyncSender, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._client = client
+    __slots__ = ()
+    _client: _AsyncSender
 
     async def next_page(self) -> AsyncKiwoomResponse[T]:
         """Fetch the next page: the same body with ``cont-yn: Y`` and this ``next-key``."""

@@ -40,4 +40,4 @@ NotGivenOr = Union[_T, NotGiven]  # noqa: UP007 (a generic alias for signatures)
 
 def strip_not_given(d: Mapping[str, object]) -> dict[str, object]:
     """A copy of ``d`` without the entries whose value is ``NOT_GIVEN``."""
-    return {k: v for k, v in d.items() if not isinstance(v, NotGiven)}
+    return {k: v for k, v in d.items() if v is not NOT_GIVEN}  # the only instance

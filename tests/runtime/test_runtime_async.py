@@ -141,6 +141,7 @@ def test_async_websocket_refused_and_errors_mapped(kc: Any, server: Any) -> None
             with pytest.raises(kc.errors.MockNotSupportedError) as info:
                 await client.call("ka10099", {"mrkt_tp": "0"})
             assert info.value.code == 8104 and info.value.api_id == "ka10099"
+            assert info.value.response.json()["return_code"] == 8104
 
     run(main())
 

@@ -231,6 +231,26 @@ def test_return_codes_map_to_errors(kc: Any, server: Any, code: int, cls: str) -
     assert str(err) == f"ka10099: [{code}] 메시지"
 
 
+def test_api_error_carries_the_http_response(kc: Any, server: Any) -> None:
+    server.queue_error("ka10099", 1902, "종목코드 없음", times=5)
+    server.queue_http_status("kt10006", 429, headers={"retry-after": "0"})
+    with kc.Client(**kc.kwargs(server, max_retries=0)) as client:
+        with pytest.raises(kc.errors.UnknownSymbolError) as info:
+            client.call("ka10099", {"mrkt_tp": "0"})
+        with pytest.raises(kc.errors.RateLimitError) as limited:
+            client.call("kt10006", kc.BUY)
+    err = info.value
+    assert isinstance(err.response, httpx.Response)
+    assert err.response.status_code == err.status_code == 200
+    assert err.response.json() == err.body == {"return_code": 1902, "return_msg": "종목코드 없음"}
+    assert err.response.headers["api-id"] == err.headers["api-id"] == "ka10099"
+    assert err.response.request.headers["api-id"] == "ka10099"
+    assert "Response" not in repr(err) + str(err)  # reprs stay as they were: no raw answer
+    http_429 = limited.value  # HTTP 429 without a return_code
+    assert (http_429.code, http_429.status_code, http_429.response.status_code) == (429, 429, 429)
+    assert http_429.headers["retry-after"] == "0"
+
+
 def test_numeric_string_return_code(kc: Any, server: Any, client: Any) -> None:
     server.set_response("ka10099", {"return_code": "1901", "return_msg": "종목코드 없음"})
     with pytest.raises(kc.errors.UnknownSymbolError):

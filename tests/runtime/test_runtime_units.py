@@ -48,6 +48,17 @@ def test_error_for(kc: Any, codes: tuple[int, ...], cls: str) -> None:
     assert issubclass(kc.errors.TokenError, kc.errors.AuthenticationError)
 
 
+def test_api_error_response_defaults(kc: Any) -> None:
+    bare = kc.errors.error_for("ka10099", 1700, "m")
+    assert (bare.response, bare.status_code, bare.headers, bare.body) == (None, 200, {}, {})
+    http = httpx.Response(202, headers={"api-id": "ka10099"}, json={"return_code": 1700})
+    err = kc.errors.error_for("ka10099", 1700, "m", http.json(), response=http)
+    assert err.response is http and err.status_code == 202
+    assert err.headers["api-id"] == "ka10099" and err.body == {"return_code": 1700}
+    given = kc.errors.error_for("ka10099", 1, "m", None, {"x": "1"}, status_code=200, response=http)
+    assert (given.headers, given.status_code) == ({"x": "1"}, 200)  # explicit values win
+
+
 def test_error_hierarchy(kc: Any) -> None:
     e = kc.errors
     assert issubclass(e.OrderStateUnknownError, e.APITimeoutError)
@@ -225,7 +236,7 @@ def test_has_next_page(kc: Any, headers: dict[str, str], expected: bool) -> None
     http = httpx.Response(200, headers=headers, json={"return_code": 0})
     resp = response_mod.KiwoomResponse(
         client=None, op=kc.ops["ka10099"], data=None, body={"return_code": 0},
-        http_response=http, payload={}, options=response_mod.RequestOptions(),
+        http_response=http, payload=b"{}", options=response_mod.RequestOptions(),
     )  # fmt: skip
     assert resp.has_next_page() is expected
     assert resp.return_code == 0 and "return_code" not in repr(resp)

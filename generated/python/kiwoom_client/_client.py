@@ -443,17 +443,17 @@ class _BaseClient:
             self._token = None
 
 
-R = TypeVar("R", KiwoomResponse[Any], AsyncKiwoomResponse[Any])
+_ResponseT = TypeVar("_ResponseT", KiwoomResponse[Any], AsyncKiwoomResponse[Any])
 
 
 def _response(
-    cls: type[R],
+    cls: type[_ResponseT],
     client: SyncAPIClient | AsyncAPIClient,
     op: Operation,
     outcome: _Outcome,
     payload: bytes,
     options: RequestOptions,
-) -> R:
+) -> _ResponseT:
     """The response object of a successful outcome (``cls`` is the twin's response class)."""
     assert outcome.http_response is not None and outcome.body is not None
     return cls(
