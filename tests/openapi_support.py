@@ -201,8 +201,8 @@ def run_tool(tool: str, *args: str | Path, cwd: Path | None = None, timeout: flo
 class RedoclyLint:
     """Redocly CLI lint with tests/js/redocly.yaml (the recommended ruleset), in the background.
 
-    ``ignore_unused`` names component schemas exempt from no-unused-components: the WebSocket
-    message schemas, which only ``x-kiwoom-websocket`` references (docs/openapi.md explains).
+    ``ignore_unused`` names component schemas exempt from no-unused-components (none of the
+    project's documents needs it; kept for linting documents of other shapes).
     """
 
     def __init__(self, document_path: Path, ignore_unused: Sequence[str] = ()) -> None:

@@ -33,7 +33,9 @@ def test_length_shorter_than_enum_or_format_is_warned_and_not_enforced(tmp_path:
     # Every documented value can now be sent.
     jsonschema.validate({"dmst_stex_tp": "KRX", "base_dt": "20241101", "stk_cd": "005930"}, schema)
     try:
-        jsonschema.validate({"dmst_stex_tp": "KRX", "base_dt": "20241101", "stk_cd": "0059301"}, schema)
+        jsonschema.validate(
+            {"dmst_stex_tp": "KRX", "base_dt": "20241101", "stk_cd": "0059301"}, schema
+        )
     except jsonschema.ValidationError:
         pass
     else:

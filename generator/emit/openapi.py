@@ -18,7 +18,7 @@ import yaml
 
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..names import unique
-from ..schema import ApiSchemas, spec_schemas
+from ..schema import ApiSchemas, api_schemas
 from . import EmitContext
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
 
@@ -28,6 +28,7 @@ JSON_PATH = "openapi.json"
 YAML_PATH = "openapi.yaml"
 OPENAPI_VERSION = "3.1.0"
 SCHEMAS = "#/components/schemas/"
+WS_SCHEMAS = "#/x-kiwoom-websocket/schemas/"
 MEDIA_TYPE = "application/json"
 PORTAL = "https://openapi.kiwoom.com"
 SECURITY_SCHEME = "bearerAuth"
@@ -142,8 +143,16 @@ class _Document:
         self.encoding = encoding
         self.http = [a for a in spec.apis if a.transport is Transport.HTTP]
         self.websocket = [a for a in spec.apis if a.transport is Transport.WEBSOCKET]
-        self.api_schemas: dict[str, ApiSchemas] = spec_schemas(spec, SCHEMAS)
-        taken = {name for s in self.api_schemas.values() for name in s.schemas}
+        # HTTP APIs' schemas live in components; WebSocket message schemas in
+        # x-kiwoom-websocket.schemas (components would hold schemas no operation uses, which
+        # linters flag). One name space across both, in API order.
+        taken: set[str] = set()
+        self.api_schemas: dict[str, ApiSchemas] = {
+            api.id: api_schemas(
+                api, WS_SCHEMAS if api.transport is Transport.WEBSOCKET else SCHEMAS, taken
+            )
+            for api in spec.apis
+        }
         self.error_schema = unique(ERROR_SCHEMA, taken)
         self.servers = _common_servers(self.http)
 
@@ -218,7 +227,7 @@ class _Document:
                 "additionalProperties": True,
             }
         }
-        for api in self.spec.apis:
+        for api in self.http:
             schemas.update(self.api_schemas[api.id].schemas)
         components: JsonObject = {
             "securitySchemes": {
@@ -358,8 +367,8 @@ class _Document:
                 "url": api.servers.production + api.path,
                 "requestSchema": schemas.request,
                 "responseSchema": schemas.response,
-                "request": {"$ref": SCHEMAS + schemas.request},
-                "response": {"$ref": SCHEMAS + schemas.response},
+                "request": {"$ref": WS_SCHEMAS + schemas.request},
+                "response": {"$ref": WS_SCHEMAS + schemas.response},
             }
             if api.overview:
                 service["description"] = api.overview
@@ -375,9 +384,15 @@ class _Document:
         return {
             "description": "Real-time services over WebSocket. They are not HTTP operations: "
             "connect to a server below plus the service's path, then send the request message "
-            "(with `trnm`) as JSON text; the answers are response messages.",
+            "(with `trnm`) as JSON text; the answers are response messages. `schemas` holds "
+            "their message schemas (JSON Schema 2020-12, referenced from the services).",
             "servers": _server_list(servers),
             "services": services,
+            "schemas": {
+                name: schema
+                for api in self.websocket
+                for name, schema in self.api_schemas[api.id].schemas.items()
+            },
         }
 
 
