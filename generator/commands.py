@@ -5,15 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from . import diff_cli, generate_cli
+
 AddSpecArgs = Callable[..., None]
 
 
 def register(sub: Any, add_spec_args: AddSpecArgs) -> None:
-    for module_name in ("generate_cli", "diff_cli"):
-        try:
-            module = __import__(f"generator.{module_name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"generator.{module_name}":
-                raise
-            continue
-        module.register(sub, add_spec_args)
+    generate_cli.register(sub, add_spec_args)
+    diff_cli.register(sub, add_spec_args)

@@ -152,6 +152,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_CHANGES
 
 
+def _add_out(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        default=str(DEFAULT_OUT),
+        help="output directory (default: generated/)",
+    )
+
+
 def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
     p = sub.add_parser(
         "generate",
@@ -163,12 +172,7 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
         ),
     )
     add_spec_args(p)
-    p.add_argument(
-        "--out",
-        metavar="DIR",
-        default=str(DEFAULT_OUT),
-        help="output directory (default: generated/)",
-    )
+    _add_out(p)
     p.add_argument(
         "--changelog",
         metavar="OLD",
@@ -185,10 +189,5 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
         ),
     )
     add_spec_args(p)
-    p.add_argument(
-        "--out",
-        metavar="DIR",
-        default=str(DEFAULT_OUT),
-        help="output directory (default: generated/)",
-    )
+    _add_out(p)
     p.set_defaults(func=cmd_check)
