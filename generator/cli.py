@@ -17,10 +17,15 @@ DEFAULT_SPECS = Path("specs")
 DEFAULT_OUT = Path("generated")
 
 
-def print_problems(problems: Sequence[Problem], *, strict: bool = False) -> None:
+def print_problems(
+    problems: Sequence[Problem], *, strict: bool = False, notes: Sequence[str] = ()
+) -> None:
+    """Problems one per line, then the notes (the self-check's summary), on stderr."""
     for p in problems:
         level = "error" if p.level is Level.ERROR or strict else "warning"
         print(f"{level}: {p.line()}", file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
 
 
 def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Loaded:
@@ -33,7 +38,7 @@ def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Lo
         strict=getattr(args, "strict", False),
     )
     if not quiet_warnings:
-        print_problems(loaded.problems)
+        print_problems(loaded.problems, notes=loaded.notes)
     return loaded
 
 
@@ -49,7 +54,9 @@ def _add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
         help="directory with names.toml, overrides.toml, package.toml "
         "(default: the first directory argument that has them)",
     )
-    p.add_argument("--no-config", action="store_true", help="ignore names/overrides/package files")
+    p.add_argument(
+        "--no-config", action="store_true", help="ignore names/overrides/package files"
+    )
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
@@ -61,7 +68,9 @@ def cmd_parse(args: argparse.Namespace) -> int:
         for api in loaded.spec.apis:
             python = f"{api.group}.{api.method_name}"
             print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
-        counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
+        counts = (
+            f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
+        )
         print(counts, file=sys.stderr)
     return EXIT_OK
 
@@ -71,12 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiwoom-codegen",
         description="Read Kiwoom REST API spec workbooks; generate a Python client and OpenAPI.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="read specs and print the model")
     _add_spec_args(p)
-    p.add_argument("--json", action="store_true", help="print the model as JSON on stdout")
+    p.add_argument(
+        "--json", action="store_true", help="print the model as JSON on stdout"
+    )
     p.set_defaults(func=cmd_parse)
 
     from .commands import register
@@ -92,10 +105,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except SpecError as exc:
-        print_problems(exc.problems, strict=getattr(args, "strict", False))
+        print_problems(
+            exc.problems, strict=getattr(args, "strict", False), notes=exc.notes
+        )
         n = len([p for p in exc.problems if p.level is Level.ERROR])
         if n:
-            print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)
+            print(
+                f"kiwoom-codegen: {n} error(s) in the specs; nothing written",
+                file=sys.stderr,
+            )
         else:
             print(
                 "kiwoom-codegen: warnings treated as errors (--strict); nothing written",

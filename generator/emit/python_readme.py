@@ -25,7 +25,9 @@ def example_arguments(api: Api, m: MethodView) -> list[tuple[str, str]]:
     (시장가) first, so that an example order needs no price.
     """
     example = api.request_example
-    values = example.value if example is not None and isinstance(example.value, dict) else {}
+    values = (
+        example.value if example is not None and isinstance(example.value, dict) else {}
+    )
     fields = {f.name: f for f in api.request.body}
     out: list[tuple[str, str]] = []
     for a in m.args:
@@ -70,7 +72,9 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
             sent = f"server.requests_for({py_str(m.api_id)})[0].json[{py_str(key)}]"
             assert_line = f"        assert {sent} == {value}"
         else:
-            assert_line = f"        assert len(server.requests_for({py_str(m.api_id)})) == 1"
+            assert_line = (
+                f"        assert len(server.requests_for({py_str(m.api_id)})) == 1"
+            )
     else:
         call, shown, assert_line = 'client.call("api-id", {})', "resp.body", ""
     quick = "\n".join(

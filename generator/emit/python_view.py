@@ -7,11 +7,12 @@ built here holds spec text only as ``repr()`` literals.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..model import Api, Field, Kind, Spec, Transport
+from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..names import ClassName, unique
 from ..schema import ApiSchemas
 from .python_docs import field_doc, method_docstring, sibling
@@ -114,7 +115,9 @@ class MethodView:
 @dataclass(frozen=True)
 class GroupView:
     group: str  # the client attribute and Operation.group
-    module: str  # file name in models/ and resources/, lowercase and unique ignoring case
+    module: (
+        str  # file name in models/ and resources/, lowercase and unique ignoring case
+    )
     label: str  # Korean menu name
     class_name: str  # sync resource class
     async_class_name: str
@@ -128,7 +131,10 @@ class GroupView:
     @property
     def docstring(self) -> str:
         head = f"{self.label} ({self.group})" if self.label else self.group
-        lines = [f"{head}: {len(self.methods)} API{'s' if len(self.methods) != 1 else ''}.", ""]
+        lines = [
+            f"{head}: {len(self.methods)} API{'s' if len(self.methods) != 1 else ''}.",
+            "",
+        ]
         lines += [f"{m.name}: {m.summary}" for m in self.methods]
         return "\n".join(lines)
 
@@ -212,6 +218,44 @@ def _type_hint(f: Field, item_model: str | None) -> str:
     return "str"
 
 
+def request_arguments(schemas: ApiSchemas) -> list[tuple[Field, str]]:
+    """The request fields a method takes, with the schema that holds each.
+
+    Without variants: the body. With variants: every field of every shape, once by wire name
+    (the first shape's definition); the request model's union then picks the shape. A field is
+    required only when every shape requires it.
+    """
+    seen: dict[str, int] = {}
+    out: list[tuple[Field, str]] = []
+    shapes = schemas.request_shapes
+    for owner, fields in shapes:
+        for f in fields:
+            if f.name in seen:
+                continue
+            everywhere = all(
+                any(g.name == f.name and g.required for g in other)
+                for _, other in shapes
+            )
+            if f.required and not everywhere:
+                f = dataclasses.replace(f, required=False)
+            fixed = {
+                g.fixed_value for _, other in shapes for g in other if g.name == f.name
+            } | (
+                {None}
+                if any(all(g.name != f.name for g in o) for _, o in shapes)
+                else set()
+            )
+            if f.fixed_value is not None and len(fixed) > 1:
+                # Fixed per shape (trnm CNSRREQ / REAL): the caller chooses, among those values.
+                values = sorted(v for v in fixed if v is not None)
+                f = dataclasses.replace(
+                    f, fixed_value=None, enum=tuple(EnumValue(v) for v in values)
+                )
+            seen[f.name] = len(out)
+            out.append((f, owner))
+    return out
+
+
 def _item_model(f: Field, owner: str, schemas: ApiSchemas) -> str | None:
     prop = schemas.schemas[owner]["properties"][f.name]
     if f.kind is Kind.ARRAY:
@@ -230,7 +274,9 @@ def method_view(
     optional: list[ArgView] = []
     fixed: list[FixedView] = []
     models = {schemas.request, schemas.response}
-    for f in api.request.body:
+    arguments = request_arguments(schemas)
+    fields = tuple(f for f, _ in arguments)
+    for f, owner in arguments:
         if f.fixed_value is not None:
             fixed.append(FixedView(f.name, f.fixed_value))
             continue
@@ -238,12 +284,18 @@ def method_view(
         while name in taken:
             name += "_"
         taken.add(name)
-        item = _item_model(f, schemas.request, schemas)
+        item = _item_model(f, owner, schemas)
         if item is not None:
             models.add(item)
-        doc = "\n".join(field_doc(f, name, sibling(api.request.body, f)))
+        doc = "\n".join(field_doc(f, name, sibling(fields, f)))
         arg = ArgView(
-            name, f.name, _type_hint(f, item), f.kind, f.enum is not None, bool(f.required), doc
+            name,
+            f.name,
+            _type_hint(f, item),
+            f.kind,
+            f.enum is not None,
+            bool(f.required),
+            doc,
         )
         (required if arg.required else optional).append(arg)
     args = tuple(required + optional)
@@ -251,7 +303,9 @@ def method_view(
     view = MethodView(
         name=api.method_name,
         api_id=api.id,
-        docstring=method_docstring(api, [a.doc for a in args], paging, schemas.response),
+        docstring=method_docstring(
+            api, [a.doc for a in args], paging, schemas.response
+        ),
         request_model=schemas.request,
         response_model=schemas.response,
         args=args,
@@ -270,7 +324,9 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
     labels: dict[str, str] = {}
     for group, label in spec.groups:
         labels.setdefault(group, label)
-    view = ClientView(spec.package_name, import_name(spec.package_name), spec.package_version)
+    view = ClientView(
+        spec.package_name, import_name(spec.package_name), spec.package_version
+    )
     class_taken: set[str] = set(CLIENT_MODULE_NAMES)
     all_models = {n for s in schemas.values() for n in s.schemas}
     for group in sorted(names, key=lambda g: names[g][0]):
@@ -287,7 +343,9 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
         base = str(ClassName(attr))
         taken = class_taken | RESOURCE_MODULE_NAMES | all_models
         class_name = (
-            base if base not in taken and f"Async{base}" not in taken else base + "Resource"
+            base
+            if base not in taken and f"Async{base}" not in taken
+            else base + "Resource"
         )
         class_name = unique(class_name, class_taken)
         async_name = unique(f"Async{class_name}", class_taken)

@@ -53,6 +53,7 @@ HEADINGS = {
     "length": "Length",
     "description": "Description",
 }
+_HEADER_NAMES = frozenset({"api-id", "authorization", "cont-yn", "next-key"})
 _API_SHEET_KEYS = ("apiid", "메뉴위치", "request", "response")
 _ID_IN_TITLE = re.compile(r"\(([0-9A-Za-z_]+)\)\s*$")
 
@@ -89,6 +90,17 @@ class _Table:
         self.group = ""
         self.source = where
         self.unreadable = bool(self.missing)
+        self.guessed = (
+            False  # rows before any Header/Body were read as Body (said once)
+        )
+        self.pending: list[RawRow] = (
+            []
+        )  # headings above the first 구분: they take its group
+
+    def adopt_pending(self) -> None:
+        for row in self.pending:
+            row.group = self.group
+        self.pending.clear()
 
 
 class _SheetReader:
@@ -99,7 +111,9 @@ class _SheetReader:
         self.problems = problems
         self.state = "info"
         self.table: _Table | None = None
-        self.expect_header = False  # a Request/Response label was seen: its header row is next
+        self.expect_header = (
+            False  # a Request/Response label was seen: its header row is next
+        )
 
     def src(self, row_no: int, col: int) -> Source:
         return Source(self.file, self.sheet, coord(row_no, col))
@@ -197,14 +211,17 @@ class _SheetReader:
         cols = table.columns
         n = len(row)
         group, element, *rest = [
-            "" if col >= n or row[col] is None else text(row[col]) for col in table.order
+            "" if col >= n or row[col] is None else text(row[col])
+            for col in table.order
         ]
         others = tuple(rest)  # label, type, required, length, description
         api_id = self.api.api_id
         if group:
             g = key(group)
-            if g in ("header", "body"):
-                table.group = "Header" if g == "header" else "Body"
+            if g.endswith(("header", "body", "헤더", "바디")):
+                table.group = "Header" if g.endswith(("header", "헤더")) else "Body"
+                table.guessed = False
+                table.adopt_pending()
             elif not element and not any(others):
                 self.problems.warning(
                     str(self.src(row_no, cols["group"])),
@@ -213,12 +230,17 @@ class _SheetReader:
                 )
                 return
             else:
-                self.problems.error(
-                    str(self.src(row_no, cols["group"])),
-                    api_id,
-                    f"구분 must be Header or Body, got {group!r}",
+                where = self.src(row_no, cols["group"])
+                read_as = table.group or (
+                    "Header" if element.lower() in _HEADER_NAMES else "Body"
                 )
-                return
+                self.problems.warning(
+                    str(where),
+                    api_id,
+                    f"구분 should be Header or Body, got {group!r}; read as {read_as}",
+                )
+                table.group = read_as
+                table.adopt_pending()
         if not element:
             if not any(others):
                 return
@@ -233,32 +255,42 @@ class _SheetReader:
                     f"Description without Element: read as more of {previous.element!r}'s",
                 )
                 return
-            self.problems.error(
-                str(self.src(row_no, cols["element"])), api_id, "row has values but no Element"
-            )
-            return
-        if not table.group:
-            self.problems.error(
-                str(self.src(row_no, cols["group"])),
+            self.problems.warning(
+                str(self.src(row_no, cols["element"])),
                 api_id,
-                "table row before any Header/Body in 구분",
+                "row has values but no Element; skipped",
             )
             return
-        table.rows.append(
-            RawRow(
-                table.group,
-                element,
-                others[0],
-                others[1],
-                others[2],
-                others[3],
-                others[4],
-                self.file,
-                self.sheet,
-                row_no,
-                cols,
-            )
+        if (not table.group or table.guessed) and any(others):
+            # Fields before any Header/Body in 구분: standard header names are headers, the rest
+            # body (said once per table). Headings before them wait for the group of the next row.
+            guess = "Header" if element.lower() in _HEADER_NAMES else "Body"
+            if not table.guessed and not table.group:
+                self.problems.warning(
+                    str(self.src(row_no, cols["group"])),
+                    api_id,
+                    "table rows before any Header/Body in 구분; read as Header when named like "
+                    "a standard header (api-id, authorization, cont-yn, next-key), else as Body",
+                )
+                table.guessed = True
+            table.group = guess
+            table.adopt_pending()
+        row_read = RawRow(
+            table.group,
+            element,
+            others[0],
+            others[1],
+            others[2],
+            others[3],
+            others[4],
+            self.file,
+            self.sheet,
+            row_no,
+            cols,
         )
+        table.rows.append(row_read)
+        if not table.group:
+            table.pending.append(row_read)
 
     def finish(self) -> RawApi:
         self.close_table()
@@ -266,9 +298,16 @@ class _SheetReader:
         cell = api.info.get("apiid")
         if cell is not None and cell.number:
             # `00` typed into Excel becomes the number 0: take the id from the sheet's own title.
-            for title in (api.info["menu"].value if "menu" in api.info else "", self.sheet):
+            for title in (
+                api.info["menu"].value if "menu" in api.info else "",
+                self.sheet,
+            ):
                 m = _ID_IN_TITLE.search(title)
-                if m and m.group(1).isdigit() and int(m.group(1)) == int(float(cell.value)):
+                if (
+                    m
+                    and m.group(1).isdigit()
+                    and int(m.group(1)) == int(float(cell.value))
+                ):
                     api.info["apiid"] = RawCell(m.group(1), cell.source, True)
                     break
         return api
