@@ -86,15 +86,19 @@ def _check_api(api: Api, problems: Problems, result: SelfCheck) -> None:
         )
         shapes = _shapes(message, [name for name, _ in shapes_of])
         checker = _Checker(api, direction, schemas.schemas, problems)
-        if all(
-            checker.document(example, part, value, shapes)
-            for part, value in _docs(example)
-        ):
+        verdicts = [  # every document is checked and reported, also after a rejected one
+            checker.document(example, part, value, shapes, line)
+            for part, value, line in _docs(example)
+        ]
+        if all(verdicts):
             tally.accepted += 1
 
 
-def _docs(example: Example) -> list[tuple[str | None, Any]]:
-    return [(name, value) for name, value, _ in example.documents]
+def _docs(example: Example) -> list[tuple[str | None, Any, int | None]]:
+    """(part name, JSON, line) of every document; the line only for a part of several."""
+    if example.valid:
+        return [(None, example.value, None)]
+    return [(p.name, p.value, p.line) for p in example.parts if p.valid]
 
 
 def _shapes(message: Message, names: Sequence[str]) -> list[Shape]:
@@ -235,11 +239,8 @@ class _Checker:
             f = _field_at(fields, path)
             assert f is not None
             return _condition_text(f, _path_text(path), "is empty")
-        names = [
-            n
-            for n in error.validator_value
-            if isinstance(instance, dict) and n not in instance
-        ]
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        names = [n for n in required if isinstance(instance, dict) and n not in instance]
         texts = []
         prefix = _path_text(path)
         for name in names:
@@ -275,12 +276,19 @@ class _Checker:
             if f is None:
                 if key in expected:
                     continue
-                close = difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.75)
-                hint = (
-                    f" (the table has {close[0]!r} at {_cell(by_name[close[0]])})"
-                    if close
-                    else ""
+                close = (
+                    difflib.get_close_matches(key, list(by_name), n=1, cutoff=0.75)
+                    or [
+                        n
+                        for n in by_name
+                        if sorted(n) == sorted(key)  # letters swapped
+                    ][:1]
                 )
+                hint = ""
+                if close:
+                    hint = (
+                        f" (the table has {close[0]!r} at {_cell(by_name[close[0]])})"
+                    )
                 out.append(f"key {shown!r} is not in the table{hint}")
             elif f.kind is not Kind.STRING and f.children:
                 out += self.keys(item, f.children, top=False, at=shown)

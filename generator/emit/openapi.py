@@ -486,9 +486,10 @@ def _check(
                 out.append(f"{where}: {name} is not a field")
     alternatives = schema.get("anyOf", ())
     if alternatives:
-        verdicts = [_check(alt, value, schemas, at) for alt in alternatives]
+        verdicts: list[list[str]] = [_check(alt, value, schemas, at) for alt in alternatives]
         if all(verdicts):  # none fits: report the alternative that fits best
-            out += min(verdicts, key=len)
+            best: list[str] = min(verdicts, key=len)
+            out += best
     for condition in schema.get("allOf", ()):
         if "if" in condition:
             if not _check(condition["if"], value, schemas, at):
