@@ -60,13 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "kiwoom_client"
 BASE_URL = "https://api.kiwoom.test"
 CRDORDR = "/api/dostk/crdordr"
-BUY = {
-    "dmst_stex_tp": "KRX",
-    "stk_cd": "005930",
-    "ord_qty": "1",
-    "ord_uv": "2580",
-    "trde_tp": "0",
-}
+BUY = {"dmst_stex_tp": "KRX", "stk_cd": "005930", "ord_qty": "1", "ord_uv": "2580", "trde_tp": "0"}
 TOKEN = "bench-token"
 HEADERS = {  # what the runtime's build_headers sends, in its order
     "api-id": "kt10006",
@@ -74,12 +68,7 @@ HEADERS = {  # what the runtime's build_headers sends, in its order
     "authorization": f"Bearer {TOKEN}",
 }
 ANSWER = json.dumps(
-    {
-        "ord_no": "0000024",
-        "dmst_stex_tp": "KRX",
-        "return_code": 0,
-        "return_msg": "정상처리",
-    },
+    {"ord_no": "0000024", "dmst_stex_tp": "KRX", "return_code": 0, "return_msg": "정상처리"},
     ensure_ascii=False,
 ).encode("utf-8")
 
@@ -147,9 +136,7 @@ def bench_generation(workbook: Path, out: Path) -> dict[str, float]:
 
 def bench_import(python_dir: Path, runs: int) -> dict[str, float]:
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
+        k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONDONTWRITEBYTECODE")
     }
     env["PYTHONPATH"] = str(python_dir)
     commands = {
@@ -161,9 +148,7 @@ def bench_import(python_dir: Path, runs: int) -> dict[str, float]:
     def once(code: str) -> tuple[float, float]:
         before = os.times()
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", code], env=env, check=True, cwd=python_dir.parent
-        )
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=python_dir.parent)
         wall = time.perf_counter() - start
         after = os.times()
         cpu = (after.children_user - before.children_user) + (
@@ -223,14 +208,10 @@ def check_same_request(pkg: Any) -> None:
 
     with httpx.Client(transport=httpx.MockTransport(record), base_url=BASE_URL) as http:
         http.post(BASE_URL + CRDORDR, json=BUY, headers=HEADERS).json()
-        client = pkg.KiwoomClient(
-            access_token=TOKEN, base_url=BASE_URL, http_client=http
-        )
+        client = pkg.KiwoomClient(access_token=TOKEN, base_url=BASE_URL, http_client=http)
         client.credit_orders.buy(**BUY)
     raw, generated = sent
-    assert (
-        raw == generated
-    ), f"the baseline differs from the client's request:\n{raw}\n{generated}"
+    assert raw == generated, f"the baseline differs from the client's request:\n{raw}\n{generated}"
 
 
 def bench_calls(python_dir: Path, rounds: int, calls: int) -> dict[str, Any]:
@@ -249,13 +230,9 @@ def bench_calls(python_dir: Path, rounds: int, calls: int) -> dict[str, Any]:
     def raw() -> object:
         return http.post(url, json=BUY, headers=HEADERS).json()["ord_no"]
 
-    def encoded_request() -> (
-        httpx.Request
-    ):  # the request model: validate, serialise once
+    def encoded_request() -> httpx.Request:  # the request model: validate, serialise once
         model = request_model.model_validate(types_mod.strip_not_given(BUY))
-        content = model.__pydantic_serializer__.to_json(
-            model, by_alias=True, exclude_unset=True
-        )
+        content = model.__pydantic_serializer__.to_json(model, by_alias=True, exclude_unset=True)
         return http.build_request(
             "POST", url, content=content, headers=client_mod.build_headers("kt10006", TOKEN),
             timeout=timeout,
@@ -264,15 +241,11 @@ def bench_calls(python_dir: Path, rounds: int, calls: int) -> dict[str, Any]:
     def raw_validated() -> object:  # + the request model
         return http.send(encoded_request()).json()["ord_no"]
 
-    def raw_both_models() -> (
-        object
-    ):  # + the response model (parsed as the runtime parses it)
+    def raw_both_models() -> object:  # + the response model (parsed as the runtime parses it)
         body = client_mod.json_object(http.send(encoded_request()).content)
         return response_model.model_validate(body).ord_no
 
-    def runtime_request() -> (
-        object
-    ):  # the runtime with a validated model, no group method
+    def runtime_request() -> object:  # the runtime with a validated model, no group method
         return client.request(op, request_model.model_validate(BUY)).data.ord_no
 
     def generated() -> object:
@@ -311,14 +284,11 @@ def bench_calls(python_dir: Path, rounds: int, calls: int) -> dict[str, Any]:
 def table(rows: list[Row]) -> str:
     width = max(len(r.label) for r in rows)
     return "\n".join(
-        f"{r.label:<{width}}  {r.value:>22}  {r.ratio:>8}  {r.verdict}".rstrip()
-        for r in rows
+        f"{r.label:<{width}}  {r.value:>22}  {r.ratio:>8}  {r.verdict}".rstrip() for r in rows
     )
 
 
-def bench_generation_and_import(
-    args: argparse.Namespace, tmp: Path, rows: list[Row]
-) -> bool:
+def bench_generation_and_import(args: argparse.Namespace, tmp: Path, rows: list[Row]) -> bool:
     """(a) and (b); appends their rows and returns True when the import target is missed."""
     data = synthetic_workbook(args.apis)
     workbook = save_workbook(data, tmp / "synthetic.xlsx")
@@ -331,16 +301,11 @@ def bench_generation_and_import(
     total = gen["total"]
 
     def part(label: str, key: str, digits: int = 1) -> Row:
-        return Row(
-            f"    {label}", f"{gen[key]:.{digits}f} s", f"{gen[key] / total:.0%}"
-        )
+        return Row(f"    {label}", f"{gen[key]:.{digits}f} s", f"{gen[key] / total:.0%}")
 
     gen["other"] = gen["render"] - gen["black"] - gen["dcg"]
     rows += [
-        Row(
-            f"(a) generate {gen['apis']:.0f} APIs, {gen['files']:.0f} files",
-            f"{total:.1f} s",
-        ),
+        Row(f"(a) generate {gen['apis']:.0f} APIs, {gen['files']:.0f} files", f"{total:.1f} s"),
         part("parse (load to model)", "parse"),
         part("render: black.format_str", "black"),
         part("render: datamodel-code-generator", "dcg"),
@@ -371,21 +336,13 @@ def bench_generation_and_import(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--apis", type=int, default=350, help="size of the synthetic workbook"
-    )
-    parser.add_argument(
-        "--import-runs", type=int, default=10, help="subprocess runs of each"
-    )
-    parser.add_argument(
-        "--call-rounds", type=int, default=30, help="interleaved rounds"
-    )
+    parser.add_argument("--apis", type=int, default=350, help="size of the synthetic workbook")
+    parser.add_argument("--import-runs", type=int, default=10, help="subprocess runs of each")
+    parser.add_argument("--call-rounds", type=int, default=30, help="interleaved rounds")
     parser.add_argument("--calls", type=int, default=200, help="calls per round")
     parser.add_argument("--max-import-ratio", type=float, default=1.5)
     parser.add_argument("--max-call-ratio", type=float, default=1.10)
-    parser.add_argument(
-        "--calls-only", action="store_true", help="run (c) alone, skip (a), (b)"
-    )
+    parser.add_argument("--calls-only", action="store_true", help="run (c) alone, skip (a), (b)")
     args = parser.parse_args(argv)
 
     failed = False

@@ -43,9 +43,7 @@ def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 def main(argv: list[str]) -> int:
     n = int(argv[1]) if len(argv) > 1 else 350
     with tempfile.TemporaryDirectory() as tmp:
-        spec = load(
-            [write_synthetic(Path(tmp) / "synthetic.xlsx", n=n)], use_config=False
-        ).spec
+        spec = load([write_synthetic(Path(tmp) / "synthetic.xlsx", n=n)], use_config=False).spec
     baseline, _ = best_of(spec.dumps)
     build, doc = best_of(lambda: build_document(spec, spec.content_hash()))
     as_json, json_bytes = best_of(lambda: dumps_json(doc))
@@ -66,9 +64,7 @@ def main(argv: list[str]) -> int:
         ("emit total (build + json + yaml)", total),
     ]
     for label, seconds in rows:
-        print(
-            f"{label:42} {seconds * 1000:9.1f} ms  {seconds / baseline:6.1f}x baseline"
-        )
+        print(f"{label:42} {seconds * 1000:9.1f} ms  {seconds / baseline:6.1f}x baseline")
     return 0
 
 

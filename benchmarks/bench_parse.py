@@ -79,15 +79,9 @@ def peak_mb(run: Callable[[Path], int], path: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--apis", type=int, default=350, help="size of the synthetic workbook"
-    )
-    parser.add_argument(
-        "--repeat", type=int, default=5, help="runs of each; the best counts"
-    )
-    parser.add_argument(
-        "--max-ratio", type=float, default=1.3, help="fail above this ratio"
-    )
+    parser.add_argument("--apis", type=int, default=350, help="size of the synthetic workbook")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each; the best counts")
+    parser.add_argument("--max-ratio", type=float, default=1.3, help="fail above this ratio")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,9 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parse_wall, parse_cpu = (min(t[i] for t in parses) for i in (0, 1))
     ratio = parse_cpu / floor_cpu
     print(f"best of {args.repeat}{'':17}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}")
-    print(
-        f"{'floor (openpyxl read-only)':28}{floor_wall:9.3f}{floor_cpu:9.3f}{floor_mb:10.1f}"
-    )
+    print(f"{'floor (openpyxl read-only)':28}{floor_wall:9.3f}{floor_cpu:9.3f}{floor_mb:10.1f}")
     label = f"parse to model ({apis} APIs)"
     print(f"{label:28}{parse_wall:9.3f}{parse_cpu:9.3f}{parse_mb:10.1f}")
     checked_wall, checked_cpu = (min(t[i] for t in checked) for i in (0, 1))

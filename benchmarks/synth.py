@@ -11,7 +11,8 @@ case twins `0g`/`0G`, numeric field names), the `오류코드` sheet; long sheet
 shortens, descriptions with enumerations, formats, units and notes, and about one example in
 five that is not valid JSON; ka10173 (조건검색 요청 실시간) with its Response split into two
 alternative shapes by heading rows, and response examples holding two documents after `#...`
-comment lines (ka10173 and the real-time services). Output is deterministic for a given ``n`` and ``seed``.
+comment lines (ka10173 and the real-time services). Output is deterministic for a given
+``n`` and ``seed``.
 """
 
 from __future__ import annotations
@@ -108,9 +109,7 @@ def _row(rng: random.Random, name: str, required: str = "N") -> TableRow:
 
 def _example(rng: random.Random, fields: list[TableRow]) -> str:
     body = {
-        row[0]: "0000001"
-        for row in fields
-        if not row[0].startswith("-") and row[2] == "String"
+        row[0]: "0000001" for row in fields if not row[0].startswith("-") and row[2] == "String"
     }
     text = json.dumps(body, ensure_ascii=False, indent=4)
     if rng.random() < 0.2:  # about one in five official examples is not valid JSON
@@ -118,20 +117,14 @@ def _example(rng: random.Random, fields: list[TableRow]) -> str:
     return text
 
 
-def _query(
-    rng: random.Random, api_id: str, name: str, menu: str, url: str
-) -> SheetData:
+def _query(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> SheetData:
     request: list[TableRow] = [
         ("stk_cd", "종목코드", "String", "Y", 20, rng.choice(DESCRIPTIONS)),
         ("dmst_stex_tp", "국내거래소구분", "String", "Y", 3, "KRX,NXT,SOR"),
     ]
-    request += [
-        _row(rng, f"qry_{k}", rng.choice("YN")) for k in range(rng.randint(0, 3))
-    ]
+    request += [_row(rng, f"qry_{k}", rng.choice("YN")) for k in range(rng.randint(0, 3))]
     response = [_row(rng, f"top_{k}") for k in range(rng.randint(1, 4))]
-    response.append(
-        ("조회 데이터", "", "", None, None, "")
-    )  # a section heading, not a field
+    response.append(("조회 데이터", "", "", None, None, ""))  # a section heading, not a field
     response.append((f"{api_id}_list", "목록", "LIST", "N", None, ""))
     for k in range(rng.randint(8, 16)):
         response.append(_row(rng, f"- item_{k}"))
@@ -187,14 +180,7 @@ def _websocket(rng: random.Random, api_id: str) -> SheetData:
                 "등록(REG)시\n0:기존유지안함, 1:기존유지",
             ),
             ("data", "실시간 등록 리스트", "LIST", "", None, ""),
-            (
-                "- item",
-                "실시간 등록 요소",
-                "String",
-                "N",
-                100,
-                "거래소별 종목코드, 업종코드",
-            ),
+            ("- item", "실시간 등록 요소", "String", "N", 100, "거래소별 종목코드, 업종코드"),
             ("- type", "실시간 항목", "String", "Y", 2, f"TR 명({api_id})"),
         ),
         response_body=response,
@@ -216,12 +202,7 @@ def _websocket(rng: random.Random, api_id: str) -> SheetData:
             {
                 "trnm": "REAL",
                 "data": [
-                    {
-                        "type": api_id,
-                        "name": name,
-                        "item": "005930",
-                        "values": {"10": "+60000"},
-                    }
+                    {"type": api_id, "name": name, "item": "005930", "values": {"10": "+60000"}}
                 ],
             },
             ensure_ascii=False,
@@ -239,9 +220,7 @@ def _condition_realtime(rng: random.Random) -> SheetData:
         {"jmcode": "A005930"}]}  # fmt: skip
     realtime = {"trnm": "REAL", "data": [{"type": "02", "name": "조건검색", "item": "005930",
                 "values": {"841": "4", "9001": "005930", "843": "I"}}]}  # fmt: skip
-    dumped = [
-        json.dumps(doc, ensure_ascii=False, indent=4) for doc in (lookup, realtime)
-    ]
+    dumped = [json.dumps(doc, ensure_ascii=False, indent=4) for doc in (lookup, realtime)]
     return SheetData(
         api_id=api_id,
         name=name,
@@ -275,8 +254,7 @@ def _condition_realtime(rng: random.Random) -> SheetData:
         request_headers=(),
         response_headers=(),
         request_example=json.dumps(
-            {"trnm": "CNSRREQ", "seq": "4", "search_type": "1", "stex_tp": "K"},
-            indent=4,
+            {"trnm": "CNSRREQ", "seq": "4", "search_type": "1", "stex_tp": "K"}, indent=4
         ),
         response_example=f"#조회데이터\n{dumped[0]}\n#실시간데이터\n{dumped[1]}",
         overview=("조건검색 결과와 실시간 편입/이탈을 받습니다.",)[: rng.randint(0, 1)],
@@ -292,14 +270,7 @@ def _oauth() -> list[SheetData]:
             url="/oauth2/token",
             request_headers=(),
             request_body=(
-                (
-                    "grant_type",
-                    "grant_type",
-                    "String",
-                    "Y",
-                    None,
-                    "client_credentials 입력",
-                ),
+                ("grant_type", "grant_type", "String", "Y", None, "client_credentials 입력"),
                 ("appkey", "앱키", "String", "Y", None, ""),
                 ("secretkey", "시크릿키", "String", "Y", None, ""),
             ),
@@ -330,32 +301,22 @@ def synthetic_workbook(n: int = 350, seed: int = 20240101) -> WorkbookData:
     n_ws = max(4, min(len(WS_IDS), round(n * 31 / 350)))
     n_us = max(1, round(n * 129 / 350))
     n_domestic = max(1, n - n_ws - n_us - 2)
-    ws_ids = ["0g", "0G", "0u", "0U"] + [
-        i for i in WS_IDS if i not in ("0g", "0G", "0u", "0U")
-    ]
+    ws_ids = ["0g", "0G", "0u", "0U"] + [i for i in WS_IDS if i not in ("0g", "0G", "0u", "0U")]
     sheets: list[SheetData] = _oauth()
     for k in range(n_domestic):
         menu, url = DOMESTIC_MENUS[k % len(DOMESTIC_MENUS)]
         api_id = f"ka{10001 + k}"
         # Every seventh name is too long for a sheet name: Excel keeps 31 characters.
-        name = f"{menu} 조회 {k}" + (
-            " 요청 (기간별 상세 내역 포함) 일별" if k % 7 == 0 else ""
-        )
-        if (
-            api_id == "ka10173"
-        ):  # the real-time condition search, as the official workbook has it
+        name = f"{menu} 조회 {k}" + (" 요청 (기간별 상세 내역 포함) 일별" if k % 7 == 0 else "")
+        if api_id == "ka10173":  # the real-time condition search, as the official workbook has it
             sheets.append(_condition_realtime(rng))
             continue
-        sheets.append(
-            _query(rng, api_id, name, f"국내주식 > {menu} > {name}({api_id})", url)
-        )
+        sheets.append(_query(rng, api_id, name, f"국내주식 > {menu} > {name}({api_id})", url))
     for k in range(n_us):
         menu, url = US_MENUS[k % len(US_MENUS)]
         api_id = f"usa{20001 + k}"
         name = f"미국 {menu} 조회 {k}"
-        sheets.append(
-            _query(rng, api_id, name, f"미국주식 > {menu} > {name}({api_id})", url)
-        )
+        sheets.append(_query(rng, api_id, name, f"미국주식 > {menu} > {name}({api_id})", url))
     sheets += [_websocket(rng, api_id) for api_id in sorted(ws_ids[:n_ws])]
     return WorkbookData(sheets, index=True, error_codes=ERROR_CODES)
 
@@ -375,11 +336,7 @@ def count_field_rows(data: WorkbookData) -> int:
 
 
 if __name__ == "__main__":
-    out = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path("benchmarks/out/synthetic.xlsx")
-    )
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("benchmarks/out/synthetic.xlsx")
     data = synthetic_workbook(int(sys.argv[2]) if len(sys.argv) > 2 else 350)
     save_workbook(data, out)
     print(f"wrote {out}: {len(data.sheets)} APIs, {count_field_rows(data)} field rows")

@@ -42,13 +42,7 @@ _DEPTH = re.compile(r"^((?:-\s*)*)(.*)$", re.DOTALL)
 _API_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SERVER = re.compile(r"^\s*(\S+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
 _ORDER_IDS = re.compile(r"^kt1000\d$")
-_NOTE_MARKS = (
-    "※",
-    "*",
-    "(",
-    "[",
-    "<",
-)  # a heading starting so is a note, never a variant
+_NOTE_MARKS = ("※", "*", "(", "[", "<")  # a heading starting so is a note, never a variant
 _LENGTH = re.compile(r"^\d+(\.0+)?$")
 
 
@@ -90,9 +84,7 @@ def build_spec(
     listed = {e.api_id: e for e in book.index}
     for api_id in sorted(set(listed) - set(seen), key=_id_key):
         problems.warning(
-            str(listed[api_id].source),
-            api_id,
-            "listed in the index but no sheet has this API ID",
+            str(listed[api_id].source), api_id, "listed in the index but no sheet has this API ID"
         )
 
     report = problems.warning if lenient_config else problems.error
@@ -130,21 +122,13 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
     api_id = raw.api_id or ""
     errors_before = problems.error_count
     if not _API_ID.match(api_id):
-        problems.error(
-            str(raw.info["apiid"].source), api_id, "API ID must be letters, digits or _"
-        )
+        problems.error(str(raw.info["apiid"].source), api_id, "API ID must be letters, digits or _")
     name_cell = _info(raw, "name")
     name = name_cell.value if name_cell else re.sub(r"\(.*\)$", "", raw.sheet).strip()
     if name_cell is None:
-        problems.warning(
-            _at(raw, "name"), api_id, "API 명 is empty; using the sheet name"
-        )
+        problems.warning(_at(raw, "name"), api_id, "API 명 is empty; using the sheet name")
     menu_cell = _info(raw, "menu")
-    menu = (
-        tuple(p.strip() for p in menu_cell.value.split(">") if p.strip())
-        if menu_cell
-        else ()
-    )
+    menu = tuple(p.strip() for p in menu_cell.value.split(">") if p.strip()) if menu_cell else ()
     if not menu:
         problems.warning(_at(raw, "menu"), api_id, "메뉴 위치 is empty")
         menu = (name,)
@@ -170,9 +154,7 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
         path=path,
         servers=servers,
         transport=transport,
-        content_type=(
-            content_type.value if content_type else "application/json;charset=UTF-8"
-        ),
+        content_type=(content_type.value if content_type else "application/json;charset=UTF-8"),
         overview="\n".join(raw.overview),
         request=request,
         response=response,
@@ -214,18 +196,14 @@ def _servers(raw: RawApi, api_id: str, problems: Problems) -> Servers:
     prod = _SERVER.match(production.value)
     if not prod or "://" not in prod.group(1):
         problems.error(
-            str(production.source),
-            api_id,
-            f"운영 도메인 is not a URL: {production.value!r}",
+            str(production.source), api_id, f"운영 도메인 is not a URL: {production.value!r}"
         )
         return Servers("https://api.kiwoom.com", None, None)
     mock_cell = _info(raw, "mock")
     mock = _SERVER.match(mock_cell.value) if mock_cell else None
     if mock_cell is not None and (not mock or "://" not in mock.group(1)):
         problems.warning(
-            str(mock_cell.source),
-            api_id,
-            f"모의투자 도메인 is not a URL: {mock_cell.value!r}",
+            str(mock_cell.source), api_id, f"모의투자 도메인 is not a URL: {mock_cell.value!r}"
         )
         mock = None
     return Servers(
@@ -238,9 +216,7 @@ def _servers(raw: RawApi, api_id: str, problems: Problems) -> Servers:
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//)\s*(.*?)\s*$")
 
 
-def _example(
-    cell: RawCell | None, what: str, api_id: str, problems: Problems
-) -> Example | None:
+def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -> Example | None:
     if cell is None or not cell.value:
         return None
     try:
@@ -275,11 +251,7 @@ def _split_documents(text: str) -> tuple[ExamplePart, ...]:
     (named None) when it is not blank.
     """
     lines = text.split("\n")
-    marks = [
-        (i, m.group(1))
-        for i, line in enumerate(lines)
-        if (m := _COMMENT_LINE.match(line))
-    ]
+    marks = [(i, m.group(1)) for i, line in enumerate(lines) if (m := _COMMENT_LINE.match(line))]
     if not marks:
         return ()
     bounds: list[tuple[str | None, int, int]] = []
@@ -378,22 +350,16 @@ def _message(raw: RawApi, which: str, api_id: str, problems: Problems) -> Messag
             conflict = f.length_conflict()
             if conflict:
                 problems.warning(
-                    str(f.source),
-                    api_id,
-                    f"{f.name}: {conflict}; the length is not enforced",
+                    str(f.source), api_id, f"{f.name}: {conflict}; the length is not enforced"
                 )
     return Message(headers, body, tuple(variants))
 
 
-def _fields(
-    rows: list[RawRow], table: str, api_id: str, problems: Problems
-) -> tuple[Field, ...]:
+def _fields(rows: list[RawRow], table: str, api_id: str, problems: Problems) -> tuple[Field, ...]:
     """The LIST tree: each leading `-` on an Element is one level below the LIST above it."""
     roots: list[_Node] = []
     stack: list[_Node] = []  # the path to the last field placed, one node per depth
-    skip_from: int | None = (
-        None  # members of a rejected row are skipped (not reported again)
-    )
+    skip_from: int | None = None  # members of a rejected row are skipped (not reported again)
     for row in rows:
         if _is_heading(row):
             continue  # a section heading that opens no variant (inside a LIST): decoration
@@ -424,9 +390,7 @@ def _fields(
                 stack[-1].lost_members = True
             else:
                 problems.error(
-                    str(row.source),
-                    api_id,
-                    f"{name!r} starts with '-' but no LIST is above it",
+                    str(row.source), api_id, f"{name!r} starts with '-' but no LIST is above it"
                 )
             skip_from = depth
             continue
@@ -461,24 +425,18 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
         known, bad = (type_text, Kind.STRING), True
     canonical, kind = known
     if not type_text:
-        problems.warning(
-            str(row.at("type")), api_id, f"Type is empty for {name!r}; read as String"
-        )
+        problems.warning(str(row.at("type")), api_id, f"Type is empty for {name!r}; read as String")
     required: bool | None = None
     req = row.required.upper()
     if req in ("Y", "N"):
         required = req == "Y"
     elif not req:
         problems.warning(
-            str(row.at("required")),
-            api_id,
-            f"Required is empty for {name!r}; read as optional",
+            str(row.at("required")), api_id, f"Required is empty for {name!r}; read as optional"
         )
     else:
         problems.error(
-            str(row.at("required")),
-            api_id,
-            f"Required must be Y or N, got {row.required!r}",
+            str(row.at("required")), api_id, f"Required must be Y or N, got {row.required!r}"
         )
         bad = True
     max_length: int | None = None
@@ -537,11 +495,7 @@ def _freeze(nodes: list[_Node]) -> tuple[Field, ...]:
         term = meaning.condition_term
         if term:
             for other, other_meaning in zip(nodes, meanings, strict=True):
-                if (
-                    other is node
-                    or other.kind is not Kind.STRING
-                    or not other_meaning.enum
-                ):
+                if other is node or other.kind is not Kind.STRING or not other_meaning.enum:
                     continue
                 values = tuple(e.value for e in other_meaning.enum if e.label == term)
                 if values:

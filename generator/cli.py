@@ -44,9 +44,7 @@ def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Lo
 
 def _add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
     p.add_argument(
-        "spec",
-        nargs=nargs,
-        help="spec workbooks (.xlsx) or directories of them (default: specs/)",
+        "spec", nargs=nargs, help="spec workbooks (.xlsx) or directories of them (default: specs/)"
     )
     p.add_argument(
         "--config",
@@ -54,9 +52,7 @@ def _add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
         help="directory with names.toml, overrides.toml, package.toml "
         "(default: the first directory argument that has them)",
     )
-    p.add_argument(
-        "--no-config", action="store_true", help="ignore names/overrides/package files"
-    )
+    p.add_argument("--no-config", action="store_true", help="ignore names/overrides/package files")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
@@ -68,9 +64,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         for api in loaded.spec.apis:
             python = f"{api.group}.{api.method_name}"
             print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
-        counts = (
-            f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
-        )
+        counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
         print(counts, file=sys.stderr)
     return EXIT_OK
 
@@ -80,16 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiwoom-codegen",
         description="Read Kiwoom REST API spec workbooks; generate a Python client and OpenAPI.",
     )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {__version__}"
-    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="read specs and print the model")
     _add_spec_args(p)
-    p.add_argument(
-        "--json", action="store_true", help="print the model as JSON on stdout"
-    )
+    p.add_argument("--json", action="store_true", help="print the model as JSON on stdout")
     p.set_defaults(func=cmd_parse)
 
     from .commands import register
@@ -105,15 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except SpecError as exc:
-        print_problems(
-            exc.problems, strict=getattr(args, "strict", False), notes=exc.notes
-        )
+        print_problems(exc.problems, strict=getattr(args, "strict", False), notes=exc.notes)
         n = len([p for p in exc.problems if p.level is Level.ERROR])
         if n:
-            print(
-                f"kiwoom-codegen: {n} error(s) in the specs; nothing written",
-                file=sys.stderr,
-            )
+            print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)
         else:
             print(
                 "kiwoom-codegen: warnings treated as errors (--strict); nothing written",

@@ -76,9 +76,7 @@ def _load_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
     return None
 
 
-def _check_keys(
-    data: dict[str, Any], allowed: set[str], where: str, problems: Problems
-) -> bool:
+def _check_keys(data: dict[str, Any], allowed: set[str], where: str, problems: Problems) -> bool:
     unknown = sorted(set(data) - allowed)
     if unknown:
         problems.error(
@@ -91,23 +89,15 @@ def _check_keys(
 
 
 def _ident(value: Any, what: str, where: str, problems: Problems) -> str | None:
-    if (
-        not isinstance(value, str)
-        or not _IDENT.match(value)
-        or keyword.iskeyword(value)
-    ):
+    if not isinstance(value, str) or not _IDENT.match(value) or keyword.iskeyword(value):
         problems.error(
-            where,
-            None,
-            f"{what} must be a Python identifier (not a keyword), got {value!r}",
+            where, None, f"{what} must be a Python identifier (not a keyword), got {value!r}"
         )
         return None
     return value
 
 
-def _table(
-    data: dict[str, Any], name: str, where: str, problems: Problems
-) -> dict[str, Any]:
+def _table(data: dict[str, Any], name: str, where: str, problems: Problems) -> dict[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, dict):
         problems.error(f"{where} › {name}", None, f"[{name}] must be a table")
@@ -157,22 +147,12 @@ def _read_names(path: Path, config: Config, problems: Problems) -> None:
         config.groups[word] = group
     for api_id, entry in _table(data, "apis", where, problems).items():
         at = f"{where} › apis.{api_id}"
-        if not isinstance(entry, dict) or not _check_keys(
-            entry, {"group", "method"}, at, problems
-        ):
+        if not isinstance(entry, dict) or not _check_keys(entry, {"group", "method"}, at, problems):
             if not isinstance(entry, dict):
-                problems.error(
-                    at, api_id, "entry must be a table {group = ..., method = ...}"
-                )
+                problems.error(at, api_id, "entry must be a table {group = ..., method = ...}")
             continue
-        group = (
-            _ident(entry["group"], "group", at, problems) if "group" in entry else None
-        )
-        method = (
-            _ident(entry["method"], "method", at, problems)
-            if "method" in entry
-            else None
-        )
+        group = _ident(entry["group"], "group", at, problems) if "group" in entry else None
+        method = _ident(entry["method"], "method", at, problems) if "method" in entry else None
         config.names[api_id] = ApiName(group, method, at)
 
 
@@ -213,17 +193,13 @@ def _read_overrides(path: Path, config: Config, problems: Problems) -> None:
             config.fields.append(override)
 
 
-def _field_override(
-    entry: dict[str, Any], at: str, problems: Problems
-) -> FieldOverride | None:
+def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> FieldOverride | None:
     api = entry.get("api")
     part = entry.get("part", "request.body")
     path = entry.get("path")
     if not isinstance(api, str) or not isinstance(path, str) or not path:
         problems.error(
-            at,
-            None,
-            'field override needs api = "<id>" and path = "<field>[.<member>]"',
+            at, None, 'field override needs api = "<id>" and path = "<field>[.<member>]"'
         )
         return None
     if part not in PARTS:
@@ -238,13 +214,9 @@ def _field_override(
                 values.append(EnumValue(item))
             elif isinstance(item, dict) and isinstance(item.get("value"), str):
                 label = item.get("label")
-                values.append(
-                    EnumValue(item["value"], label if isinstance(label, str) else None)
-                )
+                values.append(EnumValue(item["value"], label if isinstance(label, str) else None))
             else:
-                problems.error(
-                    at, api, "enum must be a list of strings or {value, label} tables"
-                )
+                problems.error(at, api, "enum must be a list of strings or {value, label} tables")
                 return None
         enum = tuple(values)
     condition: Condition | None = None
@@ -259,9 +231,7 @@ def _field_override(
         )
         if not ok:
             problems.error(
-                at,
-                api,
-                'required_if must be {field = "<sibling>", in = ["value", ...]}',
+                at, api, 'required_if must be {field = "<sibling>", in = ["value", ...]}'
             )
             return None
         condition = Condition(
@@ -272,10 +242,7 @@ def _field_override(
         problems.error(at, api, "required must be true or false")
         return None
     python_name = entry.get("python_name")
-    if (
-        python_name is not None
-        and _ident(python_name, "python_name", at, problems) is None
-    ):
+    if python_name is not None and _ident(python_name, "python_name", at, problems) is None:
         return None
     for key in ("format", "fixed_value"):
         if key in entry and not isinstance(entry[key], str):
@@ -306,9 +273,7 @@ def _read_package(path: Path, config: Config, problems: Problems) -> None:
     version = package.get("version", config.package_version)
     if not isinstance(version, str) or not _VERSION.match(version):
         problems.error(
-            f"{where} › package.version",
-            None,
-            f"version must look like 1.2.3, got {version!r}",
+            f"{where} › package.version", None, f"version must look like 1.2.3, got {version!r}"
         )
     else:
         config.package_version = version
@@ -316,6 +281,4 @@ def _read_package(path: Path, config: Config, problems: Problems) -> None:
     if isinstance(name, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name):
         config.package_name = name
     else:
-        problems.error(
-            f"{where} › package.name", None, f"not a valid distribution name: {name!r}"
-        )
+        problems.error(f"{where} › package.name", None, f"not a valid distribution name: {name!r}")

@@ -19,9 +19,7 @@ _NOT_LABEL = re.compile(r"^([\d:~.\-]+|//.*)$")
 # `KRX`, `NXT`: a bare upper-case code.
 _BARE = re.compile(r"^[A-Z0-9][A-Z0-9_]{0,11}$")
 _FORMATS = ("YYYYMMDDHHMMSS", "YYYYMMDDHHMM", "YYYYMMDD", "YYYYMM", "HHMMSS", "HHMM")
-_FORMAT = re.compile(
-    r"(?<![A-Za-z])(" + "|".join(_FORMATS) + r")(?![A-Za-z])", re.IGNORECASE
-)
+_FORMAT = re.compile(r"(?<![A-Za-z])(" + "|".join(_FORMATS) + r")(?![A-Za-z])", re.IGNORECASE)
 _FIXED = [
     re.compile(r"^([A-Za-z0-9_.\-]+)\s*(?:고정값|고정)\s*$"),
     re.compile(r"^고정값\s*[:：]?\s*([A-Za-z0-9_.\-]+)\s*$"),
@@ -49,9 +47,7 @@ class Meaning:
     format: str | None
     fixed_value: str | None
     unit: str | None
-    condition_term: (
-        str | None
-    )  # 융자 in `융자일경우필수`, resolved against sibling enums later
+    condition_term: str | None  # 융자 in `융자일경우필수`, resolved against sibling enums later
 
 
 def _split_items(line: str) -> list[str]:

@@ -74,9 +74,7 @@ class DiffReport:
 
     def suggested_bump(self) -> tuple[str, str]:
         """(major|minor|patch|none, why)."""
-        level = max(
-            (c.level for c in self.changes), key=_RANK.__getitem__, default=NONE
-        )
+        level = max((c.level for c in self.changes), key=_RANK.__getitem__, default=NONE)
         if level == MAJOR and _below_one(self.version):
             return MINOR, (
                 f"breaking changes, but version {self.version} is below 1.0.0, where a minor "
@@ -105,10 +103,7 @@ class DiffReport:
         }
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "changes": [c.to_json() for c in self.changes],
-            "summary": self.summary(),
-        }
+        return {"changes": [c.to_json() for c in self.changes], "summary": self.summary()}
 
 
 def _below_one(version: str) -> bool:
@@ -162,13 +157,7 @@ def diff_specs(
 
 
 def _change(
-    api_id: str | None,
-    kind: str,
-    location: str,
-    old: Any,
-    new: Any,
-    level: str,
-    wire: bool,
+    api_id: str | None, kind: str, location: str, old: Any, new: Any, level: str, wire: bool
 ) -> Change:
     return Change(api_id, kind, location, old, new, level == MAJOR, wire, level)
 
@@ -222,9 +211,7 @@ def _compare_api(old: Api, new: Api, out: list[Change]) -> None:
         if a != b:
             out.append(_change(new.id, kind, location, a, b, level, wire))
     for direction in ("request", "response"):
-        _FieldDiff(new.id, direction, out).run(
-            getattr(old, direction), getattr(new, direction)
-        )
+        _FieldDiff(new.id, direction, out).run(getattr(old, direction), getattr(new, direction))
 
 
 def _compare_error_codes(old: Spec, new: Spec, out: list[Change]) -> None:
@@ -233,20 +220,12 @@ def _compare_error_codes(old: Spec, new: Spec, out: list[Change]) -> None:
     for code in sorted(a.keys() | b.keys()):
         location = f"error_codes.{code}"
         if code not in b:
-            out.append(
-                _change(
-                    None, "error_code_removed", location, a[code], None, MINOR, False
-                )
-            )
+            out.append(_change(None, "error_code_removed", location, a[code], None, MINOR, False))
         elif code not in a:
-            out.append(
-                _change(None, "error_code_added", location, None, b[code], MINOR, False)
-            )
+            out.append(_change(None, "error_code_added", location, None, b[code], MINOR, False))
         elif a[code] != b[code]:
             out.append(
-                _change(
-                    None, "error_code_message", location, a[code], b[code], PATCH, False
-                )
+                _change(None, "error_code_message", location, a[code], b[code], PATCH, False)
             )
 
 
@@ -281,23 +260,13 @@ class _FieldDiff:
         self.pair_moves()
         for loose in self.removed:
             self.emit(
-                "field_removed",
-                loose.location,
-                _field_summary(loose.field),
-                None,
-                MAJOR,
-                True,
+                "field_removed", loose.location, _field_summary(loose.field), None, MAJOR, True
             )
         for loose in self.added:
             summary = _field_summary(loose.field)
             breaking = self.request and loose.field.required is True
             self.emit(
-                "field_added",
-                loose.location,
-                None,
-                summary,
-                MAJOR if breaking else MINOR,
-                True,
+                "field_added", loose.location, None, summary, MAJOR if breaking else MINOR, True
             )
 
     def variants(self, old: Message, new: Message) -> None:
@@ -321,17 +290,11 @@ class _FieldDiff:
                 location = f"{self.direction}.variants.{name}"
                 self.emit("variant_added", location, None, summary, MINOR, True)
 
-    def emit(
-        self, kind: str, location: str, old: Any, new: Any, level: str, wire: bool
-    ) -> None:
+    def emit(self, kind: str, location: str, old: Any, new: Any, level: str, wire: bool) -> None:
         self.out.append(_change(self.api_id, kind, location, old, new, level, wire))
 
     def siblings(
-        self,
-        old: tuple[Field, ...],
-        new: tuple[Field, ...],
-        old_prefix: str,
-        new_prefix: str,
+        self, old: tuple[Field, ...], new: tuple[Field, ...], old_prefix: str, new_prefix: str
     ) -> None:
         """Match siblings by wire name; remember the unmatched; detect order changes."""
         old_by = {f.name: (i, f) for i, f in enumerate(old)}
@@ -377,9 +340,7 @@ class _FieldDiff:
             for a, b in pairs:
                 self.removed.remove(a)
                 self.added.remove(b)
-                self.emit(
-                    "field_moved", b.location, a.location, b.location, MAJOR, True
-                )
+                self.emit("field_moved", b.location, a.location, b.location, MAJOR, True)
                 self.compare(a.field, b.field, a.location, b.location)
 
     def compare(self, a: Field, b: Field, old_location: str, location: str) -> None:
@@ -416,32 +377,20 @@ class _FieldDiff:
         self.compare_enum(a.enum, b.enum, location)
         if a.format != b.format:
             self.emit(
-                "format",
-                location,
-                a.format,
-                b.format,
-                MAJOR if req and b.format else MINOR,
-                False,
+                "format", location, a.format, b.format, MAJOR if req and b.format else MINOR, False
             )
         if a.fixed_value != b.fixed_value:
             self.emit("fixed_value", location, a.fixed_value, b.fixed_value, MINOR, req)
         if a.python_name != b.python_name:
-            self.emit(
-                "python_name", location, a.python_name, b.python_name, MAJOR, False
-            )
+            self.emit("python_name", location, a.python_name, b.python_name, MAJOR, False)
         if a.label != b.label:
             self.emit("label", location, a.label, b.label, PATCH, False)
         if a.description != b.description:
-            self.emit(
-                "description", location, a.description, b.description, PATCH, False
-            )
+            self.emit("description", location, a.description, b.description, PATCH, False)
         self.siblings(a.children, b.children, old_location, location)
 
     def compare_enum(
-        self,
-        a: tuple[EnumValue, ...] | None,
-        b: tuple[EnumValue, ...] | None,
-        location: str,
+        self, a: tuple[EnumValue, ...] | None, b: tuple[EnumValue, ...] | None, location: str
     ) -> None:
         req = self.request
         if a is None or b is None:
@@ -449,31 +398,15 @@ class _FieldDiff:
                 old = None if a is None else [e.value for e in a]
                 new = None if b is None else [e.value for e in b]
                 restricted = req and b is not None  # a free value became a closed set
-                self.emit(
-                    "enum", location, old, new, MAJOR if restricted else MINOR, False
-                )
+                self.emit("enum", location, old, new, MAJOR if restricted else MINOR, False)
             return
         old_by = {e.value: e for e in a}
         new_by = {e.value: e for e in b}
         for value in sorted(old_by.keys() - new_by.keys(), key=_value_key):
             level = MAJOR if req else MINOR
-            self.emit(
-                "enum_value_removed",
-                location,
-                _enum_json(old_by[value]),
-                None,
-                level,
-                False,
-            )
+            self.emit("enum_value_removed", location, _enum_json(old_by[value]), None, level, False)
         for value in sorted(new_by.keys() - old_by.keys(), key=_value_key):
-            self.emit(
-                "enum_value_added",
-                location,
-                None,
-                _enum_json(new_by[value]),
-                MINOR,
-                False,
-            )
+            self.emit("enum_value_added", location, None, _enum_json(new_by[value]), MINOR, False)
         for value in sorted(old_by.keys() & new_by.keys(), key=_value_key):
             if old_by[value].label != new_by[value].label:
                 self.emit(

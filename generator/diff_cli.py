@@ -35,15 +35,12 @@ def load_edition(
     Prints its problems; on errors prints one line naming the edition and returns None.
     """
     try:
-        loaded = load(
-            [path], config_dir=config_dir, use_config=use_config, lenient_config=True
-        )
+        loaded = load([path], config_dir=config_dir, use_config=use_config, lenient_config=True)
     except SpecError as exc:
         print_problems(exc.problems, notes=exc.notes)
         n = sum(1 for p in exc.problems if p.level is Level.ERROR)
         print(
-            f"kiwoom-codegen: cannot read the {what} edition {path}: {n} error(s)",
-            file=sys.stderr,
+            f"kiwoom-codegen: cannot read the {what} edition {path}: {n} error(s)", file=sys.stderr
         )
         return None
     print_problems(loaded.problems, notes=[f"{what} edition {n}" for n in loaded.notes])
@@ -54,9 +51,7 @@ def own_names(edition: Path, shared: Path | None) -> dict[str, PythonName]:
     """The names table beside an edition (when it has its own config), for naming the APIs
     only that edition has."""
     directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
-    if directory is None or (
-        shared is not None and directory.resolve() == shared.resolve()
-    ):
+    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
         return {}
     config = load_config(directory, Problems())
     return {api_id: (n.group, n.method) for api_id, n in config.names.items()}
@@ -93,14 +88,10 @@ def exit_code(report: DiffReport, fail_on: str) -> int:
 def cmd_diff(args: argparse.Namespace) -> int:
     old, new = Path(args.old), Path(args.new)
     if args.config and not Path(args.config).is_dir():
-        print(
-            f"kiwoom-codegen: --config {args.config}: not a directory", file=sys.stderr
-        )
+        print(f"kiwoom-codegen: --config {args.config}: not a directory", file=sys.stderr)
         return EXIT_BAD_INPUT
     config_dir = Path(args.config) if args.config else default_config_dir(old)
-    report = compare_editions(
-        old, new, config_dir=config_dir, use_config=not args.no_config
-    )
+    report = compare_editions(old, new, config_dir=config_dir, use_config=not args.no_config)
     if report is None:
         return EXIT_BAD_INPUT
     sys.stdout.write(FORMATS[args.format](report))
@@ -118,17 +109,10 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
             "2: bad input."
         ),
     )
+    p.add_argument("old", metavar="OLD", help="the previous edition: a workbook or a directory")
+    p.add_argument("new", metavar="NEW", help="the new edition: a workbook or a directory")
     p.add_argument(
-        "old", metavar="OLD", help="the previous edition: a workbook or a directory"
-    )
-    p.add_argument(
-        "new", metavar="NEW", help="the new edition: a workbook or a directory"
-    )
-    p.add_argument(
-        "--format",
-        choices=sorted(FORMATS),
-        default="text",
-        help="output (default: text)",
+        "--format", choices=sorted(FORMATS), default="text", help="output (default: text)"
     )
     p.add_argument(
         "--fail-on",
@@ -143,7 +127,5 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
         help="names/overrides/package config for both editions "
         "(default: the one beside OLD, else specs/)",
     )
-    p.add_argument(
-        "--no-config", action="store_true", help="read both editions without config"
-    )
+    p.add_argument("--no-config", action="store_true", help="read both editions without config")
     p.set_defaults(func=cmd_diff)

@@ -10,10 +10,7 @@ from .diff import Change, DiffReport
 
 
 def render_json(report: DiffReport) -> str:
-    return (
-        json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
-        + "\n"
-    )
+    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def short(value: Any, width: int = 60) -> str:
@@ -42,20 +39,13 @@ def _clip(text: str, width: int) -> str:
 
 def _describe(value: dict[str, Any]) -> str:
     if "value" in value and "label" in value:  # an enumeration value
-        return (
-            f"{value['value']} ({value['label']})"
-            if value["label"]
-            else str(value["value"])
-        )
+        return f"{value['value']} ({value['label']})" if value["label"] else str(value["value"])
     if "field" in value and "in" in value:  # a required_if condition
         return f"when {value['field']} in [{', '.join(value['in'])}]"
     if "path" in value:  # an API
         return f"{value['name']}: {value['method']} {value['path']} ({value['python']})"
     if "type" in value:  # a field
-        parts = [
-            value["type"] or "untyped",
-            "required" if value["required"] else "optional",
-        ]
+        parts = [value["type"] or "untyped", "required" if value["required"] else "optional"]
         if value.get("max_length") is not None:
             parts.append(f"max {value['max_length']}")
         if value.get("members"):
@@ -71,8 +61,7 @@ def _focus(old: str, new: str, width: int) -> tuple[str, str]:
     if max(len(a), len(b)) <= width:
         return a, b
     same = next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-        min(len(a), len(b)),
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
     )
     start = max(0, same - width // 4)
     lead = "…" if start else ""
@@ -112,9 +101,7 @@ def render_text(report: DiffReport) -> str:
     for c in [*report.breaking, *report.non_breaking]:
         flag = "BREAKING" if c.breaking else ""
         wire = "  [wire]" if c.wire else ""
-        lines.append(
-            f"{flag:<8}  {c.api_id or '*'}  {c.location}  {c.kind}: {_what(c, 60)}{wire}"
-        )
+        lines.append(f"{flag:<8}  {c.api_id or '*'}  {c.location}  {c.kind}: {_what(c, 60)}{wire}")
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
 

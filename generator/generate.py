@@ -28,8 +28,7 @@ class RenderError(RuntimeError):
 
 def source_names(paths: Iterable[Path]) -> tuple[str, ...]:
     """The input workbooks as shown in "generated from" headers: relative to the working
-    directory when inside it, else just the file name (no machine paths in the output).
-    """
+    directory when inside it, else just the file name (no machine paths in the output)."""
     names: set[str] = set()
     for path in expand_inputs(paths, Problems()):
         absolute = path.resolve()
@@ -70,13 +69,9 @@ def render(
             if path in RESERVED_PATHS:
                 raise RenderError(f"emitter {name} produced {path}, which is reserved")
             if not isinstance(data, bytes):
-                raise RenderError(
-                    f"emitter {name} produced {type(data).__name__} for {path}"
-                )
+                raise RenderError(f"emitter {name} produced {type(data).__name__} for {path}")
             if path in files:
-                raise RenderError(
-                    f"{path} is produced twice (by {owner[path]} and {name})"
-                )
+                raise RenderError(f"{path} is produced twice (by {owner[path]} and {name})")
             twin = folded.get(path.casefold())
             if twin is not None:
                 raise RenderError(

@@ -12,14 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .changelog import EntryId, add_entry, entry, top_entry
-from .cli import (
-    DEFAULT_OUT,
-    DEFAULT_SPECS,
-    EXIT_BAD_INPUT,
-    EXIT_CHANGES,
-    EXIT_OK,
-    load_inputs,
-)
+from .cli import DEFAULT_OUT, DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, load_inputs
 from .diff import diff_specs, next_version
 from .diff_cli import load_edition, own_names
 from .generate import CHANGELOG_PATH, render, source_names
@@ -39,21 +32,14 @@ def _spec_paths(args: argparse.Namespace) -> list[Path]:
     return [Path(p) for p in (args.spec or [DEFAULT_SPECS])]
 
 
-def _changelog(
-    args: argparse.Namespace, spec: Spec, config_dir: Path | None
-) -> bytes | None:
+def _changelog(args: argparse.Namespace, spec: Spec, config_dir: Path | None) -> bytes | None:
     """The new CHANGELOG.md text, or None (reported) when the old edition cannot be read."""
     old = load_edition(
-        Path(args.changelog),
-        "old",
-        config_dir=config_dir,
-        use_config=not args.no_config,
+        Path(args.changelog), "old", config_dir=config_dir, use_config=not args.no_config
     )
     if old is None:
         return None
-    old_names = (
-        own_names(Path(args.changelog), config_dir) if not args.no_config else {}
-    )
+    old_names = own_names(Path(args.changelog), config_dir) if not args.no_config else {}
     report = diff_specs(old.spec, spec, old_names=old_names)
     ident = EntryId(spec.package_version, spec.content_hash(), old.spec.content_hash())
     path = Path(args.out) / CHANGELOG_PATH
@@ -64,11 +50,7 @@ def _changelog(
         return None
     previous = top_entry(existing or "")
     bump, _ = report.suggested_bump()
-    if (
-        previous
-        and previous.version == ident.version
-        and previous.spec_hash != ident.spec_hash
-    ):
+    if previous and previous.version == ident.version and previous.spec_hash != ident.spec_hash:
         print(
             f"warning: {path} already has an entry for version {ident.version}; set [package] "
             f"version in package.toml (suggested: {bump} -> "
@@ -109,9 +91,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _excerpt(
-    out: Path, paths: list[str], files: Mapping[str, bytes], limit: int
-) -> list[str]:
+def _excerpt(out: Path, paths: list[str], files: Mapping[str, bytes], limit: int) -> list[str]:
     lines: list[str] = []
     for rel in paths:
         if len(lines) >= limit:
@@ -128,11 +108,7 @@ def _excerpt(
             lines.append(f"binary file {rel} differs")
             continue
         for line in difflib.unified_diff(
-            a,
-            b,
-            f"{display(out)}{rel} (on disk)",
-            f"{display(out)}{rel} (from the specs)",
-            n=2,
+            a, b, f"{display(out)}{rel} (on disk)", f"{display(out)}{rel} (from the specs)", n=2
         ):
             lines.append(line.rstrip("\n"))
     if len(lines) > limit:

@@ -17,15 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 INDEX_SHEET = "API 리스트"
 ERROR_SHEET = "오류코드"
-TABLE_HEADER = (
-    "구분",
-    "Element",
-    "한글명",
-    "Type",
-    "Required",
-    "Length",
-    "Description",
-)
+TABLE_HEADER = ("구분", "Element", "한글명", "Type", "Required", "Length", "Description")
 
 # (element, 한글명, type, required, length, description); length may be an int or text on purpose.
 TableRow = tuple[str, str, str, str | None, int | str | None, str]
@@ -60,14 +52,7 @@ REQUEST_HEADERS: tuple[TableRow, ...] = (
 RESPONSE_HEADERS: tuple[TableRow, ...] = (
     ("api-id", "TR명", "String", "Y", 10, ""),
     ("cont-yn", "연속조회여부", "String", "N", 1, "다음 데이터가 있을시 Y값 전달"),
-    (
-        "next-key",
-        "연속조회키",
-        "String",
-        "N",
-        50,
-        "다음 데이터가 있을시 다음 키값 전달",
-    ),
+    ("next-key", "연속조회키", "String", "N", 50, "다음 데이터가 있을시 다음 키값 전달"),
 )
 
 PRODUCTION = "https://api.kiwoom.com"
@@ -94,9 +79,7 @@ class SheetData:
     mock: str = MOCK
     format: str = "JSON"
     content_type: str = "application/json;charset=UTF-8"
-    sheet_name: str | None = (
-        None  # default: "API 명(api-id)", shortened to Excel's 31 characters
-    )
+    sheet_name: str | None = None  # default: "API 명(api-id)", shortened to Excel's 31 characters
     category: str = ""  # 대분류 for the index sheet
     subcategory: str = ""  # 중분류 for the index sheet
     merge_examples: bool = True
@@ -110,9 +93,7 @@ class SheetData:
 class WorkbookData:
     sheets: Sequence[SheetData]
     index: bool = False  # write the `API 리스트` sheet first
-    error_codes: Sequence[tuple[int | str, str]] = field(
-        default_factory=tuple
-    )  # `오류코드` last
+    error_codes: Sequence[tuple[int | str, str]] = field(default_factory=tuple)  # `오류코드` last
 
 
 def safe_sheet_name(name: str) -> str:
@@ -138,9 +119,7 @@ def _kv(ws: Worksheet, row: int, key: str, value: str) -> None:
     ws.merge_cells(start_row=row, start_column=3, end_row=row, end_column=7)
 
 
-def _table(
-    ws: Worksheet, row: int, headers: Sequence[TableRow], body: Sequence[TableRow]
-) -> int:
+def _table(ws: Worksheet, row: int, headers: Sequence[TableRow], body: Sequence[TableRow]) -> int:
     for col, text in enumerate(TABLE_HEADER, start=1):
         cell = ws.cell(row=row, column=col, value=text)
         cell.font = _BOLD
@@ -148,15 +127,7 @@ def _table(
     row += 1
     for group, rows in (("Header", headers), ("Body", body)):
         for i, (element, label, typ, required, length, description) in enumerate(rows):
-            values = (
-                group if i == 0 else None,
-                element,
-                label,
-                typ,
-                required,
-                length,
-                description,
-            )
+            values = (group if i == 0 else None, element, label, typ, required, length, description)
             for col, value in enumerate(values, start=1):
                 if value is not None and value != "":
                     cell = ws.cell(row=row, column=col, value=value)
@@ -224,15 +195,9 @@ def write_index(ws: Worksheet, sheets: Sequence[SheetData]) -> None:
         link = ws.cell(row=row, column=2, value=sheet.api_id)
         link.hyperlink = f"#'{sheet.title()}'!A1"
         ws.cell(row=row, column=3, value=sheet.name)
-        ws.cell(
-            row=row, column=4, value=sheet.category or sheet.menu.split(">")[0].strip()
-        )
+        ws.cell(row=row, column=4, value=sheet.category or sheet.menu.split(">")[0].strip())
         parts = [p.strip() for p in sheet.menu.split(">")]
-        ws.cell(
-            row=row,
-            column=5,
-            value=sheet.subcategory or (parts[1] if len(parts) > 2 else ""),
-        )
+        ws.cell(row=row, column=5, value=sheet.subcategory or (parts[1] if len(parts) > 2 else ""))
         ws.cell(row=row, column=6, value=sheet.url)
         row += 1
 

@@ -61,7 +61,5 @@ def load(
     if self_check and not problems.error_count:
         checked = check_examples(spec, problems)
     if problems.has_errors(strict):
-        raise SpecError(
-            problems.items, [checked.summary()] if checked and checked.examples else []
-        )
+        raise SpecError(problems.items, [checked.summary()] if checked and checked.examples else [])
     return Loaded(spec, problems.items, config, checked)

@@ -17,9 +17,7 @@ class Kind(StrEnum):
     """What a field carries on the wire, decided from the sheet's Type column."""
 
     STRING = "string"
-    ARRAY = (
-        "array"  # LIST / List<Map>: a list of objects whose members are the children
-    )
+    ARRAY = "array"  # LIST / List<Map>: a list of objects whose members are the children
     OBJECT = "object"  # Object: one nested object whose members are the children
 
 
@@ -58,19 +56,13 @@ class Condition:
     text: str  # the words of the sheet it was read from
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "field": self.when_field,
-            "in": list(self.when_values),
-            "text": self.text,
-        }
+        return {"field": self.when_field, "in": list(self.when_values), "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str  # wire name, exactly as the sheet spells it (stripped)
-    python_name: (
-        str  # a valid Python identifier; differs from name for `cont-yn`, keywords...
-    )
+    python_name: str  # a valid Python identifier; differs from name for `cont-yn`, keywords...
     label: str  # 한글명
     type: str  # the sheet's type, normalised spelling: String, LIST, List<Map>, Object, or ""
     kind: Kind
@@ -123,9 +115,7 @@ class Field:
             ),
             "format": self.format,
             "fixed_value": self.fixed_value,
-            "required_if": (
-                None if self.required_if is None else self.required_if.to_json()
-            ),
+            "required_if": (None if self.required_if is None else self.required_if.to_json()),
             "unit": self.unit,
             "children": [c.to_json() for c in self.children],
             "source": str(self.source),
@@ -178,9 +168,7 @@ class Message:
 class ExamplePart:
     """One JSON document of an example that holds several, each after a ``#name`` line."""
 
-    name: (
-        str | None
-    )  # the comment's text without '#' (조회데이터), None before any comment
+    name: str | None  # the comment's text without '#' (조회데이터), None before any comment
     text: str
     value: Any  # the parsed JSON, or None when the part is not valid JSON
     valid: bool
@@ -209,11 +197,7 @@ class Example:
         """(part name, parsed JSON, where) of every JSON document the example holds."""
         if self.valid:
             return [(None, self.value, str(self.source))]
-        return [
-            (p.name, p.value, f"{self.source} line {p.line}")
-            for p in self.parts
-            if p.valid
-        ]
+        return [(p.name, p.value, f"{self.source} line {p.line}") for p in self.parts if p.valid]
 
     @property
     def is_json(self) -> bool:
@@ -234,9 +218,7 @@ class Example:
 class Servers:
     production: str
     mock: str | None
-    mock_note: (
-        str | None
-    )  # e.g. "KRX만 지원가능" from "https://mockapi.kiwoom.com(KRX만 지원가능)"
+    mock_note: str | None  # e.g. "KRX만 지원가능" from "https://mockapi.kiwoom.com(KRX만 지원가능)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,9 +240,7 @@ class Api:
     method_name: str  # Python method name, e.g. buy
     class_prefix: str  # CamelCase prefix for generated classes, e.g. CreditOrdersBuy
     is_order: bool  # moves money: never re-sent after it may have executed
-    category: (
-        str | None
-    )  # 대분류 from the index sheet, when read from the full workbook
+    category: str | None  # 대분류 from the index sheet, when read from the full workbook
     source: Source
 
     @property
@@ -286,14 +266,10 @@ class Api:
             "response": self.response.to_json(),
             "examples": {
                 "request": (
-                    None
-                    if self.request_example is None
-                    else self.request_example.to_json()
+                    None if self.request_example is None else self.request_example.to_json()
                 ),
                 "response": (
-                    None
-                    if self.response_example is None
-                    else self.response_example.to_json()
+                    None if self.response_example is None else self.response_example.to_json()
                 ),
             },
             "python": {
@@ -324,9 +300,7 @@ class Spec:
     error_codes: tuple[ErrorCode, ...]
     package_name: str = "kiwoom-client"
     package_version: str = "0.0.0"
-    groups: tuple[tuple[str, str], ...] = field(
-        default=()
-    )  # (group, Korean menu name), sorted
+    groups: tuple[tuple[str, str], ...] = field(default=())  # (group, Korean menu name), sorted
 
     def api(self, api_id: str) -> Api:
         for a in self.apis:
@@ -342,10 +316,7 @@ class Spec:
 
     def dumps(self) -> str:
         """The model's JSON text: sorted keys, two-space indent, UTF-8 text unescaped."""
-        return (
-            json.dumps(self.to_json(), ensure_ascii=False, indent=2, sort_keys=True)
-            + "\n"
-        )
+        return json.dumps(self.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def content_hash(self) -> str:
         """A hash of what the docs say, independent of where they were read from.

@@ -55,9 +55,7 @@ def romanize(text: str) -> str:
         if 0 <= code < 11172:
             initial, rest = divmod(code, 588)
             medial, final = divmod(rest, 28)
-            out.append(
-                _INITIALS[initial].replace("-", "") + _MEDIALS[medial] + _FINALS[final]
-            )
+            out.append(_INITIALS[initial].replace("-", "") + _MEDIALS[medial] + _FINALS[final])
         else:
             out.append(ch)
     return "".join(out)

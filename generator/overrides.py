@@ -54,9 +54,7 @@ def _override_field(api: Api, fo: FieldOverride, problems: Problems) -> Api | No
     message: Message = getattr(api, direction)
     fields = message.headers if group == "Header" else message.body
 
-    def apply(
-        level: tuple[Field, ...], path: tuple[str, ...]
-    ) -> tuple[Field, ...] | None:
+    def apply(level: tuple[Field, ...], path: tuple[str, ...]) -> tuple[Field, ...] | None:
         for i, f in enumerate(level):
             if f.name != path[0]:
                 continue
@@ -72,9 +70,7 @@ def _override_field(api: Api, fo: FieldOverride, problems: Problems) -> Api | No
                 new = changed
             return level[:i] + (new,) + level[i + 1 :]
         problems.error(
-            fo.where,
-            api.id,
-            f"override names unknown field {'.'.join(fo.path)!r} in {fo.part}",
+            fo.where, api.id, f"override names unknown field {'.'.join(fo.path)!r} in {fo.part}"
         )
         return None
 
@@ -91,28 +87,18 @@ def _override_field(api: Api, fo: FieldOverride, problems: Problems) -> Api | No
 
 
 def _changed(
-    f: Field,
-    siblings: tuple[Field, ...],
-    fo: FieldOverride,
-    api_id: str,
-    problems: Problems,
+    f: Field, siblings: tuple[Field, ...], fo: FieldOverride, api_id: str, problems: Problems
 ) -> Field | None:
-    if fo.required_if and not any(
-        s.name == fo.required_if.when_field for s in siblings
-    ):
+    if fo.required_if and not any(s.name == fo.required_if.when_field for s in siblings):
         problems.error(
             fo.where,
             api_id,
             f"required_if names unknown sibling field {fo.required_if.when_field!r}",
         )
         return None
-    if fo.python_name and any(
-        s.python_name == fo.python_name for s in siblings if s is not f
-    ):
+    if fo.python_name and any(s.python_name == fo.python_name for s in siblings if s is not f):
         problems.error(
-            fo.where,
-            api_id,
-            f"python_name {fo.python_name!r} is taken by a sibling field",
+            fo.where, api_id, f"python_name {fo.python_name!r} is taken by a sibling field"
         )
         return None
     return dataclasses.replace(
@@ -130,12 +116,8 @@ def _changed(
 
 
 def _group_for(api: Api, config: Config) -> str:
-    words = [
-        config.groups[w] if w in config.groups else snake(w) for w in api.menu[:-1]
-    ]
-    return str(
-        PythonIdentifier("_".join(w for w in words if w) or "misc", prefix="group")
-    )
+    words = [config.groups[w] if w in config.groups else snake(w) for w in api.menu[:-1]]
+    return str(PythonIdentifier("_".join(w for w in words if w) or "misc", prefix="group"))
 
 
 def assign_names(
@@ -161,17 +143,13 @@ def assign_names(
     taken: dict[str, set[str]] = {}  # group -> lower-cased method names
     for api in ordered:  # reviewed names first
         entry = config.names.get(api.id)
-        group = (entry.group if entry and entry.group else None) or _group_for(
-            api, config
-        )
+        group = (entry.group if entry and entry.group else None) or _group_for(api, config)
         groups[api.id] = group
         method = entry.method if entry else None
         if entry and method:
             used = taken.setdefault(group, set())
             if method.lower() in used:
-                problems.error(
-                    entry.where, api.id, f"method name {group}.{method} is taken"
-                )
+                problems.error(entry.where, api.id, f"method name {group}.{method} is taken")
                 continue
             used.add(method.lower())
             methods[api.id] = method
@@ -191,9 +169,7 @@ def assign_names(
             class_prefix = _free_class(class_prefix, classes)
         classes.add(class_prefix.lower())
         out.append(
-            dataclasses.replace(
-                api, group=group, method_name=method, class_prefix=class_prefix
-            )
+            dataclasses.replace(api, group=group, method_name=method, class_prefix=class_prefix)
         )
     return out
 

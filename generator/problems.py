@@ -66,7 +66,5 @@ class SpecError(Exception):
 
     def __init__(self, problems: list[Problem], notes: list[str] | None = None) -> None:
         self.problems = problems
-        self.notes = (
-            notes or []
-        )  # lines to show after the problems (the self-check summary)
+        self.notes = notes or []  # lines to show after the problems (the self-check summary)
         super().__init__("\n".join(p.line() for p in problems))

@@ -89,10 +89,7 @@ class _Builder:
                             "properties": {when.when_field: test},
                             "required": [when.when_field],
                         },
-                        "then": {
-                            "required": [f.name],
-                            "properties": {f.name: {"minLength": 1}},
-                        },
+                        "then": {"required": [f.name], "properties": {f.name: {"minLength": 1}}},
                     }
                 )
         if extra:
@@ -114,13 +111,8 @@ class _Builder:
 
     def field(self, owner: str, f: Field) -> JsonSchema:
         if f.kind is Kind.ARRAY:
-            item = self.object(
-                f"{owner}{ClassName(f.python_name)}Item", f.children, f.label
-            )
-            schema: JsonSchema = {
-                "type": "array",
-                "items": {"$ref": self.ref_prefix + item},
-            }
+            item = self.object(f"{owner}{ClassName(f.python_name)}Item", f.children, f.label)
+            schema: JsonSchema = {"type": "array", "items": {"$ref": self.ref_prefix + item}}
         elif f.kind is Kind.OBJECT:
             obj = self.object(f"{owner}{ClassName(f.python_name)}", f.children, f.label)
             return {"$ref": self.ref_prefix + obj}
@@ -132,9 +124,7 @@ class _Builder:
                 schema["enum"] = [f.fixed_value]
                 schema["default"] = f.fixed_value
             elif f.fixed_value is not None:
-                schema["x-kiwoom-fixed-value"] = (
-                    f.fixed_value
-                )  # documented, not enforced
+                schema["x-kiwoom-fixed-value"] = f.fixed_value  # documented, not enforced
             elif f.enum is not None:
                 values = [e.value for e in f.enum]
                 if self.strict:
@@ -142,9 +132,7 @@ class _Builder:
                     schema["x-enum-varnames"] = enum_varnames(values)
                     schema["x-enum-descriptions"] = [e.label or e.value for e in f.enum]
                 else:
-                    schema["x-kiwoom-enum"] = [
-                        {"value": e.value, "label": e.label} for e in f.enum
-                    ]
+                    schema["x-kiwoom-enum"] = [{"value": e.value, "label": e.label} for e in f.enum]
             if f.format is not None:
                 pattern = format_pattern(f.format, allow_empty=not f.required)
                 if pattern and self.strict:
@@ -198,9 +186,7 @@ def _message_schema(
     extra: JsonSchema | None = None,
 ) -> tuple[str, tuple[Shape, ...]]:
     variants = message.variants
-    if (
-        len(variants) <= 1
-    ):  # one heading opens no alternative: the shape is the whole body
+    if len(variants) <= 1:  # one heading opens no alternative: the shape is the whole body
         fields = message.body + (variants[0].body if variants else ())
         one = builder.object(name, fields, description, extra)
         return one, ((one, fields),)
@@ -226,9 +212,7 @@ def _message_schema(
     return union, tuple(shapes)
 
 
-def api_schemas(
-    api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None
-) -> ApiSchemas:
+def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None) -> ApiSchemas:
     """The request and response body schemas of one API and their nested item schemas.
 
     Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...);
@@ -237,10 +221,7 @@ def api_schemas(
     schemas: dict[str, JsonSchema] = {}
     names = taken if taken is not None else set()
     request, request_shapes = _message_schema(
-        _Builder(ref_prefix, True, schemas, names),
-        request_name(api),
-        api.request,
-        api.summary,
+        _Builder(ref_prefix, True, schemas, names), request_name(api), api.request, api.summary
     )
     response, response_shapes = _message_schema(
         _Builder(ref_prefix, False, schemas, names),

@@ -79,11 +79,7 @@ def _check_api(api: Api, problems: Problems, result: SelfCheck) -> None:
             tally.not_json += 1
             continue
         tally.total += 1
-        shapes_of = (
-            schemas.request_shapes
-            if direction == "request"
-            else schemas.response_shapes
-        )
+        shapes_of = schemas.request_shapes if direction == "request" else schemas.response_shapes
         shapes = _shapes(message, [name for name, _ in shapes_of])
         checker = _Checker(api, direction, schemas.schemas, problems)
         verdicts = [  # every document is checked and reported, also after a rejected one
@@ -142,15 +138,11 @@ class _Checker:
     ) -> bool:
         """Validate one document; report what disagrees; True when the model accepts it."""
         chosen = [
-            s
-            for s in shapes
-            if s[0] is not None and part and _squeeze(s[0].name) == _squeeze(part)
+            s for s in shapes if s[0] is not None and part and _squeeze(s[0].name) == _squeeze(part)
         ]
         candidates = chosen or shapes
         verdicts = [(self.findings(value, shape), shape) for shape in candidates]
-        findings, shape = min(
-            verdicts, key=lambda v: (sum(f.rejects for f in v[0]), len(v[0]))
-        )
+        findings, shape = min(verdicts, key=lambda v: (sum(f.rejects for f in v[0]), len(v[0])))
         where = str(example.source)
         what = f"{self.direction} example"
         if line is not None:
@@ -229,9 +221,7 @@ class _Checker:
             )
         return f"{shown}: {error.message} (at {at})"
 
-    def _missing(
-        self, error: ValidationError, fields: tuple[Field, ...], path: list[Any]
-    ) -> str:
+    def _missing(self, error: ValidationError, fields: tuple[Field, ...], path: list[Any]) -> str:
         owner = _field_at(fields, path)
         level = fields if not path else (owner.children if owner else ())
         instance = error.instance
@@ -256,9 +246,7 @@ class _Checker:
 
     # -- keys the example has and the table lacks
 
-    def keys(
-        self, value: Any, fields: tuple[Field, ...], top: bool, at: str = ""
-    ) -> list[str]:
+    def keys(self, value: Any, fields: tuple[Field, ...], top: bool, at: str = "") -> list[str]:
         out: list[str] = []
         if isinstance(value, list):
             for i, item in enumerate(value):
@@ -267,9 +255,7 @@ class _Checker:
         if not isinstance(value, dict):
             return out
         by_name = {f.name: f for f in fields}
-        expected = (
-            {RETURN_CODE, RETURN_MSG} if top and self.direction == "response" else set()
-        )
+        expected = {RETURN_CODE, RETURN_MSG} if top and self.direction == "response" else set()
         for key, item in value.items():
             f = by_name.get(key)
             shown = f"{at}.{key}" if at else key
@@ -286,9 +272,7 @@ class _Checker:
                 )
                 hint = ""
                 if close:
-                    hint = (
-                        f" (the table has {close[0]!r} at {_cell(by_name[close[0]])})"
-                    )
+                    hint = f" (the table has {close[0]!r} at {_cell(by_name[close[0]])})"
                 out.append(f"key {shown!r} is not in the table{hint}")
             elif f.kind is not Kind.STRING and f.children:
                 out += self.keys(item, f.children, top=False, at=shown)
@@ -323,9 +307,7 @@ def _field_at(fields: tuple[Field, ...], path: Iterable[Any]) -> Field | None:
 def _path_text(path: Sequence[Any]) -> str:
     out = ""
     for step in path:
-        out += (
-            f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-        )
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
     return out
 
 

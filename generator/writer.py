@@ -40,9 +40,7 @@ class OutputError(Exception):
 @dataclass
 class WriteResult:
     out_dir: Path
-    written: list[str] = field(
-        default_factory=list
-    )  # new or changed files (owned or not)
+    written: list[str] = field(default_factory=list)  # new or changed files (owned or not)
     removed: list[str] = field(default_factory=list)  # owned before, not produced now
     unchanged: int = 0
     notes: list[str] = field(default_factory=list)  # warnings for the user
@@ -68,9 +66,7 @@ def check_relpath(path: str) -> str:
         or any(p in ("", ".", "..") for p in parts)
         or "\0" in path
     ):
-        raise ValueError(
-            f"output path must be relative, with / and no . or .. parts: {path!r}"
-        )
+        raise ValueError(f"output path must be relative, with / and no . or .. parts: {path!r}")
     return path
 
 
@@ -86,9 +82,7 @@ def manifest_bytes(files: Mapping[str, bytes], info: Mapping[str, Any]) -> bytes
     doc: dict[str, Any] = dict(info)
     doc["format"] = MANIFEST_FORMAT
     doc["files"] = {p: sha256(files[p]) for p in sorted(files) if p != MANIFEST_NAME}
-    return (
-        json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    ).encode("utf-8")
+    return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
@@ -206,16 +200,13 @@ def _carry(src: Path, dst: Path) -> None:
     elif stat.S_ISDIR(st.st_mode):
         dst.mkdir(exist_ok=True)
     else:
-        raise OutputError(
-            f"{src}: not a regular file, directory or symlink; cannot carry it over"
-        )
+        raise OutputError(f"{src}: not a regular file, directory or symlink; cannot carry it over")
 
 
 def _plan_carry(out_dir: Path, skip: set[str], produced: set[str]) -> list[str]:
     """Relative paths of the old tree to carry over: every file and symlink not in ``skip`` and
     every empty directory. A ``__pycache__`` is kept only where its directory still holds
-    something else, so the cache of a removed module does not keep its package directory alive.
-    """
+    something else, so the cache of a removed module does not keep its package directory alive."""
     entries: list[str] = []
     for root, dirs, names in os.walk(out_dir, followlinks=False):
         rel_root = Path(root).relative_to(out_dir).as_posix()
@@ -229,18 +220,13 @@ def _plan_carry(out_dir: Path, skip: set[str], produced: set[str]) -> list[str]:
         if not dirs and not names and prefix:
             entries.append(rel_root)  # an empty directory: someone made it, keep it
     alive = {""}
-    for rel in sorted(produced) + [
-        e for e in entries if _CACHE_DIR not in e.split("/")
-    ]:
+    for rel in sorted(produced) + [e for e in entries if _CACHE_DIR not in e.split("/")]:
         parts = rel.split("/")
         alive.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
     kept: list[str] = []
     for rel in entries:
         parts = rel.split("/")
-        if (
-            _CACHE_DIR in parts
-            and "/".join(parts[: parts.index(_CACHE_DIR)]) not in alive
-        ):
+        if _CACHE_DIR in parts and "/".join(parts[: parts.index(_CACHE_DIR)]) not in alive:
             continue
         kept.append(rel)
     return kept
@@ -323,9 +309,7 @@ def write_tree(
         _copy_dir_modes(target, staging, 0o777 & ~mask)
         with _HeldInterrupts():
             if target.exists():
-                holder = Path(
-                    tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent)
-                )
+                holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
                 os.rename(target, holder / "tree")
             try:
                 os.rename(staging, target)

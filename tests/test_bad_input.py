@@ -280,8 +280,10 @@ def test_warnings_pass_and_strict_fails(
     line = f"spec.xlsx › '테스트 ka1(ka1)' › {message}"
     # A sheet with an example ends with the self-check's summary (here: nothing to check).
     summary = (
-        ["self-check: request examples accepted 0/0, response examples 0/0 (not JSON, not "
-         "checked: 1 request, 0 response)"]
+        [
+            "self-check: request examples accepted 0/0, response examples 0/0 (not JSON, not "
+            "checked: 1 request, 0 response)"
+        ]
         if "Example" in message
         else []
     )

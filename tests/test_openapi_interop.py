@@ -420,7 +420,9 @@ def test_variants_lint_clean_and_foreign_generators_accept_the_union(tmp_path: P
         report = redocly_lint(path)
         assert report["totals"] == {"errors": 0, "warnings": 0, "ignored": 0}, lint_summary(report)
     doc = json.loads(json_path.read_text())
-    media = doc["paths"]["/api/dostk/test#ka2"]["post"]["requestBody"]["content"]["application/json"]
+    media = doc["paths"]["/api/dostk/test#ka2"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
     assert sorted(media["examples"]) == ["sheet1", "sheet2"]
 
     work = tmp_path / "ts"

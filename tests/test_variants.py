@@ -16,10 +16,10 @@ import pytest
 from generator.cli import main
 from generator.diff import diff_specs
 from generator.emit.openapi import SCHEMAS, _check, build_document
-from generator.schema import api_schemas
-from generator.selfcheck import check_examples
 from generator.problems import Problems
 from generator.reader.workbook import display_path as shown
+from generator.schema import api_schemas
+from generator.selfcheck import check_examples
 from tests.fixtures import (
     CONDITION_RESPONSE_EXAMPLE,
     api,
@@ -185,9 +185,7 @@ def test_a_variant_repeating_a_common_field_is_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    path = write(
-        Path("."), api("ka1", response=[f("trnm"), heading("조회"), f("trnm", "이름2")])
-    )
+    path = write(Path("."), api("ka1", response=[f("trnm"), heading("조회"), f("trnm", "이름2")]))
     at = cell_of(path, "테스트 ka1(ka1)", "이름2", column=3).replace("C", "B")
     common = int(at[1:]) - 2
     code, out, err = run(capsys, "spec.xlsx")
@@ -239,8 +237,11 @@ def test_a_broken_part_is_a_warning_naming_it(tmp_path: Path) -> None:
         ("실시간 수신", False),
     ]
     at = cell_of(path, SHEET, text)
-    assert f"{shown(path)} › '{SHEET}' › {at} (ka10173): Request Example part '실시간 수신' (line 4) "
-    "is not valid JSON; kept as text" in messages(loaded)
+    line = (
+        f"{shown(path)} › '{SHEET}' › {at} (ka10173): Request Example part '실시간 수신' "
+        "(line 4) is not valid JSON; kept as text"
+    )
+    assert line in messages(loaded)
 
 
 # --- schemas, Python and OpenAPI ---------------------------------------------------------------
@@ -305,13 +306,10 @@ def test_openapi_union_and_one_example_per_document(tmp_path: Path) -> None:
     ]
     assert sorted(ref["examples"]) == ["sheet1", "sheet2"]
     assert (
-        ref["examples"]["sheet2"]["summary"]
-        == "Response Example of the spec sheet (실시간데이터)"
+        ref["examples"]["sheet2"]["summary"] == "Response Example of the spec sheet (실시간데이터)"
     )
     # the document's own validator understands anyOf: a request for the union is checked
-    assert _check(ref["schema"], {"trnm": 1}, schemas) == [
-        "trnm: 1 is not of type string"
-    ]
+    assert _check(ref["schema"], {"trnm": 1}, schemas) == ["trnm: 1 is not of type string"]
     assert _check(ref["schema"], {"trnm": "x"}, schemas) == []
 
 
@@ -339,13 +337,11 @@ def test_python_union_model_validates_both_shapes(tmp_path: Path) -> None:
         assert type(reg.root).__name__.endswith("RequestDeungrok")
         remove = request.model_validate({"trnm": "REMOVE"})
         assert type(remove.root).__name__.endswith("RequestHaeji")
-        assert json.loads(
-            remove.model_dump_json(by_alias=True, exclude_unset=True)
-        ) == {"trnm": "REMOVE"}
+        assert json.loads(remove.model_dump_json(by_alias=True, exclude_unset=True)) == {
+            "trnm": "REMOVE"
+        }
         with pytest.raises(ValueError):
-            request.model_validate(
-                {"trnm": "REMOVE", "item": "1"}
-            )  # not a field of 해지
+            request.model_validate({"trnm": "REMOVE", "item": "1"})  # not a field of 해지
         client = pkg.KiwoomClient(appkey="k", secretkey="s", env="mock")
         group = getattr(client, ops["ka2"].group)
         method = getattr(group, ops["ka2"].method)
@@ -380,9 +376,7 @@ def test_self_check_lines_and_summary(
         request_example='{"stex_tp": "3", "dt": "20240101"}',
         response_example='{"result_lsit": [{"a": "1"}], "return_code": 0, "return_msg": "ok"}',
     )
-    path = write(
-        Path("."), sheet, other, api("ka3", request=[f("a")], request_example="{,}")
-    )
+    path = write(Path("."), sheet, other, api("ka3", request=[f("a")], request_example="{,}"))
     where = "spec.xlsx › '조건검색 요청 실시간(ka10173)' › "
     req_at = cell_of(path, SHEET, sheet.request_example)
     resp_at = cell_of(path, SHEET, wrong)
@@ -432,9 +426,7 @@ def test_self_check_counts_match_its_warnings(tmp_path: Path) -> None:
     a_path = write(tmp_path, condition_realtime_sheet())
     loaded = read(a_path)
     assert loaded.self_check is not None
-    assert loaded.notes == [
-        "self-check: request examples accepted 1/1, response examples 1/1"
-    ]
+    assert loaded.notes == ["self-check: request examples accepted 1/1, response examples 1/1"]
     problems = Problems()
     checked = check_examples(loaded.spec, problems)
     assert problems.items == [] and checked.summary() == loaded.notes[0]
@@ -461,9 +453,7 @@ def test_diff_compares_variants(tmp_path: Path) -> None:
         heading("해제 데이터"),
         ("trnm", "서비스명", "String", "N", 7, ""),
     ]
-    new = read(
-        write(tmp_path / "new", condition_realtime_sheet(response=new_rows))
-    ).spec
+    new = read(write(tmp_path / "new", condition_realtime_sheet(response=new_rows))).spec
     changes = {(c.kind, c.location): c for c in diff_specs(old, new).changes}
     removed = changes[("variant_removed", "response.variants.실시간 데이터")]
     assert removed.breaking and removed.old == {"fields": ["trnm", "data"]}

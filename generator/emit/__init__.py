@@ -17,9 +17,7 @@ from ..model import Spec
 class EmitContext:
     generator_version: str
     spec_hash: str  # Spec.content_hash(): what the docs say, independent of file names
-    sources: tuple[
-        str, ...
-    ]  # the input files, as displayed, for "generated from" headers
+    sources: tuple[str, ...]  # the input files, as displayed, for "generated from" headers
 
 
 Emitter = Callable[[Spec, EmitContext], dict[str, bytes]]

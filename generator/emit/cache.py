@@ -29,9 +29,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "kiwoom-codegen"
 
 
-def cached_text(
-    kind: str, key_parts: tuple[str, ...], compute: Callable[[], str]
-) -> str:
+def cached_text(kind: str, key_parts: tuple[str, ...], compute: Callable[[], str]) -> str:
     """``compute()``, or its earlier result for exactly the same ``kind`` and ``key_parts``."""
     directory = cache_dir()
     if directory is None:

@@ -56,12 +56,8 @@ RESPONSE_HEADERS = (
     ("cont-yn", "ContYn", "연속조회여부: `Y` when more data follows"),
     ("next-key", "NextKey", "연속조회키: the key to send back for the next page"),
 )
-HANDLED_REQUEST_HEADERS = frozenset(
-    {API_ID_HEADER, "authorization", "cont-yn", "next-key"}
-)
-METHODS = frozenset(
-    {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-)
+HANDLED_REQUEST_HEADERS = frozenset({API_ID_HEADER, "authorization", "cont-yn", "next-key"})
+METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 # Known notes of the 모의투자 도메인 cell, in English for the teams that do not read Korean.
 MOCK_NOTES = {"KRX만 지원가능": "mock trading supports KRX only"}
 ORDER_NOTE = (
@@ -112,9 +108,7 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
 def _yaml_dumper(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
     class Dumper(base):  # type: ignore[valid-type,misc]
         def ignore_aliases(self, data: Any) -> bool:
-            return (
-                True  # the document shares dicts; YAML anchors would confuse many tools
-            )
+            return True  # the document shares dicts; YAML anchors would confuse many tools
 
     Dumper.add_representer(str, _represent_str)
     return Dumper
@@ -125,9 +119,7 @@ PURE_DUMPER = _yaml_dumper(yaml.SafeDumper)
 FAST_DUMPER = _yaml_dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper))
 
 
-def dumps_yaml(
-    document: JsonObject, *, dumper: type[yaml.SafeDumper] = FAST_DUMPER
-) -> bytes:
+def dumps_yaml(document: JsonObject, *, dumper: type[yaml.SafeDumper] = FAST_DUMPER) -> bytes:
     text = yaml.dump(
         document,
         Dumper=dumper,
@@ -139,9 +131,7 @@ def dumps_yaml(
     return text.encode("utf-8")
 
 
-def build_document(
-    spec: Spec, spec_hash: str, encoding: str = DEFAULT_ENCODING
-) -> JsonObject:
+def build_document(spec: Spec, spec_hash: str, encoding: str = DEFAULT_ENCODING) -> JsonObject:
     """The whole document as JSON-ready data, in a fixed order."""
     return _Document(spec, spec_hash, ENCODINGS[encoding]).build()
 
@@ -159,9 +149,7 @@ class _Document:
         taken: set[str] = set()
         self.api_schemas: dict[str, ApiSchemas] = {
             api.id: api_schemas(
-                api,
-                WS_SCHEMAS if api.transport is Transport.WEBSOCKET else SCHEMAS,
-                taken,
+                api, WS_SCHEMAS if api.transport is Transport.WEBSOCKET else SCHEMAS, taken
             )
             for api in spec.apis
         }
@@ -208,10 +196,7 @@ class _Document:
             "version": self.spec.package_version,
             "description": description,
             "contact": {"name": "Kiwoom Securities REST API portal", "url": PORTAL},
-            "license": {
-                "name": "Kiwoom Securities REST API terms of use",
-                "url": PORTAL,
-            },
+            "license": {"name": "Kiwoom Securities REST API terms of use", "url": PORTAL},
             "x-kiwoom-spec-hash": self.spec_hash,
         }
 
@@ -268,18 +253,14 @@ class _Document:
                 ERROR_RESPONSE: {
                     "description": "An HTTP-level error. Errors of the API itself come with HTTP "
                     "200 and a `return_code` other than 0.",
-                    "content": {
-                        MEDIA_TYPE: {"schema": {"$ref": SCHEMAS + self.error_schema}}
-                    },
+                    "content": {MEDIA_TYPE: {"schema": {"$ref": SCHEMAS + self.error_schema}}},
                 }
             },
             "schemas": schemas,
         }
         return components
 
-    def continuation_parameter(
-        self, name: str, schema: JsonObject, fallback: str
-    ) -> JsonObject:
+    def continuation_parameter(self, name: str, schema: JsonObject, fallback: str) -> JsonObject:
         return {
             "name": name,
             "in": "header",
@@ -305,9 +286,7 @@ class _Document:
         for api in self.http:
             key = self.encoding.path_key(api)
             method = api.method.lower() if api.method.lower() in METHODS else "post"
-            paths[key] = {
-                method: self.operation(api, key, unique(_operation_id(api), taken))
-            }
+            paths[key] = {method: self.operation(api, key, unique(_operation_id(api), taken))}
         return paths
 
     def operation(self, api: Api, key: str, operation_id: str) -> JsonObject:
@@ -326,10 +305,7 @@ class _Document:
                 "required": True,
                 "content": {
                     MEDIA_TYPE: _media(
-                        SCHEMAS + schemas.request,
-                        api.request_example,
-                        "Request",
-                        schemas.schemas,
+                        SCHEMAS + schemas.request, api.request_example, "Request", schemas.schemas
                     )
                 },
             },
@@ -435,9 +411,7 @@ def _operation_id(api: Api) -> str:
     return prefix[0].lower() + prefix[1:]
 
 
-def _check(
-    schema: JsonObject, value: Any, schemas: JsonObject, at: str = ""
-) -> list[str]:
+def _check(schema: JsonObject, value: Any, schemas: JsonObject, at: str = "") -> list[str]:
     """Why ``value`` does not conform to ``schema`` (empty when it does).
 
     Handles exactly the keywords :mod:`generator.schema` writes; tests compare the verdicts with
@@ -449,9 +423,7 @@ def _check(
         return _check(schemas[schema["$ref"].removeprefix(SCHEMAS)], value, schemas, at)
     unknown = {k for k in schema if not k.startswith("x-")} - _CHECKED_KEYWORDS
     if unknown:
-        raise ValueError(
-            f"cannot check schema keywords {sorted(unknown)}: extend _check"
-        )
+        raise ValueError(f"cannot check schema keywords {sorted(unknown)}: extend _check")
     out: list[str] = []
     if "enum" in schema and value not in schema["enum"]:
         out.append(f"{where}: {value!r} is not one of {schema['enum']}")
@@ -465,9 +437,7 @@ def _check(
             out.append(f"{where}: {value!r} is longer than {schema['maxLength']}")
         if "minLength" in schema and len(value) < schema["minLength"]:
             out.append(f"{where}: {value!r} is shorter than {schema['minLength']}")
-        if "pattern" in schema and not re.search(
-            _ecma_pattern(schema["pattern"]), value
-        ):
+        if "pattern" in schema and not re.search(_ecma_pattern(schema["pattern"]), value):
             out.append(f"{where}: {value!r} does not match {schema['pattern']}")
     if isinstance(value, list) and "items" in schema:
         for i, item in enumerate(value):
@@ -479,9 +449,7 @@ def _check(
                 out.append(f"{where}: {name} is missing")
         for name, item in value.items():
             if name in properties:
-                out += _check(
-                    properties[name], item, schemas, f"{at}.{name}" if at else name
-                )
+                out += _check(properties[name], item, schemas, f"{at}.{name}" if at else name)
             elif schema.get("additionalProperties", True) is False:
                 out.append(f"{where}: {name} is not a field")
     alternatives = schema.get("anyOf", ())
@@ -538,9 +506,7 @@ _CHECKED_KEYWORDS = (
 )
 
 
-def _media(
-    ref: str, example: Example | None, kind: str, schemas: JsonObject
-) -> JsonObject:
+def _media(ref: str, example: Example | None, kind: str, schemas: JsonObject) -> JsonObject:
     """A media type: the schema and the sheet's example when it is JSON and conforms.
 
     An example that holds several documents (``#조회데이터`` / ``#실시간데이터``) gives one
@@ -558,9 +524,7 @@ def _media(
             rejected.append({"value": value, "problems": problems})
         else:
             key = "sheet" if len(documents) == 1 else f"sheet{n}"
-            summary = f"{kind} Example of the spec sheet" + (
-                f" ({name})" if name else ""
-            )
+            summary = f"{kind} Example of the spec sheet" + (f" ({name})" if name else "")
             examples[key] = {"summary": summary, "value": value}
     if len(documents) == 1 and rejected:
         media["x-kiwoom-nonconforming-example"] = rejected[0]
@@ -586,9 +550,7 @@ def _header_parameter(f: Field) -> JsonObject:
 def _common_servers(apis: list[Api]) -> Servers:
     """The servers most APIs use (first seen wins a tie), or Kiwoom's REST domains."""
     if not apis:
-        return Servers(
-            "https://api.kiwoom.com", "https://mockapi.kiwoom.com", "KRX만 지원가능"
-        )
+        return Servers("https://api.kiwoom.com", "https://mockapi.kiwoom.com", "KRX만 지원가능")
     counts = Counter(a.servers for a in apis)
     return max(counts, key=lambda s: counts[s])
 

@@ -36,13 +36,7 @@ from .python_models import (
     validators_of,
 )
 from .python_readme import readme_snippets
-from .python_render import (
-    format_python,
-    header_lines,
-    import_block,
-    python_header,
-    render,
-)
+from .python_render import format_python, header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, build_view
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
@@ -91,11 +85,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     }
     files[f"{OUT}/pyproject.toml"] = render(
         "pyproject.toml.jinja",
-        packages=[
-            view.import_name,
-            f"{view.import_name}.models",
-            f"{view.import_name}.resources",
-        ],
+        packages=[view.import_name, f"{view.import_name}.models", f"{view.import_name}.resources"],
         **common,
     )
     files[f"{OUT}/api.md"] = render(
@@ -106,10 +96,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
         **common,
     )
     files[f"{OUT}/README.md"] = render(
-        "README.md.jinja",
-        errors=runtime_errors(),
-        **readme_snippets(spec, view),
-        **common,
+        "README.md.jinja", errors=runtime_errors(), **readme_snippets(spec, view), **common
     )
     return {
         path: content if isinstance(content, bytes) else content.encode("utf-8")
@@ -143,14 +130,9 @@ def runtime_errors() -> list[tuple[str, str]]:
     tree = ast.parse((RUNTIME / "_errors.py").read_text(encoding="utf-8"))
     out: list[tuple[str, str]] = []
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name not in (
-            "KiwoomError",
-            "KiwoomAPIError",
-        ):
+        if isinstance(node, ast.ClassDef) and node.name not in ("KiwoomError", "KiwoomAPIError"):
             doc = (ast.get_docstring(node) or "").split("\n")[0]
-            out.append(
-                (node.name, doc.replace("``", "`"))
-            )  # trusted text: rST code to Markdown
+            out.append((node.name, doc.replace("``", "`")))  # trusted text: rST code to Markdown
     return out
 
 
@@ -172,16 +154,11 @@ def runtime_exports(module: str) -> list[str]:
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
-    generated = run_datamodel_codegen(
-        dcg_document(apis, schemas, plans), dcg_aliases(plans)
-    )
+    generated = run_datamodel_codegen(dcg_document(apis, schemas, plans), dcg_aliases(plans))
     attrs = class_attributes(generated)
     validators = {
         name: textwrap.indent(
-            render("model_validators.jinja", v=validators_of(plan, attrs[name])).strip(
-                "\n"
-            )
-            + "\n",
+            render("model_validators.jinja", v=validators_of(plan, attrs[name])).strip("\n") + "\n",
             "    ",
         )
         for name, plan in plans.items()
@@ -189,14 +166,9 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
     }
     for api in apis:
         s = schemas[api.id]
-        for union, shapes in (
-            (s.request, s.request_shapes),
-            (s.response, s.response_shapes),
-        ):
+        for union, shapes in ((s.request, s.request_shapes), (s.response, s.response_shapes)):
             if len(shapes) > 1:
-                source = render(
-                    "union_validator.jinja", shapes=[name for name, _ in shapes]
-                )
+                source = render("union_validator.jinja", shapes=[name for name, _ in shapes])
                 validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
     module = assemble(
         generated,
@@ -228,9 +200,7 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
 
 
 def resources_module(g: GroupView, header: str) -> str:
-    docstring = (
-        f"{g.label or g.group}: the methods of client.{g.group}, sync and async."
-    )
+    docstring = f"{g.label or g.group}: the methods of client.{g.group}, sync and async."
     source = render(
         "resources_group.py.jinja",
         header=header,
@@ -273,9 +243,7 @@ def client_module(view: ClientView, header: str) -> str:
 
 
 def package_docstring_module(header: str, docstring: str) -> str:
-    return format_python(
-        render("simple_module.py.jinja", header=header, docstring=docstring)
-    )
+    return format_python(render("simple_module.py.jinja", header=header, docstring=docstring))
 
 
 def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:

@@ -55,13 +55,9 @@ def field_doc(
     more = _description_lines(f)
     sub = indent + " " * len(bullet) + "    "
     lines = _wrap(first, sub, DOC_WIDTH - 4)
-    lines += [
-        sub + line for line in more
-    ]  # the sheet's words as they are, never re-wrapped
+    lines += [sub + line for line in more]  # the sheet's words as they are, never re-wrapped
     for child in f.children:
-        lines += field_doc(
-            child, child.python_name, sibling(f.children, child), sub, "- "
-        )
+        lines += field_doc(child, child.python_name, sibling(f.children, child), sub, "- ")
     return lines
 
 
@@ -105,29 +101,21 @@ ORDER_NOTE = (
 )
 
 
-def method_docstring(
-    api: Api, arg_docs: Sequence[str], paging: bool, response_model: str
-) -> str:
+def method_docstring(api: Api, arg_docs: Sequence[str], paging: bool, response_model: str) -> str:
     parts: list[str] = [api.summary, "", " > ".join(api.menu)]
     parts.append(f"{api.method} {api.path} (api-id {api.id})")
     if api.is_order:
         parts += [""] + _wrap(ORDER_NOTE, "")
-    overview = [
-        line.rstrip() for line in api.overview.strip("\n").split("\n") if line.strip()
-    ]
+    overview = [line.rstrip() for line in api.overview.strip("\n").split("\n") if line.strip()]
     if overview:
         parts += [""] + overview
     parts += ["", "Args:"]
     for doc in arg_docs:
         parts += ["    " + line for line in doc.split("\n")]
     if paging:
-        parts.append(
-            "    cont_yn: 연속조회여부: 'Y' to ask for the page after next_key;"
-        )
+        parts.append("    cont_yn: 연속조회여부: 'Y' to ask for the page after next_key;")
         parts.append("        iterating the response follows the pages for you.")
-        parts.append(
-            "    next_key: 연속조회키: the next-key header of the previous page."
-        )
+        parts.append("    next_key: 연속조회키: the next-key header of the previous page.")
     parts.append("    extra_headers: more HTTP headers for this call.")
     parts.append("    timeout: this call's timeout in seconds (default: the client's).")
     parts += [

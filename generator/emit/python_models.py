@@ -74,8 +74,7 @@ def validators_of(plan: ClassPlan, attrs: dict[str, str]) -> Validators:
     """``attrs``: wire name -> attribute, as datamodel-code-generator named them."""
     fixed = [
         FixedValue(
-            (f.name,) if attrs[f.name] == f.name else (f.name, attrs[f.name]),
-            f.fixed_value or "",
+            (f.name,) if attrs[f.name] == f.name else (f.name, attrs[f.name]), f.fixed_value or ""
         )
         for f in plan.fixed
     ]
@@ -85,9 +84,7 @@ def validators_of(plan: ClassPlan, attrs: dict[str, str]) -> Validators:
         values = f.required_if.when_values
         label = f" ({f.label})" if f.label else ""
         shown = " or ".join(repr(v) for v in values)
-        message = (
-            f"{attrs[f.name]}{label} is required when {attrs[when.name]} is {shown}"
-        )
+        message = f"{attrs[f.name]}{label} is required when {attrs[when.name]} is {shown}"
         if f.required_if.text:
             message += f": {f.required_if.text}"
         required_if.append(RequiredIf(attrs[f.name], attrs[when.name], values, message))
@@ -111,12 +108,8 @@ def plan_classes(
     """Pair every schema object with the model fields it was made from (nested items included)."""
     plan = ClassPlan(name, fields, strict)
     python_names = [f.python_name for f in fields]
-    if len(set(python_names)) != len(python_names) or len(
-        {f.name for f in fields}
-    ) != len(fields):
-        raise ModelGenerationError(
-            f"{name}: field names are not unique: {python_names}"
-        )
+    if len(set(python_names)) != len(python_names) or len({f.name for f in fields}) != len(fields):
+        raise ModelGenerationError(f"{name}: field names are not unique: {python_names}")
     bad = [n for n in python_names if not n.isidentifier() or keyword.iskeyword(n)]
     if bad:
         raise ModelGenerationError(f"{name}: Python names are not identifiers: {bad}")
@@ -134,9 +127,7 @@ def plan_classes(
             plan.conditions.append((f, by_wire[cond.when_field]))
 
 
-def plan_group(
-    apis: Sequence[Api], schemas: dict[str, ApiSchemas]
-) -> dict[str, ClassPlan]:
+def plan_group(apis: Sequence[Api], schemas: dict[str, ApiSchemas]) -> dict[str, ClassPlan]:
     plans: dict[str, ClassPlan] = {}
     for api in apis:
         s = schemas[api.id]
@@ -189,9 +180,7 @@ def run_datamodel_codegen(document: JsonSchema, aliases: dict[str, str]) -> str:
         json.dumps(document, ensure_ascii=False),
         json.dumps(aliases, ensure_ascii=False, sort_keys=True),
     )
-    return cached_text(
-        "datamodel-codegen", key, lambda: _run_datamodel_codegen(document, aliases)
-    )
+    return cached_text("datamodel-codegen", key, lambda: _run_datamodel_codegen(document, aliases))
 
 
 def _run_datamodel_codegen(document: JsonSchema, aliases: dict[str, str]) -> str:
@@ -227,8 +216,7 @@ def _is_root_model(node: ast.stmt) -> bool:
         isinstance(node, ast.ClassDef)
         and node.name == "Model"
         and any(
-            isinstance(b, ast.Subscript) and ast.unparse(b.value) == "RootModel"
-            for b in node.bases
+            isinstance(b, ast.Subscript) and ast.unparse(b.value) == "RootModel" for b in node.bases
         )
     )
 
@@ -258,9 +246,7 @@ def class_attributes(generated: str) -> dict[str, dict[str, str]]:
         if isinstance(node, ast.ClassDef):
             attrs: dict[str, str] = {}
             for stmt in node.body:
-                if isinstance(stmt, ast.AnnAssign) and isinstance(
-                    stmt.target, ast.Name
-                ):
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
                     attrs[_wire_name(stmt, stmt.target.id)] = stmt.target.id
             out[node.name] = attrs
     return out
@@ -270,9 +256,7 @@ def check_attributes(name: str, plan: ClassPlan, attrs: dict[str, str]) -> None:
     expected = [f.name for f in plan.fields]
     missing = [w for w in expected if w not in attrs]
     extra = (
-        set(attrs)
-        - set(expected)
-        - ({"return_code", "return_msg"} if not plan.strict else set())
+        set(attrs) - set(expected) - ({"return_code", "return_msg"} if not plan.strict else set())
     )
     if missing or extra:
         raise ModelGenerationError(
@@ -315,9 +299,7 @@ def assemble(
             raise ModelGenerationError(f"unexpected import {ast.unparse(node)}")
         if _is_root_model(node) and "Model" not in plans:
             continue
-        start = min(
-            [node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]
-        )
+        start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         assert node.end_lineno is not None
         chunk = "\n".join(lines[start - 1 : node.end_lineno])
         if isinstance(node, ast.ClassDef):
@@ -338,9 +320,7 @@ def assemble(
     by_module: dict[str, list[str]] = {}
     for local, (module, name) in imported.items():
         if local in used:
-            by_module.setdefault(module, []).append(
-                name if local == name else f"{name} as {local}"
-            )
+            by_module.setdefault(module, []).append(name if local == name else f"{name} as {local}")
     return ModelsModule(body, by_module, sorted(classes))
 
 

@@ -25,9 +25,7 @@ def example_arguments(api: Api, m: MethodView) -> list[tuple[str, str]]:
     (시장가) first, so that an example order needs no price.
     """
     example = api.request_example
-    values = (
-        example.value if example is not None and isinstance(example.value, dict) else {}
-    )
+    values = example.value if example is not None and isinstance(example.value, dict) else {}
     fields = {f.name: f for f in api.request.body}
     for variant in api.request.variants:  # the method takes every shape's fields
         for f in variant.body:
@@ -75,9 +73,7 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
             sent = f"server.requests_for({py_str(m.api_id)})[0].json[{py_str(key)}]"
             assert_line = f"        assert {sent} == {value}"
         else:
-            assert_line = (
-                f"        assert len(server.requests_for({py_str(m.api_id)})) == 1"
-            )
+            assert_line = f"        assert len(server.requests_for({py_str(m.api_id)})) == 1"
     else:
         call, shown, assert_line = 'client.call("api-id", {})', "resp.body", ""
     quick = "\n".join(

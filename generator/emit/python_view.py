@@ -115,9 +115,7 @@ class MethodView:
 @dataclass(frozen=True)
 class GroupView:
     group: str  # the client attribute and Operation.group
-    module: (
-        str  # file name in models/ and resources/, lowercase and unique ignoring case
-    )
+    module: str  # file name in models/ and resources/, lowercase and unique ignoring case
     label: str  # Korean menu name
     class_name: str  # sync resource class
     async_class_name: str
@@ -131,10 +129,7 @@ class GroupView:
     @property
     def docstring(self) -> str:
         head = f"{self.label} ({self.group})" if self.label else self.group
-        lines = [
-            f"{head}: {len(self.methods)} API{'s' if len(self.methods) != 1 else ''}.",
-            "",
-        ]
+        lines = [f"{head}: {len(self.methods)} API{'s' if len(self.methods) != 1 else ''}.", ""]
         lines += [f"{m.name}: {m.summary}" for m in self.methods]
         return "\n".join(lines)
 
@@ -233,17 +228,12 @@ def request_arguments(schemas: ApiSchemas) -> list[tuple[Field, str]]:
             if f.name in seen:
                 continue
             everywhere = all(
-                any(g.name == f.name and g.required for g in other)
-                for _, other in shapes
+                any(g.name == f.name and g.required for g in other) for _, other in shapes
             )
             if f.required and not everywhere:
                 f = dataclasses.replace(f, required=False)
-            fixed = {
-                g.fixed_value for _, other in shapes for g in other if g.name == f.name
-            } | (
-                {None}
-                if any(all(g.name != f.name for g in o) for _, o in shapes)
-                else set()
+            fixed = {g.fixed_value for _, other in shapes for g in other if g.name == f.name} | (
+                {None} if any(all(g.name != f.name for g in o) for _, o in shapes) else set()
             )
             if f.fixed_value is not None and len(fixed) > 1:
                 # Fixed per shape (trnm CNSRREQ / REAL): the caller chooses, among those values.
@@ -289,13 +279,7 @@ def method_view(
             models.add(item)
         doc = "\n".join(field_doc(f, name, sibling(fields, f)))
         arg = ArgView(
-            name,
-            f.name,
-            _type_hint(f, item),
-            f.kind,
-            f.enum is not None,
-            bool(f.required),
-            doc,
+            name, f.name, _type_hint(f, item), f.kind, f.enum is not None, bool(f.required), doc
         )
         (required if arg.required else optional).append(arg)
     args = tuple(required + optional)
@@ -303,9 +287,7 @@ def method_view(
     view = MethodView(
         name=api.method_name,
         api_id=api.id,
-        docstring=method_docstring(
-            api, [a.doc for a in args], paging, schemas.response
-        ),
+        docstring=method_docstring(api, [a.doc for a in args], paging, schemas.response),
         request_model=schemas.request,
         response_model=schemas.response,
         args=args,
@@ -324,9 +306,7 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
     labels: dict[str, str] = {}
     for group, label in spec.groups:
         labels.setdefault(group, label)
-    view = ClientView(
-        spec.package_name, import_name(spec.package_name), spec.package_version
-    )
+    view = ClientView(spec.package_name, import_name(spec.package_name), spec.package_version)
     class_taken: set[str] = set(CLIENT_MODULE_NAMES)
     all_models = {n for s in schemas.values() for n in s.schemas}
     for group in sorted(names, key=lambda g: names[g][0]):
@@ -343,9 +323,7 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
         base = str(ClassName(attr))
         taken = class_taken | RESOURCE_MODULE_NAMES | all_models
         class_name = (
-            base
-            if base not in taken and f"Async{base}" not in taken
-            else base + "Resource"
+            base if base not in taken and f"Async{base}" not in taken else base + "Resource"
         )
         class_name = unique(class_name, class_taken)
         async_name = unique(f"Async{class_name}", class_taken)

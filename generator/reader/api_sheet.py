@@ -90,12 +90,8 @@ class _Table:
         self.group = ""
         self.source = where
         self.unreadable = bool(self.missing)
-        self.guessed = (
-            False  # rows before any Header/Body were read as Body (said once)
-        )
-        self.pending: list[RawRow] = (
-            []
-        )  # headings above the first 구분: they take its group
+        self.guessed = False  # rows before any Header/Body were read as Body (said once)
+        self.pending: list[RawRow] = []  # headings above the first 구분: they take its group
 
     def adopt_pending(self) -> None:
         for row in self.pending:
@@ -111,9 +107,7 @@ class _SheetReader:
         self.problems = problems
         self.state = "info"
         self.table: _Table | None = None
-        self.expect_header = (
-            False  # a Request/Response label was seen: its header row is next
-        )
+        self.expect_header = False  # a Request/Response label was seen: its header row is next
 
     def src(self, row_no: int, col: int) -> Source:
         return Source(self.file, self.sheet, coord(row_no, col))
@@ -211,8 +205,7 @@ class _SheetReader:
         cols = table.columns
         n = len(row)
         group, element, *rest = [
-            "" if col >= n or row[col] is None else text(row[col])
-            for col in table.order
+            "" if col >= n or row[col] is None else text(row[col]) for col in table.order
         ]
         others = tuple(rest)  # label, type, required, length, description
         api_id = self.api.api_id
@@ -231,9 +224,7 @@ class _SheetReader:
                 return
             else:
                 where = self.src(row_no, cols["group"])
-                read_as = table.group or (
-                    "Header" if element.lower() in _HEADER_NAMES else "Body"
-                )
+                read_as = table.group or ("Header" if element.lower() in _HEADER_NAMES else "Body")
                 self.problems.warning(
                     str(where),
                     api_id,
@@ -298,16 +289,9 @@ class _SheetReader:
         cell = api.info.get("apiid")
         if cell is not None and cell.number:
             # `00` typed into Excel becomes the number 0: take the id from the sheet's own title.
-            for title in (
-                api.info["menu"].value if "menu" in api.info else "",
-                self.sheet,
-            ):
+            for title in (api.info["menu"].value if "menu" in api.info else "", self.sheet):
                 m = _ID_IN_TITLE.search(title)
-                if (
-                    m
-                    and m.group(1).isdigit()
-                    and int(m.group(1)) == int(float(cell.value))
-                ):
+                if m and m.group(1).isdigit() and int(m.group(1)) == int(float(cell.value)):
                     api.info["apiid"] = RawCell(m.group(1), cell.source, True)
                     break
         return api

@@ -32,9 +32,7 @@ class RawRow:
     file: str
     sheet: str
     row: int  # 1-based row number
-    columns: dict[
-        str, int
-    ]  # column name -> 0-based column index, shared by a table's rows
+    columns: dict[str, int]  # column name -> 0-based column index, shared by a table's rows
 
     def at(self, column: str) -> Source:
         """Where one column of this row is: ``at("required")`` -> ``... › E23``."""
@@ -49,18 +47,14 @@ class RawRow:
 class RawTable:
     rows: tuple[RawRow, ...]
     header_source: Source
-    unreadable: bool = (
-        False  # the header row was wrong (already reported): no rows were read
-    )
+    unreadable: bool = False  # the header row was wrong (already reported): no rows were read
 
 
 @dataclass
 class RawApi:
     file: str
     sheet: str
-    info: dict[str, RawCell] = field(
-        default_factory=dict
-    )  # normalised key -> value cell
+    info: dict[str, RawCell] = field(default_factory=dict)  # normalised key -> value cell
     overview: list[str] = field(default_factory=list)
     request: RawTable | None = None
     response: RawTable | None = None

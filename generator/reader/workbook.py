@@ -23,11 +23,7 @@ _ZIP_MAGIC = b"PK\x03\x04"
 def display_path(path: Path) -> str:
     """The path as the user would write it: relative to the working directory when inside it."""
     try:
-        return (
-            os.path.relpath(path)
-            if not os.path.relpath(path).startswith("..")
-            else str(path)
-        )
+        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
     except ValueError:  # another drive
         return str(path)
 
@@ -44,14 +40,10 @@ def expand_inputs(paths: Iterable[Path], problems: Problems) -> list[Path]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.suffix.lower() == ".xlsx"
-                and not p.name.startswith("~$")
-                and p.is_file()
+                if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$") and p.is_file()
             )
             if not found:
-                problems.error(
-                    display_path(path), None, "directory holds no .xlsx spec workbook"
-                )
+                problems.error(display_path(path), None, "directory holds no .xlsx spec workbook")
         elif path.is_file():
             found = [path]
         else:
@@ -92,9 +84,7 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
         return
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore"
-            )  # openpyxl's notes on unsupported extensions
+            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
             wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - whatever openpyxl raises on a broken file
         problems.error(where, None, f"corrupt .xlsx workbook ({_why(exc)})")
@@ -105,9 +95,7 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
                 ws.reset_dimensions()
                 rows: list[tuple[Any, ...]] = list(ws.iter_rows(values_only=True))
             except Exception as exc:  # noqa: BLE001 - a broken sheet part
-                problems.error(
-                    str(Source(where, ws.title)), None, f"corrupt sheet ({_why(exc)})"
-                )
+                problems.error(str(Source(where, ws.title)), None, f"corrupt sheet ({_why(exc)})")
                 continue
             read_sheet(where, ws.title, rows, book, problems)
     finally:
@@ -122,11 +110,7 @@ def _why(exc: Exception) -> str:
 
 
 def read_sheet(
-    file: str,
-    sheet: str,
-    rows: Sequence[Sequence[Any]],
-    book: RawBook,
-    problems: Problems,
+    file: str, sheet: str, rows: Sequence[Sequence[Any]], book: RawBook, problems: Problems
 ) -> None:
     if looks_like_api_sheet(rows):
         api = read_api_sheet(file, sheet, rows, problems)
@@ -150,9 +134,7 @@ def read_sheet(
         return
     if any(any(text(v) for v in row) for row in rows):
         problems.warning(
-            str(Source(file, sheet)),
-            None,
-            "sheet skipped: not an API, index or error-code sheet",
+            str(Source(file, sheet)), None, "sheet skipped: not an API, index or error-code sheet"
         )
 
 
@@ -170,9 +152,7 @@ def _find_header(
     return None
 
 
-def _cell(
-    file: str, sheet: str, rows: Sequence[Sequence[Any]], r: int, c: int | None
-) -> RawCell:
+def _cell(file: str, sheet: str, rows: Sequence[Sequence[Any]], r: int, c: int | None) -> RawCell:
     if c is None:
         return RawCell("", Source(file, sheet, coord(r + 1, 0)))
     row = rows[r]
@@ -182,10 +162,7 @@ def _cell(
 
 
 def _read_index(
-    file: str,
-    sheet: str,
-    rows: Sequence[Sequence[Any]],
-    header: tuple[int, dict[str, int]],
+    file: str, sheet: str, rows: Sequence[Sequence[Any]], header: tuple[int, dict[str, int]]
 ) -> list[RawIndexEntry]:
     start, cols = header
     out: list[RawIndexEntry] = []
@@ -207,10 +184,7 @@ def _read_index(
 
 
 def _read_errors(
-    file: str,
-    sheet: str,
-    rows: Sequence[Sequence[Any]],
-    header: tuple[int, dict[str, int]],
+    file: str, sheet: str, rows: Sequence[Sequence[Any]], header: tuple[int, dict[str, int]]
 ) -> list[RawErrorCode]:
     start, cols = header
     out: list[RawErrorCode] = []

@@ -116,9 +116,7 @@ class AccessToken:
         object.__setattr__(self, "_expires_ts", expires_ts)
 
     def expires_within(self, seconds: float) -> bool:
-        return (
-            self._expires_ts is not None and self._expires_ts - seconds <= time.time()
-        )
+        return self._expires_ts is not None and self._expires_ts - seconds <= time.time()
 
 
 # ---- pure helpers shared by both clients -----------------------------------------------------
@@ -215,9 +213,7 @@ class _Outcome:
 
 def classify_exception(op: Operation, exc: httpx.TransportError) -> _Outcome:
     """A failure without an answer. An order is retried only if the connection never opened."""
-    never_sent = isinstance(
-        exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
-    )
+    never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     maybe_executed = op.is_order and not never_sent
     error: KiwoomError
     if maybe_executed and isinstance(exc, httpx.TimeoutException):
@@ -243,9 +239,7 @@ def classify_exception(op: Operation, exc: httpx.TransportError) -> _Outcome:
 
 class _BaseClient:
     _operations: Mapping[str, Operation] = MappingProxyType({})
-    initial_retry_delay = (
-        0.5  # seconds; doubled per retry, up to max_retry_delay, with jitter
-    )
+    initial_retry_delay = 0.5  # seconds; doubled per retry, up to max_retry_delay, with jitter
     max_retry_delay = 8.0
     token_refresh_margin = 60.0  # seconds before expires_dt when a token is re-issued
     _http: httpx.Client | httpx.AsyncClient
@@ -265,9 +259,7 @@ class _BaseClient:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         appkey = appkey if appkey is not None else os.environ.get("KIWOOM_APPKEY")
-        secretkey = (
-            secretkey if secretkey is not None else os.environ.get("KIWOOM_SECRETKEY")
-        )
+        secretkey = secretkey if secretkey is not None else os.environ.get("KIWOOM_SECRETKEY")
         self._appkey = _Secret(appkey) if appkey else None
         self._secretkey = _Secret(secretkey) if secretkey else None
         self.env = env
@@ -276,9 +268,7 @@ class _BaseClient:
         self.timeout = timeout
         self.max_retries = max_retries
         self._token = AccessToken(access_token) if access_token else None
-        self._used_tokens: deque[str] = deque(
-            [access_token] if access_token else [], maxlen=8
-        )
+        self._used_tokens: deque[str] = deque([access_token] if access_token else [], maxlen=8)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(env={self.env!r}, base_url={self.base_url!r})"
@@ -288,16 +278,12 @@ class _BaseClient:
     def _lookup(self, api_id: str) -> Operation:
         op = self._operations.get(api_id)
         if op is None:
-            near = difflib.get_close_matches(
-                api_id, list(self._operations), n=3, cutoff=0.75
-            )
+            near = difflib.get_close_matches(api_id, list(self._operations), n=3, cutoff=0.75)
             hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
             raise KiwoomError(f"unknown API id {api_id!r}{hint}")
         return op
 
-    def _prepare(
-        self, op: Operation, body: BaseModel | Mapping[str, Any] | None
-    ) -> bytes:
+    def _prepare(self, op: Operation, body: BaseModel | Mapping[str, Any] | None) -> bytes:
         """The JSON body: validated by the request model, serialised once; unset fields left out."""
         if op.transport != "http":
             raise WebSocketNotSupportedError(
@@ -308,9 +294,7 @@ class _BaseClient:
             model = body
         else:
             model = op.request_model.model_validate(strip_not_given(body or {}))
-        return model.__pydantic_serializer__.to_json(
-            model, by_alias=True, exclude_unset=True
-        )
+        return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude_unset=True)
 
     def _build_request(
         self,
@@ -322,22 +306,11 @@ class _BaseClient:
         next_key: str | None,
     ) -> httpx.Request:
         headers = build_headers(
-            op.api_id,
-            token,
-            cont_yn=cont_yn,
-            next_key=next_key,
-            extra=options.extra_headers,
+            op.api_id, token, cont_yn=cont_yn, next_key=next_key, extra=options.extra_headers
         )
-        timeout = (
-            self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
-        )
+        timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
         if log.isEnabledFor(logging.DEBUG):  # per call: skip the formatting when off
-            _log(
-                logging.DEBUG,
-                op,
-                "sending%s",
-                f" (next-key {next_key})" if next_key else "",
-            )
+            _log(logging.DEBUG, op, "sending%s", f" (next-key {next_key})" if next_key else "")
         return self._http.build_request(
             op.http_method,
             self.base_url + op.path,
@@ -361,14 +334,10 @@ class _BaseClient:
         if log.isEnabledFor(logging.DEBUG):  # per call: skip the formatting when off
             _log(logging.DEBUG, op, "HTTP %d, return_code %d", status, code)
         error: KiwoomError
-        if (
-            code != 0 or status == 429
-        ):  # a Kiwoom error, or HTTP 429 without a return_code
+        if code != 0 or status == 429:  # a Kiwoom error, or HTTP 429 without a return_code
             body = body or {"return_msg": "HTTP 429 Too Many Requests"}
             if is_auth_call(op):
-                body = {
-                    k: ("***" if k in _SECRET_FIELDS else v) for k, v in body.items()
-                }
+                body = {k: ("***" if k in _SECRET_FIELDS else v) for k, v in body.items()}
             message = self._redact(str(body.get("return_msg", "")))
             error = error_for(op.api_id, code or 429, message, body, response=response)
         elif not 200 <= status < 300:
@@ -380,13 +349,9 @@ class _BaseClient:
             return _Outcome(http_response=response, error=error, retryable=retryable)
         elif body is None:
             message = f"{op.api_id}: the answer is not a JSON object (HTTP {status})"
-            error = KiwoomError(
-                message + (f" {ORDER_STATE_HINT}" if op.is_order else "")
-            )
+            error = KiwoomError(message + (f" {ORDER_STATE_HINT}" if op.is_order else ""))
         else:
-            return _Outcome(
-                http_response=response, body=body, data=_parse_data(op, body)
-            )
+            return _Outcome(http_response=response, body=body, data=_parse_data(op, body))
         return _Outcome(
             http_response=response,
             error=error,
@@ -441,22 +406,14 @@ class _BaseClient:
     def _token_request(self) -> bytes:
         appkey, secretkey = self._require_keys()
         return json_bytes(
-            {
-                "grant_type": "client_credentials",
-                "appkey": appkey,
-                "secretkey": secretkey,
-            }
+            {"grant_type": "client_credentials", "appkey": appkey, "secretkey": secretkey}
         )
 
     def _revoke_request(self, token: str | None) -> dict[str, Any] | None:
         appkey, secretkey = self._require_keys()
         if token is None and self._token is not None:
             token = self._token.token
-        return (
-            None
-            if token is None
-            else {"appkey": appkey, "secretkey": secretkey, "token": token}
-        )
+        return None if token is None else {"appkey": appkey, "secretkey": secretkey, "token": token}
 
     def _fresh_token(self) -> str | None:
         """The cached token if it can be used as it is, else None (issue one)."""
@@ -472,9 +429,7 @@ class _BaseClient:
         if not isinstance(value, str) or not value:
             raise KiwoomError("au10001: the token answer has no token")
         token = AccessToken(
-            value,
-            str(body.get("token_type") or "Bearer"),
-            parse_expires_dt(body.get("expires_dt")),
+            value, str(body.get("token_type") or "Bearer"), parse_expires_dt(body.get("expires_dt"))
         )
         self._token = token
         self._used_tokens.append(value)  # kept only to redact them from error messages
@@ -518,13 +473,7 @@ def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
         return model.__pydantic_validator__.validate_python(body)
     except ValidationError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
         n = exc.error_count()
-        _log(
-            logging.WARNING,
-            op,
-            "answer does not match %s (%d errors)",
-            model.__name__,
-            n,
-        )
+        _log(logging.WARNING, op, "answer does not match %s (%d errors)", model.__name__, n)
         if issubclass(model, RootModel):  # a message with alternative shapes (variants)
             return model.model_construct(body)
         return model.model_construct(**body)
@@ -553,9 +502,7 @@ class SyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
     ) -> None:
-        super().__init__(
-            appkey, secretkey, env, base_url, access_token, timeout, max_retries
-        )
+        super().__init__(appkey, secretkey, env, base_url, access_token, timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         self._token_lock = threading.Lock()
@@ -573,9 +520,7 @@ class SyncAPIClient(_BaseClient):
         """Send one API call and return its parsed answer; raises on ``return_code != 0``."""
         payload = self._prepare(op, body)
         options = RequestOptions.of(extra_headers, timeout)
-        return self._wrap(
-            op, self._send(op, payload, options, cont_yn, next_key), payload, options
-        )
+        return self._wrap(op, self._send(op, payload, options, cont_yn, next_key), payload, options)
 
     def call(
         self,
@@ -624,9 +569,7 @@ class SyncAPIClient(_BaseClient):
         time.sleep(seconds)
 
     def _issue(self) -> AccessToken:
-        outcome = self._send(
-            TOKEN_OP, self._token_request(), RequestOptions(), None, None
-        )
+        outcome = self._send(TOKEN_OP, self._token_request(), RequestOptions(), None, None)
         assert outcome.body is not None
         return self._store_token(outcome.body)
 
@@ -650,9 +593,7 @@ class SyncAPIClient(_BaseClient):
         attempt, reauthed = 0, False
         while True:
             token = self._auth_token(op)
-            request = self._build_request(
-                op, payload, token, options, cont_yn, next_key
-            )
+            request = self._build_request(op, payload, token, options, cont_yn, next_key)
             try:
                 outcome = self._classify_response(op, self._http.send(request))
             except httpx.TransportError as exc:
@@ -674,9 +615,7 @@ class SyncAPIClient(_BaseClient):
     def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> KiwoomResponse[Any]:
-        return self._wrap(
-            op, self._send(op, payload, options, "Y", next_key), payload, options
-        )
+        return self._wrap(op, self._send(op, payload, options, "Y", next_key), payload, options)
 
     def _wrap(
         self, op: Operation, outcome: _Outcome, payload: bytes, options: RequestOptions
@@ -699,9 +638,7 @@ class AsyncAPIClient(_BaseClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        super().__init__(
-            appkey, secretkey, env, base_url, access_token, timeout, max_retries
-        )
+        super().__init__(appkey, secretkey, env, base_url, access_token, timeout, max_retries)
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self._token_lock = asyncio.Lock()
@@ -751,9 +688,7 @@ class AsyncAPIClient(_BaseClient):
         """Revoke ``token`` (default: the current one) through au10002."""
         payload = self._revoke_request(token)
         if payload is not None:
-            await self._send(
-                REVOKE_OP, json_bytes(payload), RequestOptions(), None, None
-            )
+            await self._send(REVOKE_OP, json_bytes(payload), RequestOptions(), None, None)
             self._drop_token(payload["token"])
 
     async def close(self) -> None:
@@ -770,9 +705,7 @@ class AsyncAPIClient(_BaseClient):
         await asyncio.sleep(seconds)
 
     async def _issue(self) -> AccessToken:
-        outcome = await self._send(
-            TOKEN_OP, self._token_request(), RequestOptions(), None, None
-        )
+        outcome = await self._send(TOKEN_OP, self._token_request(), RequestOptions(), None, None)
         assert outcome.body is not None
         return self._store_token(outcome.body)
 
@@ -796,9 +729,7 @@ class AsyncAPIClient(_BaseClient):
         attempt, reauthed = 0, False
         while True:
             token = await self._auth_token(op)
-            request = self._build_request(
-                op, payload, token, options, cont_yn, next_key
-            )
+            request = self._build_request(op, payload, token, options, cont_yn, next_key)
             try:
                 outcome = self._classify_response(op, await self._http.send(request))
             except httpx.TransportError as exc:
@@ -810,9 +741,7 @@ class AsyncAPIClient(_BaseClient):
                 assert outcome.error is not None
                 raise outcome.error from outcome.cause
             if step == "reauth":
-                self._drop_token(
-                    token
-                )  # no await in between: atomic for the event loop
+                self._drop_token(token)  # no await in between: atomic for the event loop
                 reauthed = True
                 continue
             await self._sleep(delay)

@@ -49,9 +49,7 @@ class KiwoomError(Exception):
 class APIConnectionError(KiwoomError):
     """The request got no usable HTTP answer (refused, reset, protocol error)."""
 
-    def __init__(
-        self, message: str = "Connection error.", *, api_id: str | None = None
-    ) -> None:
+    def __init__(self, message: str = "Connection error.", *, api_id: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.api_id = api_id

@@ -29,12 +29,8 @@ class Operation:
     models_module: str
     request_model_name: str
     response_model_name: str
-    request_example: Mapping[str, Any] | None = field(
-        default=None, compare=False, repr=False
-    )
-    response_example: Mapping[str, Any] | None = field(
-        default=None, compare=False, repr=False
-    )
+    request_example: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    response_example: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     http_method: str = "POST"
     _models: dict[str, type[BaseModel]] = field(
         default_factory=dict, init=False, compare=False, repr=False
@@ -57,10 +53,6 @@ class Operation:
         module = importlib.import_module(self.models_module, __package__)
         cls = getattr(module, class_name, None)
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
-            raise TypeError(
-                f"{self.models_module}.{class_name} is not a pydantic model"
-            )
-        self._models[class_name] = (
-            cls  # a cache only: the dataclass stays logically frozen
-        )
+            raise TypeError(f"{self.models_module}.{class_name} is not a pydantic model")
+        self._models[class_name] = cls  # a cache only: the dataclass stays logically frozen
         return cls

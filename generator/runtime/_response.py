@@ -56,15 +56,7 @@ class _AsyncSender(Protocol):
 
 
 class _BaseResponse(Generic[T]):
-    __slots__ = (
-        "data",
-        "body",
-        "http_response",
-        "operation",
-        "_client",
-        "_payload",
-        "_options",
-    )
+    __slots__ = ("data", "body", "http_response", "operation", "_client", "_payload", "_options")
 
     _client: _SyncSender | _AsyncSender
 
@@ -84,9 +76,7 @@ class _BaseResponse(Generic[T]):
         self.http_response = http_response
         self.operation = op
         self._client = client
-        self._payload = (
-            payload  # the JSON body sent; the next page re-sends it byte for byte
-        )
+        self._payload = payload  # the JSON body sent; the next page re-sends it byte for byte
         self._options = options
 
     @property
@@ -125,13 +115,9 @@ class _BaseResponse(Generic[T]):
 
     def _check_next(self) -> str:
         if self.operation.is_order:
-            raise KiwoomError(
-                f"{self.operation.api_id}: orders are never re-sent (no paging)"
-            )
+            raise KiwoomError(f"{self.operation.api_id}: orders are never re-sent (no paging)")
         if not self.has_next_page() or self.next_key is None:
-            raise KiwoomError(
-                f"{self.operation.api_id}: no next page (cont-yn is not Y)"
-            )
+            raise KiwoomError(f"{self.operation.api_id}: no next page (cont-yn is not Y)")
         return self.next_key
 
     def __repr__(self) -> str:  # no data: a body may hold personal or secret values
@@ -143,9 +129,7 @@ class _BaseResponse(Generic[T]):
 
 def _same_key(prev: _BaseResponse[Any], page: _BaseResponse[Any]) -> None:
     if page.has_next_page() and page.next_key == prev.next_key:
-        raise KiwoomError(
-            f"{page.operation.api_id}: next-key repeated; stopping to avoid a loop"
-        )
+        raise KiwoomError(f"{page.operation.api_id}: next-key repeated; stopping to avoid a loop")
 
 
 class KiwoomResponse(_BaseResponse[T]):
@@ -157,9 +141,7 @@ class KiwoomResponse(_BaseResponse[T]):
     def next_page(self) -> KiwoomResponse[T]:
         """Fetch the next page: the same body with ``cont-yn: Y`` and this ``next-key``."""
         next_key = self._check_next()
-        page = self._client._fetch_page(
-            self.operation, self._payload, self._options, next_key
-        )
+        page = self._client._fetch_page(self.operation, self._payload, self._options, next_key)
         return cast(KiwoomResponse[T], page)
 
     def iter_pages(self) -> Iterator[KiwoomResponse[T]]:

@@ -42,9 +42,7 @@ MESSAGES = {
     8005: "Token이 유효하지 않습니다",
 }
 MAX_BODY = 1_000_000
-_Answer = (
-    tuple[int, dict[str, str], bytes] | None
-)  # None: drop the connection without answering
+_Answer = tuple[int, dict[str, str], bytes] | None  # None: drop the connection without answering
 
 
 @dataclass(frozen=True)
@@ -87,9 +85,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = min(int(self.headers.get("content-length") or 0), MAX_BODY)
         raw = self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        answer = cast(_Server, self.server).fake._answer(
-            self.command, self.path, headers, raw
-        )
+        answer = cast(_Server, self.server).fake._answer(self.command, self.path, headers, raw)
         if answer is None:
             self.close_connection = True
             return
@@ -151,9 +147,7 @@ class FakeKiwoomServer:
             self._stop.clear()
             self._httpd = _Server(self)
             self._thread = threading.Thread(
-                target=self._httpd.serve_forever,
-                kwargs={"poll_interval": 0.02},
-                daemon=True,
+                target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
             )
             self._thread.start()
         return self
@@ -176,9 +170,7 @@ class FakeKiwoomServer:
     @property
     def url(self) -> str:
         if self._httpd is None:
-            raise RuntimeError(
-                "the server is not running: use it in a with block or start() it"
-            )
+            raise RuntimeError("the server is not running: use it in a with block or start() it")
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
 
     # -- programming from tests
@@ -207,11 +199,7 @@ class FakeKiwoomServer:
         body: Mapping[str, Any] | None = None,
     ) -> None:
         """The next ``times`` calls answer HTTP ``status`` (text body unless ``body`` is given)."""
-        self._queue(
-            api_id,
-            _Programmed("status", status=status, headers=headers, body=body),
-            times,
-        )
+        self._queue(api_id, _Programmed("status", status=status, headers=headers, body=body), times)
 
     def queue_disconnect(self, api_id: str, times: int = 1) -> None:
         """The next ``times`` calls are read, then the connection is closed without an answer."""
@@ -259,9 +247,7 @@ class FakeKiwoomServer:
 
     # -- answering (runs on the server's threads)
 
-    def _answer(
-        self, method: str, path: str, headers: dict[str, str], raw: bytes
-    ) -> _Answer:
+    def _answer(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> _Answer:
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
@@ -291,9 +277,7 @@ class FakeKiwoomServer:
         if not self._token_ok(headers.get("authorization", "")):
             return self._error(api_id, 8005)
         try:
-            op.request_model.model_validate(
-                body if isinstance(body, dict) else object()
-            )
+            op.request_model.model_validate(body if isinstance(body, dict) else object())
         except ValidationError as exc:
             missing = any(e["type"] == "missing" for e in exc.errors())
             return self._error(api_id, 1511 if missing else 1517)
@@ -346,11 +330,7 @@ class FakeKiwoomServer:
         scheme, _, token = authorization.partition(" ")
         with self._lock:
             expires = self._tokens.get(token.strip())
-        return (
-            scheme.lower() == "bearer"
-            and expires is not None
-            and datetime.now(KST) < expires
-        )
+        return scheme.lower() == "bearer" and expires is not None and datetime.now(KST) < expires
 
     def _data(self, op: Operation, next_key: str) -> _Answer:
         with self._lock:

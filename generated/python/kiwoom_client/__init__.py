@@ -66,5 +66,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "33022226599c64594b0fb936d2823048aaaf46b787fa00ebfbadb72365eae48e"
+__spec_hash__ = "7369b0ed4df160ae30e19807c176a20fb02db70d2f090d8b841da7c739d89295"
 __generator_version__ = "0.1.0"
