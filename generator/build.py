@@ -27,6 +27,7 @@ from .model import (
 from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
 from .problems import Problems
+from .reader.api_sheet import NOTE_MARKS
 from .reader.cells import key
 from .reader.raw import RawApi, RawBook, RawCell, RawRow
 
@@ -42,7 +43,7 @@ _DEPTH = re.compile(r"^((?:-\s*)*)(.*)$", re.DOTALL)
 _API_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SERVER = re.compile(r"^\s*(\S+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
 _ORDER_IDS = re.compile(r"^kt1000\d$")
-_NOTE_MARKS = ("※", "*", "(", "[", "<")  # a heading starting so is a note, never a variant
+_REQUIRED = {"Y": True, "YES": True, "필수": True, "N": False, "NO": False, "선택": False}
 _LENGTH = re.compile(r"^\d+(\.0+)?$")
 
 
@@ -304,7 +305,7 @@ def _message(raw: RawApi, which: str, api_id: str, problems: Problems) -> Messag
             # (before a header, inside a LIST, before another heading, at the end) is decoration.
             following = rows[i + 1] if i + 1 < len(rows) else None
             if (
-                not row.element.startswith(_NOTE_MARKS)
+                not row.element.startswith(NOTE_MARKS)
                 and following is not None
                 and not _is_heading(following)
                 and following.group == "Body"
@@ -428,8 +429,17 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
         problems.warning(str(row.at("type")), api_id, f"Type is empty for {name!r}; read as String")
     required: bool | None = None
     req = row.required.upper()
+    spelled = _REQUIRED.get(req) or _REQUIRED.get(re.split(r"[\s(/:,]", req, maxsplit=1)[0])
     if req in ("Y", "N"):
         required = req == "Y"
+    elif spelled is not None:
+        # Mess, not a broken sheet: `Yes`, `필수`, `Y(조건부)`, `N (미사용)`.
+        required = spelled
+        problems.warning(
+            str(row.at("required")),
+            api_id,
+            f"Required of {name!r} is {row.required!r}; read as {'Y' if spelled else 'N'}",
+        )
     elif not req:
         problems.warning(
             str(row.at("required")), api_id, f"Required is empty for {name!r}; read as optional"

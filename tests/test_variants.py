@@ -25,6 +25,7 @@ from tests.fixtures import (
     api,
     cell_of,
     condition_realtime_sheet,
+    edit,
     f,
     field,
     heading,
@@ -144,8 +145,6 @@ def test_heading_right_after_the_header_row_without_group(tmp_path: Path) -> Non
             if row[1].value == "등록":
                 row[0].value = None
                 ws.cell(row=row[0].row + 1, column=1).value = "Body"
-
-    from tests.fixtures import edit
 
     edit(path, move_group)
     loaded = read(path)
@@ -461,3 +460,49 @@ def test_diff_compares_variants(tmp_path: Path) -> None:
     assert not added.breaking and added.new == {"fields": ["trnm"]}
     gone = changes[("field_removed", "response.variants.조회 데이터.seq")]
     assert gone.breaking
+
+
+def test_headings_merged_from_the_group_column(tmp_path: Path) -> None:
+    """Headings written in 구분 and merged across the row still open the variants; the rows
+    below them, without `Body`, are read as Body with one warning."""
+    path = write(tmp_path, condition_realtime_sheet(request_example=None, response_example=None))
+
+    def to_group_column(wb: Any) -> None:
+        ws = wb[SHEET]
+        for row in ws.iter_rows():
+            if row[1].value in ("조회 데이터", "실시간 데이터"):
+                text = row[1].value
+                row[0].value, row[1].value = text, None
+                ws.merge_cells(start_row=row[0].row, start_column=1, end_row=row[0].row,
+                               end_column=7)  # fmt: skip
+
+    edit(path, to_group_column)
+    loaded = read(path)
+    a = loaded.spec.api("ka10173")
+    assert [v.name for v in a.response.variants] == ["조회 데이터", "실시간 데이터"]
+    assert a.response.variants[0].source.cell == cell_of(path, SHEET, "조회 데이터")
+    assert [x.name for x in a.response.variants[1].body] == ["trnm", "data"]
+    where = cell_of(path, SHEET, "조회 데이터")
+    below = f"A{int(where[1:]) + 1}"
+    assert messages(loaded) == [
+        f"{shown(path)} › '{SHEET}' › {below} (ka10173): table rows before any Header/Body in "
+        "구분; read as Header when named like a standard header (api-id, authorization, cont-yn, "
+        "next-key), else as Body"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("required", "read_as"),
+    [("Yes", True), ("필수", True), ("Y(조건부)", True), ("N (미사용)", False)],
+)
+def test_required_spelled_otherwise_is_a_warning(
+    tmp_path: Path, required: str, read_as: bool
+) -> None:
+    path = write(tmp_path, api("ka1", request=[f("a", required=required)]))
+    loaded = read(path)
+    assert field(loaded.spec.api("ka1").request.body, "a").required is read_as
+    at = cell_of(path, "테스트 ka1(ka1)", required)
+    assert messages(loaded) == [
+        f"{shown(path)} › '테스트 ka1(ka1)' › {at} (ka1): Required of 'a' is {required!r}; "
+        f"read as {'Y' if read_as else 'N'}"
+    ]

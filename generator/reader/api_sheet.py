@@ -53,6 +53,8 @@ HEADINGS = {
     "length": "Length",
     "description": "Description",
 }
+# A heading or 구분 text starting so is a note (※ 참고), never a section that opens a variant.
+NOTE_MARKS = ("※", "*", "(", "[", "<")
 _HEADER_NAMES = frozenset({"api-id", "authorization", "cont-yn", "next-key"})
 _API_SHEET_KEYS = ("apiid", "메뉴위치", "request", "response")
 _ID_IN_TITLE = re.compile(r"\(([0-9A-Za-z_]+)\)\s*$")
@@ -215,6 +217,11 @@ class _SheetReader:
                 table.group = "Header" if g.endswith(("header", "헤더")) else "Body"
                 table.guessed = False
                 table.adopt_pending()
+            elif not element and not any(others) and not group.startswith(NOTE_MARKS):
+                # A section heading merged across the row from 구분 (조회 데이터): a heading row
+                # located at its cell; the builder decides whether it opens a variant.
+                self._append(table, row_no, group, ("", "", "", "", ""), "group")
+                return
             elif not element and not any(others):
                 self.problems.warning(
                     str(self.src(row_no, cols["group"])),
@@ -236,7 +243,13 @@ class _SheetReader:
             if not any(others):
                 return
             only_description = not any(others[:4])
-            if only_description and table.rows and table.rows[-1].group == table.group:
+            previous_row = table.rows[-1] if table.rows else None
+            if (
+                only_description
+                and previous_row is not None
+                and previous_row.group == table.group
+                and (previous_row.label or previous_row.type or previous_row.description)
+            ):
                 # A description that spilled into the row below its field.
                 previous = table.rows[-1]
                 previous.description = f"{previous.description}\n{others[4]}".strip()
@@ -266,6 +279,19 @@ class _SheetReader:
                 table.guessed = True
             table.group = guess
             table.adopt_pending()
+        self._append(table, row_no, element, others)
+
+    def _append(
+        self,
+        table: _Table,
+        row_no: int,
+        element: str,
+        others: tuple[str, ...],
+        element_column: str = "element",
+    ) -> None:
+        columns = table.columns
+        if element_column != "element":
+            columns = {**columns, "element": columns[element_column]}
         row_read = RawRow(
             table.group,
             element,
@@ -277,7 +303,7 @@ class _SheetReader:
             self.file,
             self.sheet,
             row_no,
-            cols,
+            columns,
         )
         table.rows.append(row_read)
         if not table.group:
