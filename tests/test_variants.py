@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from generator.cli import main
-from generator.diff import diff_specs
-from generator.emit.openapi import SCHEMAS, _check, build_document
-from generator.problems import Problems
-from generator.reader.workbook import display_path as shown
-from generator.schema import api_schemas
-from generator.selfcheck import check_examples
+from kiwoom_codegen.cli import main
+from kiwoom_codegen.emit.openapi import SCHEMAS, _check, build_document
+from kiwoom_codegen.emit.schema import api_schemas
+from kiwoom_codegen.model.selfcheck import check_examples
+from kiwoom_codegen.problems import Problems
+from kiwoom_codegen.reader.workbook import display_path as shown
+from kiwoom_codegen.regen.diff import diff_specs
 from tests.fixtures import (
     CONDITION_RESPONSE_EXAMPLE,
     api,

@@ -1,7 +1,7 @@
 """The self-check: the sheets' own examples validated against the models just built from them.
 
 Every valid-JSON request and response example is validated with exactly the JSON Schema the
-client enforces (:mod:`generator.schema`: strict requests, lenient responses), by ``jsonschema``.
+client enforces (:mod:`kiwoom_codegen.emit.schema`: strict requests, lenient responses), by ``jsonschema``.
 Each disagreement becomes a warning located at the example, naming the field, the sheet's words
 the schema came from and their cell; keys an example has that its table lacks are warnings too.
 This is what a maintainer reads to find what the reader mined wrong, or where the docs
@@ -18,9 +18,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .model import Api, Example, Field, Kind, Message, Spec, Variant
-from .problems import Problems
-from .schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
+from ..emit.schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
+from ..problems import Problems
+from .core import Api, Example, Field, Kind, Message, Spec, Variant
 
 Shape = tuple[Variant | None, tuple[Field, ...], str]  # (variant, fields, schema name)
 
