@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from kiwoom_codegen.cli import main
 from kiwoom_codegen.emit.openapi import SCHEMAS, _check, build_document
 from kiwoom_codegen.emit.schema import api_schemas
@@ -20,6 +19,7 @@ from kiwoom_codegen.model.selfcheck import check_examples
 from kiwoom_codegen.problems import Problems
 from kiwoom_codegen.reader.workbook import display_path as shown
 from kiwoom_codegen.regen.diff import diff_specs
+
 from tests.fixtures import (
     CONDITION_RESPONSE_EXAMPLE,
     api,

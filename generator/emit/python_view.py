@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 
 from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
-from .schema import ApiSchemas
 from .python_docs import field_doc, method_docstring, sibling
 from .python_text import plain_json
 from .schema import ApiSchemas

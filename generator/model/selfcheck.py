@@ -1,7 +1,8 @@
 """The self-check: the sheets' own examples validated against the models just built from them.
 
 Every valid-JSON request and response example is validated with exactly the JSON Schema the
-client enforces (:mod:`kiwoom_codegen.emit.schema`: strict requests, lenient responses), by ``jsonschema``.
+client enforces (:mod:`kiwoom_codegen.emit.schema`: strict requests, lenient responses),
+by ``jsonschema``.
 Each disagreement becomes a warning located at the example, naming the field, the sheet's words
 the schema came from and their cell; keys an example has that its table lacks are warnings too.
 This is what a maintainer reads to find what the reader mined wrong, or where the docs
