@@ -21,7 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..emit.schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 from ..problems import Problems
-from .core import Api, Example, Field, Kind, Message, Spec, Variant
+from .core import Api, Example, Field, Kind, Message, Source, Spec, Variant
 
 Shape = tuple[Variant | None, tuple[Field, ...], str]  # (variant, fields, schema name)
 
@@ -193,7 +193,7 @@ class _Checker:
             return missing
         if field is None:
             return f"{shown or 'body'}: {error.message}"
-        at = _cell(field)
+        at = _described_at(field) if kind in ("enum", "pattern") else _cell(field)
         if kind == "enum":
             if field.fixed_value is not None:
                 return (
@@ -287,7 +287,7 @@ def _condition_text(f: Field, shown: str, state: str) -> str:
     values = " or ".join(repr(v) for v in c.when_values)
     return (
         f"{shown} {state}, but it is required when {c.when_field} is {values} "
-        f"(condition mined from {c.text!r} at {_cell(f)})"
+        f"(condition mined from {c.text!r} at {_described_at(f)})"
     )
 
 
@@ -327,6 +327,15 @@ def _json_kind(value: Any) -> str:
 
 
 def _cell(f: Field) -> str:
-    """The cell a field's meaning was read from: its Description cell when known."""
-    source = getattr(f, "description_source", None) or f.source
-    return str(source.cell) if getattr(source, "cell", "") else str(source)
+    """The field's row, by its Element cell."""
+    return f.source.cell or str(f.source)
+
+
+def _described_at(f: Field) -> str:
+    """The cell a field's mined meaning (enumeration, format, fixed value, condition) was read
+    from: its Description cell when the model records it (``Field.mining.source``), else the
+    field's row by its Element cell."""
+    source = getattr(getattr(f, "mining", None), "source", None)
+    if isinstance(source, Source) and source.cell:
+        return source.cell
+    return _cell(f)
