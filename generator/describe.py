@@ -55,7 +55,8 @@ _DEFAULT = re.compile(r"\s*\((?:default|기본값|기본|디폴트)\)\s*$", re.I
 _TIME_LABEL = re.compile(r"^[0-5][0-9](?![0-9])")
 # Words that say a list goes on beyond the values it shows.
 _GOES_ON = re.compile(r"\.\.\.|…|나머지|그\s?외|참고|참조|코드표|(?<![가-힣])등(?![가-힣])")
-_MORE = re.compile(r"이상(?![가-힣])")  # only outside labels: `50이상` is a fine label
+_TRAILING_ETC = re.compile(r"\s+등\s*$")
+_MORE = re.compile(r"이상")  # only outside labels: `50이상` is a fine label
 
 _FORMATS = (
     "YYYYMMDDHHMMSS",
@@ -105,6 +106,8 @@ _BLANK = re.compile(r"미\s?입력|빈\s?값|빈\s?문자|공백\s?허용|공란
 _SHOWN = re.compile(
     r"(?<![A-Za-z0-9_])(\d{1,12}[A-Za-z0-9]{0,12}_[A-Za-z0-9]{1,12}|_[A-Z]{2,4})(?![A-Za-z0-9_])"
 )
+
+_SHOWN_CODE = re.compile(r"(?<![A-Za-z0-9_])\d{4,12}(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +229,13 @@ def _close_labels(text: str, pairs: list[_Pair]) -> None:
             elif c == "\n":
                 break
             j += 1
+        label = text[p.label_start : j]
+        etc = _TRAILING_ETC.search(label)
+        if etc:  # `2:NXT 등`: the `등` belongs to the list, not to the label
+            j = p.label_start + etc.start()
+            label = label[: etc.start()]
         p.end = j
-        p.label = text[p.label_start : j].strip().rstrip(",;/|·.，").strip()
+        p.label = label.strip().rstrip(",;/|·.，").strip()
 
 
 def _notes_say_more(notes: str) -> str | None:
@@ -282,7 +290,10 @@ def _decide(
         line_start = text.rfind("\n", 0, pairs[0].start) + 1
         line_end = text.find("\n", pairs[0].end)
         line = text[line_start : len(text) if line_end < 0 else line_end].strip()
-        if line != text[pairs[0].start : pairs[0].end].strip():
+        in_list = text[pairs[0].start - 1 : pairs[0].start] == "(" or _GOES_ON.match(
+            text[pairs[0].end :].lstrip(" ,;")
+        )
+        if line != text[pairs[0].start : pairs[0].end].strip() and not in_list:
             return None  # one `x:y` inside a sentence: not a list
     # What is not a pair: before the first, between pairs, after the last.
     gaps = [text[a.end : b.start] for a, b in zip(pairs, pairs[1:], strict=False)]
@@ -437,7 +448,8 @@ def parse_shown(description: str) -> tuple[str, ...]:
     """Values the text shows (`039490_NX`), suffixes completed with a shown code (`_AL`)."""
     tokens = [m.group(1) for m in _SHOWN.finditer(description)]
     full = [t for t in tokens if not t.startswith("_")]
-    base = full[0].split("_")[0] if full else None
+    code = _SHOWN_CODE.search(description)
+    base = full[0].split("_")[0] if full else (code.group(0) if code else None)
     out: list[str] = []
     for t in tokens:
         shown = t if not t.startswith("_") else (base + t if base else t)
