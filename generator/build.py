@@ -400,8 +400,8 @@ def _freeze(nodes: list[_Node], api_id: str, problems: Problems) -> tuple[Field,
     for node, meaning in zip(nodes, meanings, strict=True):
         text = node.row.description
         plain = node.kind is Kind.STRING
-        where = node.row.at("description")
-        if meaning.too_long:
+        where = node.row.at("description") if text else None  # made only when needed
+        if where is not None and meaning.too_long:
             problems.warning(
                 str(where),
                 api_id,
@@ -454,7 +454,7 @@ def _freeze(nodes: list[_Node], api_id: str, problems: Problems) -> tuple[Field,
                     decision if plain or not text else PROSE,
                     reason if plain else ("" if not text else "a list or object: not mined"),
                     meaning.default if enum else None,
-                    where if text else None,
+                    where,
                     meaning.declined,
                 ),
                 length_note=length_note,

@@ -522,6 +522,12 @@ def _named(clause: str, word: str) -> bool:
     return re.search(pattern, clause) is not None
 
 
+@lru_cache(maxsize=4096)
+def _code_in(value: str) -> re.Pattern[str]:
+    after = r"(?![A-Za-z0-9가-힣])" if value.isdigit() else r"(?![A-Za-z0-9])"
+    return re.compile(r"(?<![A-Za-z0-9])" + re.escape(value) + after)
+
+
 def condition_values(clause: str, enum: tuple[EnumValue, ...]) -> tuple[str, ...]:
     """The values of a sibling's enum a condition clause names, by code or by label.
 
@@ -531,9 +537,7 @@ def condition_values(clause: str, enum: tuple[EnumValue, ...]) -> tuple[str, ...
     """
     found: set[str] = set()
     for e in enum:
-        code = re.escape(e.value)
-        after = r"(?![A-Za-z0-9가-힣])" if e.value.isdigit() else r"(?![A-Za-z0-9])"
-        if re.search(r"(?<![A-Za-z0-9])" + code + after, clause):
+        if e.value in clause and _code_in(e.value).search(clause):
             found.add(e.value)
     covered: list[tuple[int, int]] = []
     for e in sorted(
