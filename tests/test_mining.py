@@ -236,7 +236,9 @@ US_ORDER = [
 
 @pytest.fixture(scope="module")
 def us_order(tmp_path_factory: pytest.TempPathFactory) -> Api:
-    path = write(tmp_path_factory.mktemp("us"), api("usa10000", "미국주식 매수주문", request=US_ORDER))
+    path = write(
+        tmp_path_factory.mktemp("us"), api("usa10000", "미국주식 매수주문", request=US_ORDER)
+    )
     loaded = read(path)
     assert messages(loaded) == []
     return loaded.spec.api("usa10000")
@@ -374,8 +376,8 @@ def test_text_longer_than_the_cap_stays_prose_with_a_located_warning(tmp_path: P
     assert x.enum is None and x.mining.decision == "prose" and x.mining.declined
     cell = cell_of(path, "테스트 ka90004(ka90004)", text, column=7)
     assert messages(loaded) == [
-        f"{display_path(path)} › '테스트 ka90004(ka90004)' › {cell} (ka90004): description of 'long' is longer than "
-        f"{MAX_MINED} characters; kept as prose, not mined"
+        f"{display_path(path)} › '테스트 ka90004(ka90004)' › {cell} (ka90004): "
+        f"description of 'long' is longer than {MAX_MINED} characters; kept as prose, not mined"
     ]
 
 

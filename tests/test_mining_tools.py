@@ -213,7 +213,19 @@ labels = st.one_of(
 seps = st.sampled_from([":", "：", " : ", ";", "."])
 joins = st.sampled_from([", ", ",", " ", "\n", " , ", ",\n", "; "])
 noise = st.sampled_from(
-    ["", "...", "등", "나머지", "※ 코드 참고", "HH:mm", "YYYY:년도", "09:00", "단위: 원", "또는 X", "이상"]
+    [
+        "",
+        "...",
+        "등",
+        "나머지",
+        "※ 코드 참고",
+        "HH:mm",
+        "YYYY:년도",
+        "09:00",
+        "단위: 원",
+        "또는 X",
+        "이상",
+    ]
 )
 
 
@@ -269,3 +281,28 @@ def test_field_rows_keep_their_mining_source(tmp_path: Path) -> None:
     x = field(read(path).spec.api("ka90012").request.body, "x")
     assert x.mining.source is not None
     assert x.mining.source.cell == cell_of(path, "테스트 ka90012(ka90012)", "1:가, 2:나", column=7)
+
+
+# --- diff between editions: an enumeration that closes or opens -----------------------------
+
+
+def test_diff_reports_an_enumeration_closing_as_breaking(tmp_path: Path) -> None:
+    from generator.diff import diff_specs
+
+    def edition(name: str, text: str) -> Path:
+        d = tmp_path / name
+        d.mkdir()
+        rows = [("stex_tp", "거래소구분", "String", "Y", 1, text)]
+        return write(d, api("ka90013", request=rows))
+
+    open_ = read(edition("old", "1:KRX, 2:NXT 등")).spec
+    closed = read(edition("new", "1:KRX, 2:NXT, 3:통합")).spec
+    closing = [c for c in diff_specs(open_, closed).changes if c.kind == "enum_closed"]
+    assert [(c.old, c.new, c.breaking, c.location) for c in closing] == [
+        (False, True, True, "request.body.stex_tp")
+    ]
+    opening = diff_specs(closed, open_).changes
+    kinds = {c.kind: c for c in opening}
+    assert kinds["enum_closed"].breaking is False
+    # a value dropped from a list that is now open refuses nothing
+    assert kinds["enum_value_removed"].breaking is False
