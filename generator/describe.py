@@ -463,17 +463,17 @@ def understand(description: str) -> Meaning:
     """Everything mined from one description (cached: descriptions repeat across sheets)."""
     if len(description) > MAX_MINED:
         return Meaning(
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            (),
-            False,
-            (),
-            PROSE,
-            f"longer than {MAX_MINED} characters: not mined",
+            enum=None,
+            enum_closed=None,
+            default=None,
+            format=None,
+            fixed_value=None,
+            unit=None,
+            conditions=(),
+            blank=False,
+            shown=(),
+            decision=PROSE,
+            reason=f"longer than {MAX_MINED} characters: not mined",
             too_long=True,
             declined=True,
         )
