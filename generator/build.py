@@ -400,8 +400,11 @@ def _freeze(nodes: list[_Node], api_id: str, problems: Problems) -> tuple[Field,
     for node, meaning in zip(nodes, meanings, strict=True):
         text = node.row.description
         plain = node.kind is Kind.STRING
-        where = node.row.at("description") if text else None  # made only when needed
-        if where is not None and meaning.too_long:
+        if not text:  # most fields: nothing to mine
+            out.append(_plain_field(node, unique(identifier(node.name), taken), api_id, problems))
+            continue
+        where = node.row.at("description")
+        if meaning.too_long:
             problems.warning(
                 str(where),
                 api_id,
@@ -462,6 +465,31 @@ def _freeze(nodes: list[_Node], api_id: str, problems: Problems) -> tuple[Field,
             )
         )
     return tuple(out)
+
+
+_NOTHING_MINED = Mining()
+
+
+def _plain_field(node: _Node, python_name: str, api_id: str, problems: Problems) -> Field:
+    """A field whose description is empty."""
+    return Field(
+        name=node.name,
+        python_name=python_name,
+        label=node.row.label,
+        type=node.type,
+        kind=node.kind,
+        required=node.required,
+        max_length=node.max_length,
+        description="",
+        enum=None,
+        format=None,
+        fixed_value=None,
+        required_if=None,
+        unit=None,
+        children=_freeze(node.children, api_id, problems),
+        source=node.row.source,
+        mining=_NOTHING_MINED,
+    )
 
 
 def _error_codes(book: RawBook, problems: Problems) -> tuple[ErrorCode, ...]:
