@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.layout import SheetData, WorkbookData, save_workbook
+from kiwoom_codegen.regen.layout import SheetData, WorkbookData, save_workbook
 
 from .client_helpers import APPKEY, SECRETKEY, Generated, generate, imported, mypy_strict
 

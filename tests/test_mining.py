@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.describe import MAX_MINED, understand
-from generator.model import Api, Field
-from generator.reader.workbook import display_path
-from generator.schema import api_schemas
+from kiwoom_codegen.emit.schema import api_schemas
+from kiwoom_codegen.model import Api, Field
+from kiwoom_codegen.model.describe import MAX_MINED, understand
+from kiwoom_codegen.reader.workbook import display_path
 
 from .fixtures import api, cell_of, f, field, messages, read, write
 
@@ -384,7 +383,7 @@ def test_text_longer_than_the_cap_stays_prose_with_a_located_warning(tmp_path: P
 ADVERSARIAL = textwrap.dedent(
     """
     import sys
-    from generator import describe as d
+    from kiwoom_codegen.model import describe as d
 
     n = 100_000
     cells = [

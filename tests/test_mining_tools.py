@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from generator.cli import main
-from generator.describe import mine_enum, understand
-from generator.problems import SpecError
-from generator.reader.workbook import display_path
+from kiwoom_codegen.cli import main
+from kiwoom_codegen.model.describe import mine_enum, understand
+from kiwoom_codegen.problems import SpecError
+from kiwoom_codegen.reader.workbook import display_path
 
 from .fixtures import api, cell_of, f, field, messages, read, write
 
@@ -287,7 +286,7 @@ def test_field_rows_keep_their_mining_source(tmp_path: Path) -> None:
 
 
 def test_diff_reports_an_enumeration_closing_as_breaking(tmp_path: Path) -> None:
-    from generator.diff import diff_specs
+    from kiwoom_codegen.regen.diff import diff_specs
 
     def edition(name: str, text: str) -> Path:
         d = tmp_path / name

@@ -1,22 +1,20 @@
-"""`kiwoom-codegen review PATH...`: what the description miner decided for each field, and why.
+"""What the description miner decided for each field, and why (`kiwoom-codegen review`).
 
 Every field whose description the miner acted on (an enumeration, closed or open; a format; a
 fixed value; a condition) or declined to (text that looked structured but was left prose, text
 too long to mine), with the Description cell it read, the text, the decision and the reason. A
 maintainer scans this for the whole workbook and writes `specs/overrides.toml` entries where the
-miner was wrong. Output: text (default), JSON or Markdown; always exit 0 when the specs read.
+miner was wrong. Renders text, JSON or Markdown; the command is in cli/review_cmd.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Field, Spec, walk
+from .core import Field, Spec, walk
 
 FORMATS = ("text", "json", "markdown")
 PARTS = (
@@ -170,26 +168,3 @@ RENDER: dict[str, Callable[[Sequence[Entry]], str]] = {
 
 def render(spec: Spec, fmt: str) -> str:
     return RENDER[fmt](entries(spec))
-
-
-def cmd_review(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, load_inputs
-
-    loaded = load_inputs(args)
-    sys.stdout.write(render(loaded.spec, args.format))
-    return EXIT_OK
-
-
-def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
-    p = sub.add_parser(
-        "review",
-        help="list what the description miner decided for each field, and why",
-        description=(
-            "Every field whose description the miner acted on or declined to: the cell, the "
-            "text, the decision (closed enum, open enum, format, fixed, condition, prose) and "
-            "why; for writing specs/overrides.toml."
-        ),
-    )
-    add_spec_args(p)
-    p.add_argument("--format", choices=FORMATS, default="text", help="output (default: text)")
-    p.set_defaults(func=cmd_review)

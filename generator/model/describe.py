@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import EnumValue
+from .core import EnumValue
 
 MAX_MINED = 4000  # longer descriptions stay prose (with a warning naming the cell)
 

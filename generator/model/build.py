@@ -6,17 +6,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ..problems import Problems
+from ..reader.cells import key
+from ..reader.raw import RawApi, RawBook, RawCell, RawRow
 from .config import Config
-from .describe import (
-    CONDITION,
-    FORMAT,
-    MAX_MINED,
-    PROSE,
-    Meaning,
-    resolve_condition,
-    understand,
-)
-from .model import (
+from .core import (
     Api,
     Condition,
     ErrorCode,
@@ -31,11 +25,17 @@ from .model import (
     Transport,
     walk,
 )
+from .describe import (
+    CONDITION,
+    FORMAT,
+    MAX_MINED,
+    PROSE,
+    Meaning,
+    resolve_condition,
+    understand,
+)
 from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
-from .problems import Problems
-from .reader.cells import key
-from .reader.raw import RawApi, RawBook, RawCell, RawRow
 
 # The official workbook's Type spellings (compared with cells.key()) -> canonical spelling, kind.
 TYPES: dict[str, tuple[str, Kind]] = {
