@@ -208,7 +208,12 @@ def _type_hint(f: Field, item_model: str | None) -> str:
     if f.kind is Kind.OBJECT:
         return f"{item_model} | dict[str, Any]"
     if f.enum is not None:
-        return "Literal[" + ", ".join(repr(e.value) for e in f.enum) + "]"
+        values = [e.value for e in f.enum]
+        if not f.enum_closed:
+            return "Literal[" + ", ".join(repr(v) for v in values) + "] | str"
+        if f.accepts_blank and "" not in values:
+            values.append("")
+        return "Literal[" + ", ".join(repr(v) for v in values) + "]"
     return "str"
 
 

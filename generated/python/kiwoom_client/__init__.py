@@ -66,5 +66,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "33022226599c64594b0fb936d2823048aaaf46b787fa00ebfbadb72365eae48e"
+__spec_hash__ = "5a79a7c436cb17c263c3743591ab92d86075b40a0ea7797d3e410f25eccf6c17"
 __generator_version__ = "0.1.0"
