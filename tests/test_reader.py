@@ -869,10 +869,13 @@ def test_model_json_keys_are_stable(tmp_path: Path) -> None:
     assert sorted(doc["request"]["body"][0]) == sorted(
         [
             "name", "python_name", "label", "type", "kind", "required", "max_length",
-            "description", "enum", "format", "fixed_value", "required_if", "unit", "children",
-            "source",
+            "description", "enum", "enum_closed", "mining", "length_enforced", "accepts_blank",
+            "format", "fixed_value", "required_if", "unit", "children", "source",
         ]
     )  # fmt: skip
+    assert sorted(doc["request"]["body"][0]["mining"]) == [
+        "decision", "default", "reason", "source"
+    ]  # fmt: skip
 
 
 def test_every_python_name_is_an_identifier(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..problems import Level, SpecError
-from . import diff_cmd, generate_cmd
+from . import diff_cmd, generate_cmd, review_cmd
 from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, print_problems
 
 
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate_cmd.register(sub, add_spec_args)
     diff_cmd.register(sub, add_spec_args)
+    review_cmd.register(sub, add_spec_args)
     return parser
 
 

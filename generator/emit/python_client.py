@@ -162,7 +162,7 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "    ",
         )
         for name, plan in plans.items()
-        if plan.fixed or plan.conditions
+        if plan.fixed or plan.conditions or plan.lengths
     }
     for api in apis:
         s = schemas[api.id]

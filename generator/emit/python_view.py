@@ -209,7 +209,12 @@ def _type_hint(f: Field, item_model: str | None) -> str:
     if f.kind is Kind.OBJECT:
         return f"{item_model} | dict[str, Any]"
     if f.enum is not None:
-        return "Literal[" + ", ".join(repr(e.value) for e in f.enum) + "]"
+        values = [e.value for e in f.enum]
+        if not f.enum_closed:
+            return "Literal[" + ", ".join(repr(v) for v in values) + "] | str"
+        if f.accepts_blank and "" not in values:
+            values.append("")
+        return "Literal[" + ", ".join(repr(v) for v in values) + "]"
     return "str"
 
 
@@ -239,7 +244,10 @@ def request_arguments(schemas: ApiSchemas) -> list[tuple[Field, str]]:
                 # Fixed per shape (trnm CNSRREQ / REAL): the caller chooses, among those values.
                 values = sorted(v for v in fixed if v is not None)
                 f = dataclasses.replace(
-                    f, fixed_value=None, enum=tuple(EnumValue(v) for v in values)
+                    f,
+                    fixed_value=None,
+                    enum=tuple(EnumValue(v) for v in values),
+                    enum_closed=True,
                 )
             seen[f.name] = len(out)
             out.append((f, owner))

@@ -4,7 +4,9 @@ One source of truth: the Python client's pydantic models are generated from thes
 datamodel-code-generator, and the OpenAPI document carries the same schemas under components.
 
 Requests are strict (required, maxLength, enum, patterns, conditions, no unknown properties);
-responses are lenient (optional unless the sheet says Y, unknown properties kept, lengths and
+an optional field also takes "" (Kiwoom's "not given"), as does a required one whose description
+documents a blank; an open enumeration is documented (``x-kiwoom-enum``) but any string passes.
+Responses are lenient (optional unless the sheet says Y, unknown properties kept, lengths and
 enumerations documented but not enforced: Kiwoom adds values, and a new value must not break a
 trading program).
 """
@@ -23,6 +25,7 @@ JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"
 RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
+BLANK_DESCRIPTION = "빈값: not given"
 
 
 def request_name(api: Api) -> str:
@@ -120,22 +123,26 @@ class _Builder:
             schema = {"type": "string"}
             if self.strict and f.max_length is not None and f.length_conflict() is None:
                 schema["maxLength"] = f.max_length
+            blank = [""] if self.strict and f.accepts_blank else []
             if f.fixed_value is not None and self.strict:
-                schema["enum"] = [f.fixed_value]
+                schema["enum"] = [f.fixed_value] + [b for b in blank if b != f.fixed_value]
                 schema["default"] = f.fixed_value
             elif f.fixed_value is not None:
                 schema["x-kiwoom-fixed-value"] = f.fixed_value  # documented, not enforced
             elif f.enum is not None:
                 values = [e.value for e in f.enum]
-                if self.strict:
-                    schema["enum"] = values
-                    schema["x-enum-varnames"] = enum_varnames(values)
-                    schema["x-enum-descriptions"] = [e.label or e.value for e in f.enum]
-                else:
+                if self.strict and f.enum_closed:
+                    extra = [b for b in blank if b not in values]
+                    schema["enum"] = values + extra
+                    schema["x-enum-varnames"] = enum_varnames(values + extra)
+                    schema["x-enum-descriptions"] = [e.label or e.value for e in f.enum] + [
+                        BLANK_DESCRIPTION for _ in extra
+                    ]
+                else:  # responses, and open request enums: documented, any string passes
                     schema["x-kiwoom-enum"] = [{"value": e.value, "label": e.label} for e in f.enum]
             if f.format is not None:
-                pattern = format_pattern(f.format, allow_empty=not f.required)
-                if pattern and self.strict:
+                pattern = format_pattern(f.format, allow_empty=f.accepts_blank)
+                if pattern and self.strict and f.enum is None and f.fixed_value is None:
                     schema["pattern"] = pattern
                 schema["x-kiwoom-format"] = f.format
             if not self.strict and f.max_length is not None:

@@ -20,6 +20,7 @@ from .core import (
     Field,
     Kind,
     Message,
+    Mining,
     Servers,
     Source,
     Spec,
@@ -27,7 +28,15 @@ from .core import (
     Variant,
     walk,
 )
-from .describe import Meaning, understand
+from .describe import (
+    CONDITION,
+    FORMAT,
+    MAX_MINED,
+    PROSE,
+    Meaning,
+    resolve_condition,
+    understand,
+)
 from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
 
@@ -410,7 +419,7 @@ def _fields(rows: list[RawRow], table: str, api_id: str, problems: Problems) -> 
         del stack[depth:]
         stack.append(node)
     _check_containers(roots, api_id, problems)
-    return _freeze(roots)
+    return _freeze(roots, api_id, problems)
 
 
 def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
@@ -493,24 +502,54 @@ def _check_containers(nodes: list[_Node], api_id: str, problems: Problems) -> No
     nodes[:] = kept
 
 
-def _freeze(nodes: list[_Node]) -> tuple[Field, ...]:
+def _freeze(nodes: list[_Node], api_id: str, problems: Problems) -> tuple[Field, ...]:
     """One level of siblings: unique Python names, conditions resolved against sibling enums."""
     meanings: list[Meaning] = [understand(n.row.description) for n in nodes]
+    siblings = [
+        (n.name, n.row.label, m.enum)
+        for n, m in zip(nodes, meanings, strict=True)
+        if n.kind is Kind.STRING and m.enum and not m.fixed_value
+    ]
     taken: set[str] = set()
     out: list[Field] = []
     for node, meaning in zip(nodes, meanings, strict=True):
         text = node.row.description
         plain = node.kind is Kind.STRING
+        if not text:  # most fields: nothing to mine
+            out.append(_plain_field(node, unique(identifier(node.name), taken), api_id, problems))
+            continue
+        where = node.row.at("description")
+        if meaning.too_long:
+            problems.warning(
+                str(where),
+                api_id,
+                f"description of {node.name!r} is longer than {MAX_MINED} characters; "
+                "kept as prose, not mined",
+            )
         condition = None
-        term = meaning.condition_term
-        if term:
-            for other, other_meaning in zip(nodes, meanings, strict=True):
-                if other is node or other.kind is not Kind.STRING or not other_meaning.enum:
-                    continue
-                values = tuple(e.value for e in other_meaning.enum if e.label == term)
-                if values:
-                    condition = Condition(other.name, values, text)
-                    break
+        decision, reason = meaning.decision, meaning.reason
+        for clause in meaning.conditions if plain and node.required is not True else ():
+            found = resolve_condition(clause, node.name, siblings)
+            if found is not None:
+                condition = Condition(found[0], found[1], text)
+                if decision in (PROSE, FORMAT, CONDITION):
+                    decision = CONDITION
+                    reason = f"required when {found[0]} is one of {list(found[1])}: {clause!r}"
+                else:
+                    reason += f"; required when {found[0]} is one of {list(found[1])}"
+                break
+        else:
+            if decision == CONDITION:  # a clause that names no sibling's values
+                decision = FORMAT if meaning.format else PROSE
+                reason = f"the condition {meaning.conditions[0]!r} names no sibling's values"
+        length_note = None
+        longest = max(meaning.shown, key=len, default="")
+        if plain and node.max_length is not None and len(longest) > node.max_length:
+            length_note = (
+                f"Length {node.max_length} is shorter than the value {longest!r} "
+                "shown in the description"
+            )
+        enum = meaning.enum if plain else None
         out.append(
             Field(
                 name=node.name,
@@ -521,16 +560,51 @@ def _freeze(nodes: list[_Node]) -> tuple[Field, ...]:
                 required=node.required,
                 max_length=node.max_length,
                 description=text,
-                enum=meaning.enum if plain else None,
+                enum=enum,
                 format=meaning.format if plain else None,
                 fixed_value=meaning.fixed_value if plain else None,
                 required_if=condition,
                 unit=meaning.unit,
-                children=_freeze(node.children),
+                children=_freeze(node.children, api_id, problems),
                 source=node.row.source,
+                enum_closed=meaning.enum_closed if enum else None,
+                mining=Mining(
+                    decision if plain or not text else PROSE,
+                    reason if plain else ("" if not text else "a list or object: not mined"),
+                    meaning.default if enum else None,
+                    where,
+                    meaning.declined,
+                ),
+                length_note=length_note,
+                blank_documented=meaning.blank,
             )
         )
     return tuple(out)
+
+
+_NOTHING_MINED = Mining()
+
+
+def _plain_field(node: _Node, python_name: str, api_id: str, problems: Problems) -> Field:
+    """A field whose description is empty."""
+    return Field(
+        name=node.name,
+        python_name=python_name,
+        label=node.row.label,
+        type=node.type,
+        kind=node.kind,
+        required=node.required,
+        max_length=node.max_length,
+        description="",
+        enum=None,
+        format=None,
+        fixed_value=None,
+        required_if=None,
+        unit=None,
+        children=_freeze(node.children, api_id, problems),
+        source=node.row.source,
+        mining=_NOTHING_MINED,
+    )
 
 
 def _error_codes(book: RawBook, problems: Problems) -> tuple[ErrorCode, ...]:

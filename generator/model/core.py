@@ -49,6 +49,28 @@ class EnumValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Mining:
+    """What the description miner decided for a field, why, and where it read the text.
+
+    ``decision``: closed enum, open enum, format, fixed, condition or prose (see describe.py).
+    """
+
+    decision: str = "prose"
+    reason: str = ""
+    default: str | None = None  # the enum value the text marks `(Default)`
+    source: Source | None = None  # the Description cell
+    declined: bool = False  # the text looked structured and the miner declined it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "default": self.default,
+            "source": None if self.source is None else str(self.source),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Condition:
     """``field`` is required when the sibling field ``when_field`` has one of ``when_values``."""
 
@@ -77,10 +99,19 @@ class Field:
     unit: str | None
     children: tuple[Field, ...]
     source: Source
+    enum_closed: bool | None = None  # None when there is no enum; open: other values pass too
+    mining: Mining = Mining()
+    length_note: str | None = None  # why Length is not enforced beyond enum/fixed/format
+    blank_documented: bool = False  # the description says "" may be sent (`미입력시 ...`)
 
     @property
     def is_container(self) -> bool:
         return self.kind is not Kind.STRING
+
+    @property
+    def accepts_blank(self) -> bool:
+        """In a request, "" means "not given": optional fields and documented blanks take it."""
+        return not self.required or self.blank_documented
 
     def length_conflict(self) -> str | None:
         """Why Length cannot hold: shorter than a fixed value, an enum value or the format.
@@ -90,6 +121,8 @@ class Field:
         """
         if self.max_length is None:
             return None
+        if self.length_note is not None:
+            return self.length_note
         values = [self.fixed_value] if self.fixed_value is not None else []
         values += [e.value for e in self.enum or ()]
         longest = max(values, key=len, default="")
@@ -114,6 +147,10 @@ class Field:
                 if self.enum is None
                 else [{"value": e.value, "label": e.label} for e in self.enum]
             ),
+            "enum_closed": None if self.enum is None else self.enum_closed,
+            "mining": self.mining.to_json(),
+            "length_enforced": self.max_length is not None and self.length_conflict() is None,
+            "accepts_blank": self.accepts_blank,
             "format": self.format,
             "fixed_value": self.fixed_value,
             "required_if": (None if self.required_if is None else self.required_if.to_json()),

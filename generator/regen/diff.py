@@ -374,7 +374,17 @@ class _FieldDiff:
             )
             level = (MAJOR if shorter else MINOR) if req else PATCH
             self.emit("max_length", location, a.max_length, b.max_length, level, False)
-        self.compare_enum(a.enum, b.enum, location)
+        self.compare_enum(a.enum, b.enum, location, closed=bool(b.enum_closed))
+        if a.enum is not None and b.enum is not None and bool(a.enum_closed) != bool(b.enum_closed):
+            closing = req and bool(b.enum_closed)  # values that passed are now refused
+            self.emit(
+                "enum_closed",
+                location,
+                bool(a.enum_closed),
+                bool(b.enum_closed),
+                MAJOR if closing else MINOR,
+                False,
+            )
         if a.format != b.format:
             self.emit(
                 "format", location, a.format, b.format, MAJOR if req and b.format else MINOR, False
@@ -390,9 +400,15 @@ class _FieldDiff:
         self.siblings(a.children, b.children, old_location, location)
 
     def compare_enum(
-        self, a: tuple[EnumValue, ...] | None, b: tuple[EnumValue, ...] | None, location: str
+        self,
+        a: tuple[EnumValue, ...] | None,
+        b: tuple[EnumValue, ...] | None,
+        location: str,
+        *,
+        closed: bool = True,
     ) -> None:
-        req = self.request
+        """``closed``: whether the new enumeration is closed (an open one refuses nothing)."""
+        req = self.request and closed
         if a is None or b is None:
             if a != b:
                 old = None if a is None else [e.value for e in a]

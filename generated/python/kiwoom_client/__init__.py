@@ -66,5 +66,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "7369b0ed4df160ae30e19807c176a20fb02db70d2f090d8b841da7c739d89295"
+__spec_hash__ = "81747d307f57c0b403a95fae04b9bc945f32d6e1e8b9410fd77ff544b884e515"
 __generator_version__ = "0.1.0"
