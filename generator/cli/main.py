@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except SpecError as exc:
-        print_problems(exc.problems, strict=getattr(args, "strict", False))
+        print_problems(exc.problems, strict=getattr(args, "strict", False), notes=exc.notes)
         n = len([p for p in exc.problems if p.level is Level.ERROR])
         if n:
             print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)

@@ -169,8 +169,10 @@ def plan_group(apis: Sequence[Api], schemas: dict[str, ApiSchemas]) -> dict[str,
     plans: dict[str, ClassPlan] = {}
     for api in apis:
         s = schemas[api.id]
-        plan_classes(api.request.body, s.request, s.schemas, True, plans)
-        plan_classes(api.response.body, s.response, s.schemas, False, plans)
+        for name, fields in s.request_shapes:
+            plan_classes(fields, name, s.schemas, True, plans)
+        for name, fields in s.response_shapes:
+            plan_classes(fields, name, s.schemas, False, plans)
     return plans
 
 

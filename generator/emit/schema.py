@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Api, Field, Kind, Spec
+from ..model import Api, Field, Kind, Message, Spec, Variant
 from ..model.describe import FORMAT_PATTERNS
 from ..model.names import ClassName, unique
 
@@ -69,6 +69,7 @@ class _Builder:
         fields: tuple[Field, ...],
         description: str,
         extra: JsonSchema | None = None,
+        variant: str | None = None,
     ) -> str:
         name = unique(name, self.taken)
         properties: dict[str, JsonSchema] = {}
@@ -100,6 +101,8 @@ class _Builder:
         schema: JsonSchema = {"type": "object", "title": name}
         if description:
             schema["description"] = description
+        if variant is not None:
+            schema["x-kiwoom-variant"] = variant
         schema["properties"] = properties
         if required:
             schema["required"] = required
@@ -161,27 +164,80 @@ RESPONSE_EXTRA: JsonSchema = {
 }
 
 
+Shape = tuple[str, tuple[Field, ...]]  # (schema name, the fields of one whole object)
+
+
 @dataclass(frozen=True)
 class ApiSchemas:
     request: str  # name of the request body schema
     response: str  # name of the response body schema
     schemas: dict[str, JsonSchema]  # those two and their nested item schemas, by name
+    # The object schemas of each whole body: one (named like the body schema) without variants,
+    # else one per variant, the common body plus that variant's fields, and the body schema is
+    # their union (anyOf).
+    request_shapes: tuple[Shape, ...] = ()
+    response_shapes: tuple[Shape, ...] = ()
+
+
+def variant_suffix(variant: Variant, number: int) -> str:
+    """A class-name suffix for a variant: 조회 데이터 -> JohoeDeiteo (Variant2 if it has none)."""
+    name = str(ClassName(variant.name))
+    return name if name != "Api" and not name.startswith("Api") else f"Variant{number}"
+
+
+def _message_schema(
+    builder: _Builder,
+    name: str,
+    message: Message,
+    description: str,
+    extra: JsonSchema | None = None,
+) -> tuple[str, tuple[Shape, ...]]:
+    variants = message.variants
+    if len(variants) <= 1:  # one heading opens no alternative: the shape is the whole body
+        fields = message.body + (variants[0].body if variants else ())
+        one = builder.object(name, fields, description, extra)
+        return one, ((one, fields),)
+    union = unique(name, builder.taken)
+    builder.schemas[union] = {}  # keeps its place before its variants
+    shapes: list[Shape] = []
+    for number, variant in enumerate(variants, start=1):
+        fields = message.body + variant.body
+        shape = builder.object(
+            f"{union}{variant_suffix(variant, number)}",
+            fields,
+            f"{description}: {variant.name}",
+            extra,
+            variant=variant.name,
+        )
+        shapes.append((shape, fields))
+    listed = ", ".join(v.name for v in variants)
+    builder.schemas[union] = {
+        "title": union,
+        "description": f"{description}: one of {len(variants)} shapes ({listed})",
+        "anyOf": [{"$ref": builder.ref_prefix + shape} for shape, _ in shapes],
+    }
+    return union, tuple(shapes)
 
 
 def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None) -> ApiSchemas:
     """The request and response body schemas of one API and their nested item schemas.
 
-    Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...).
+    Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...);
+    a body with variants is the union of ``<ClassPrefix>Response<Variant>`` schemas.
     """
     schemas: dict[str, JsonSchema] = {}
     names = taken if taken is not None else set()
-    request = _Builder(ref_prefix, True, schemas, names).object(
-        request_name(api), api.request.body, api.summary
+    request, request_shapes = _message_schema(
+        _Builder(ref_prefix, True, schemas, names), request_name(api), api.request, api.summary
     )
-    response = _Builder(ref_prefix, False, schemas, names).object(
-        response_name(api), api.response.body, f"{api.summary} response", RESPONSE_EXTRA
+    response, response_shapes = _message_schema(
+        _Builder(ref_prefix, False, schemas, names),
+        response_name(api),
+        api.response,
+        f"{api.summary} response",
+        RESPONSE_EXTRA,
     )
-    return ApiSchemas(request, response, schemas)
+    return ApiSchemas(request, response, schemas, request_shapes, response_shapes)
 
 
 def spec_schemas(spec: Spec, ref_prefix: str = DEFS) -> dict[str, ApiSchemas]:

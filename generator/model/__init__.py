@@ -7,6 +7,7 @@ from .core import (
     EnumValue,
     ErrorCode,
     Example,
+    ExamplePart,
     Field,
     Kind,
     Message,
@@ -15,6 +16,7 @@ from .core import (
     Source,
     Spec,
     Transport,
+    Variant,
     walk,
 )
 
@@ -24,6 +26,7 @@ __all__ = [
     "EnumValue",
     "ErrorCode",
     "Example",
+    "ExamplePart",
     "Field",
     "Kind",
     "Message",
@@ -32,5 +35,6 @@ __all__ = [
     "Source",
     "Spec",
     "Transport",
+    "Variant",
     "walk",
 ]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..problems import Problems
+from ..reader.api_sheet import NOTE_MARKS
 from ..reader.cells import key
 from ..reader.raw import RawApi, RawBook, RawCell, RawRow
 from .config import Config
@@ -15,6 +16,7 @@ from .core import (
     Condition,
     ErrorCode,
     Example,
+    ExamplePart,
     Field,
     Kind,
     Message,
@@ -23,6 +25,7 @@ from .core import (
     Source,
     Spec,
     Transport,
+    Variant,
     walk,
 )
 from .describe import (
@@ -49,6 +52,7 @@ _DEPTH = re.compile(r"^((?:-\s*)*)(.*)$", re.DOTALL)
 _API_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SERVER = re.compile(r"^\s*(\S+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
 _ORDER_IDS = re.compile(r"^kt1000\d$")
+_REQUIRED = {"Y": True, "YES": True, "필수": True, "N": False, "NO": False, "선택": False}
 _LENGTH = re.compile(r"^\d+(\.0+)?$")
 
 
@@ -148,8 +152,8 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
     if servers.production.startswith(("wss://", "ws://")):
         transport = Transport.WEBSOCKET
     content_type = _info(raw, "content_type")
-    request_headers, request_body = _message(raw, "request", api_id, problems)
-    response_headers, response_body = _message(raw, "response", api_id, problems)
+    request = _message(raw, "request", api_id, problems)
+    response = _message(raw, "response", api_id, problems)
     if problems.error_count > errors_before:
         return None
     return Api(
@@ -160,10 +164,10 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
         path=path,
         servers=servers,
         transport=transport,
-        content_type=content_type.value if content_type else "application/json;charset=UTF-8",
+        content_type=(content_type.value if content_type else "application/json;charset=UTF-8"),
         overview="\n".join(raw.overview),
-        request=Message(request_headers, request_body),
-        response=Message(response_headers, response_body),
+        request=request,
+        response=response,
         request_example=_example(raw.request_example, "Request", api_id, problems),
         response_example=_example(raw.response_example, "Response", api_id, problems),
         group="",
@@ -219,12 +223,27 @@ def _servers(raw: RawApi, api_id: str, problems: Problems) -> Servers:
     )
 
 
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//)\s*(.*?)\s*$")
+
+
 def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -> Example | None:
     if cell is None or not cell.value:
         return None
     try:
         value = json.loads(cell.value)
     except json.JSONDecodeError as exc:
+        parts = _split_documents(cell.value)
+        if parts:
+            for part in parts:
+                if not part.valid:
+                    named = f" {part.name!r}" if part.name else ""
+                    problems.warning(
+                        str(cell.source),
+                        api_id,
+                        f"{what} Example part{named} (line {part.line}) is not valid JSON; "
+                        "kept as text",
+                    )
+            return Example(cell.value, None, False, cell.source, parts)
         problems.warning(
             str(cell.source),
             api_id,
@@ -235,28 +254,115 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
     return Example(cell.value, value, True, cell.source)
 
 
+def _split_documents(text: str) -> tuple[ExamplePart, ...]:
+    """The documents of an example that holds several, each after a comment line (`#요청`).
+
+    Empty when the text has no such line. Text before the first comment is a part of its own
+    (named None) when it is not blank.
+    """
+    lines = text.split("\n")
+    marks = [(i, m.group(1)) for i, line in enumerate(lines) if (m := _COMMENT_LINE.match(line))]
+    if not marks:
+        return ()
+    bounds: list[tuple[str | None, int, int]] = []
+    if any(line.strip() for line in lines[: marks[0][0]]):
+        bounds.append((None, 0, marks[0][0]))
+    for n, (i, name) in enumerate(marks):
+        end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+        bounds.append((name or None, i + 1, end))
+    parts: list[ExamplePart] = []
+    for name, start, end in bounds:
+        chunk = lines[start:end]
+        while chunk and not chunk[0].strip():
+            chunk, start = chunk[1:], start + 1
+        body = "\n".join(chunk).strip()
+        if not body:
+            continue  # a comment with nothing under it (a note)
+        try:
+            parts.append(ExamplePart(name, body, json.loads(body), True, start + 1))
+        except json.JSONDecodeError:
+            parts.append(ExamplePart(name, body, None, False, start + 1))
+    return tuple(parts)
+
+
 # --- tables --------------------------------------------------------------------------------
 
 
-def _message(
-    raw: RawApi, which: str, api_id: str, problems: Problems
-) -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+def _is_heading(row: RawRow) -> bool:
+    """Only the Element cell is filled: a section heading such as 조회 데이터, not a field."""
+    return not (row.label or row.type or row.required or row.length or row.description)
+
+
+def _depth(element: str) -> int:
+    m = _DEPTH.match(element)
+    return m.group(1).count("-") if m else 0
+
+
+def _message(raw: RawApi, which: str, api_id: str, problems: Problems) -> Message:
     table = raw.request if which == "request" else raw.response
     if table is None:
         problems.warning(raw.where, api_id, f"no {which.title()} table")
-        return (), ()
+        return Message((), ())
     title = which.title()
-    header_rows = [r for r in table.rows if r.group == "Header"]
-    body_rows = [r for r in table.rows if r.group == "Body"]
+    header_rows: list[RawRow] = []
+    common: list[RawRow] = []
+    segments: list[tuple[RawRow, list[RawRow]]] = []  # (heading, rows) of each variant
+    rows = table.rows
+    for i, row in enumerate(rows):
+        if _is_heading(row):
+            # A heading followed by a top-level Body field opens a variant; any other heading
+            # (before a header, inside a LIST, before another heading, at the end) is decoration.
+            following = rows[i + 1] if i + 1 < len(rows) else None
+            if (
+                not row.element.startswith(NOTE_MARKS)
+                and following is not None
+                and not _is_heading(following)
+                and following.group == "Body"
+                and _depth(following.element) == 0
+            ):
+                segments.append((row, []))
+            continue
+        if row.group == "Header":
+            header_rows.append(row)
+        elif row.group == "Body":
+            (segments[-1][1] if segments else common).append(row)
     headers = _fields(header_rows, f"{title} Header", api_id, problems)
-    body = _fields(body_rows, f"{title} Body", api_id, problems)
-    for _, f in walk(headers + body):
-        conflict = f.length_conflict()
-        if conflict:
+    body = _fields(common, f"{title} Body", api_id, problems)
+    variants: list[Variant] = []
+    names: set[str] = set()
+    for heading, segment in segments:
+        name = heading.element
+        if key(name) in names:
+            n = 2
+            while key(f"{name} ({n})") in names:
+                n += 1
             problems.warning(
-                str(f.source), api_id, f"{f.name}: {conflict}; the length is not enforced"
+                str(heading.source),
+                api_id,
+                f"heading {name!r} appears twice in {title} Body; this one is read as "
+                f"{name + f' ({n})'!r}",
             )
-    return headers, body
+            name = f"{name} ({n})"
+        names.add(key(name))
+        fields = _fields(segment, f"{title} Body ({name})", api_id, problems)
+        for f in fields:
+            twin = next((c for c in body if c.name == f.name), None)
+            if twin is not None:
+                problems.error(
+                    str(f.source),
+                    api_id,
+                    f"field {f.name!r} of {name!r} is also in the {title} Body above the first "
+                    f"heading (at {twin.source.cell}): a field appears once in each shape",
+                )
+        variants.append(Variant(name, fields, heading.source))
+    for v in [None, *variants]:
+        for _, f in walk(headers + body if v is None else v.body):
+            conflict = f.length_conflict()
+            if conflict:
+                problems.warning(
+                    str(f.source), api_id, f"{f.name}: {conflict}; the length is not enforced"
+                )
+    return Message(headers, body, tuple(variants))
 
 
 def _fields(rows: list[RawRow], table: str, api_id: str, problems: Problems) -> tuple[Field, ...]:
@@ -265,8 +371,8 @@ def _fields(rows: list[RawRow], table: str, api_id: str, problems: Problems) -> 
     stack: list[_Node] = []  # the path to the last field placed, one node per depth
     skip_from: int | None = None  # members of a rejected row are skipped (not reported again)
     for row in rows:
-        if not (row.label or row.type or row.required or row.length or row.description):
-            continue  # a section heading such as 조회 데이터: not a field
+        if _is_heading(row):
+            continue  # a section heading that opens no variant (inside a LIST): decoration
         element = row.element
         if element.startswith("-"):
             m = _DEPTH.match(element)
@@ -332,8 +438,17 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
         problems.warning(str(row.at("type")), api_id, f"Type is empty for {name!r}; read as String")
     required: bool | None = None
     req = row.required.upper()
+    spelled = _REQUIRED.get(req) or _REQUIRED.get(re.split(r"[\s(/:,]", req, maxsplit=1)[0])
     if req in ("Y", "N"):
         required = req == "Y"
+    elif spelled is not None:
+        # Mess, not a broken sheet: `Yes`, `필수`, `Y(조건부)`, `N (미사용)`.
+        required = spelled
+        problems.warning(
+            str(row.at("required")),
+            api_id,
+            f"Required of {name!r} is {row.required!r}; read as {'Y' if spelled else 'N'}",
+        )
     elif not req:
         problems.warning(
             str(row.at("required")), api_id, f"Required is empty for {name!r}; read as optional"

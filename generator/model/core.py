@@ -153,7 +153,7 @@ class Field:
             "accepts_blank": self.accepts_blank,
             "format": self.format,
             "fixed_value": self.fixed_value,
-            "required_if": None if self.required_if is None else self.required_if.to_json(),
+            "required_if": (None if self.required_if is None else self.required_if.to_json()),
             "unit": self.unit,
             "children": [c.to_json() for c in self.children],
             "source": str(self.source),
@@ -161,31 +161,93 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """One alternative shape of a message body, opened by a heading row such as 조회 데이터.
+
+    The message's ``body`` (the fields above the first heading) is common to every variant; a
+    variant adds its own fields, which may repeat the names of another variant's.
+    """
+
+    name: str  # the heading's text, as the sheet spells it
+    body: tuple[Field, ...]
+    source: Source  # the heading cell
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "body": [f.to_json() for f in self.body],
+            "source": str(self.source),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
-    """One direction of an API: its header fields and its body fields."""
+    """One direction of an API: its header fields, its body fields and alternative shapes."""
 
     headers: tuple[Field, ...]
     body: tuple[Field, ...]
+    variants: tuple[Variant, ...] = ()
+
+    def shapes(self) -> list[tuple[Variant | None, tuple[Field, ...]]]:
+        """Every whole body shape: the common body plus one variant's fields (or just the body)."""
+        if not self.variants:
+            return [(None, self.body)]
+        return [(v, self.body + v.body) for v in self.variants]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "headers": [f.to_json() for f in self.headers],
             "body": [f.to_json() for f in self.body],
+            "variants": [v.to_json() for v in self.variants],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExamplePart:
+    """One JSON document of an example that holds several, each after a ``#name`` line."""
+
+    name: str | None  # the comment's text without '#' (조회데이터), None before any comment
+    text: str
+    value: Any  # the parsed JSON, or None when the part is not valid JSON
+    valid: bool
+    line: int  # 1-based line of the example's text where the part's document starts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "text": self.text,
+            "json": self.value,
+            "valid": self.valid,
+            "line": self.line,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
     text: str  # always kept, exactly as the sheet has it (stripped)
-    value: Any  # the parsed JSON, or None when the text is not valid JSON
+    value: Any  # the parsed JSON, or None when the text is not one valid JSON document
     valid: bool
     source: Source
+    parts: tuple[ExamplePart, ...] = ()  # the documents of a text that holds several
+
+    @property
+    def documents(self) -> list[tuple[str | None, Any, str]]:
+        """(part name, parsed JSON, where) of every JSON document the example holds."""
+        if self.valid:
+            return [(None, self.value, str(self.source))]
+        return [(p.name, p.value, f"{self.source} line {p.line}") for p in self.parts if p.valid]
+
+    @property
+    def is_json(self) -> bool:
+        """One JSON document, or several that all parse."""
+        return self.valid or (bool(self.parts) and all(p.valid for p in self.parts))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "json": self.value,
             "valid": self.valid,
+            "parts": [p.to_json() for p in self.parts],
             "source": str(self.source),
         }
 
@@ -241,7 +303,9 @@ class Api:
             "request": self.request.to_json(),
             "response": self.response.to_json(),
             "examples": {
-                "request": None if self.request_example is None else self.request_example.to_json(),
+                "request": (
+                    None if self.request_example is None else self.request_example.to_json()
+                ),
                 "response": (
                     None if self.response_example is None else self.response_example.to_json()
                 ),

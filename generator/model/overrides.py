@@ -78,9 +78,9 @@ def _override_field(api: Api, fo: FieldOverride, problems: Problems) -> Api | No
     if new_fields is None:
         return None
     if group == "Header":
-        new_message = Message(new_fields, message.body)
+        new_message = dataclasses.replace(message, headers=new_fields)
     else:
-        new_message = Message(message.headers, new_fields)
+        new_message = dataclasses.replace(message, body=new_fields)
     if direction == "request":
         return dataclasses.replace(api, request=new_message)
     return dataclasses.replace(api, response=new_message)

@@ -256,6 +256,7 @@ class _FieldDiff:
         for part in ("headers", "body"):
             prefix = f"{self.direction}.{part}"
             self.siblings(getattr(old, part), getattr(new, part), prefix, prefix)
+        self.variants(old, new)
         self.pair_moves()
         for loose in self.removed:
             self.emit(
@@ -267,6 +268,27 @@ class _FieldDiff:
             self.emit(
                 "field_added", loose.location, None, summary, MAJOR if breaking else MINOR, True
             )
+
+    def variants(self, old: Message, new: Message) -> None:
+        """Alternative shapes matched by heading name; their fields compared like the body's.
+
+        A variant removed takes its class (and a shape of the wire) away: breaking. One added
+        widens the union: an addition.
+        """
+        old_by = {v.name: v for v in old.variants}
+        new_by = {v.name: v for v in new.variants}
+        for name in old_by:
+            location = f"{self.direction}.variants.{name}"
+            if name not in new_by:
+                summary = {"fields": [f.name for f in old_by[name].body]}
+                self.emit("variant_removed", location, summary, None, MAJOR, True)
+            else:
+                self.siblings(old_by[name].body, new_by[name].body, location, location)
+        for name in new_by:
+            if name not in old_by:
+                summary = {"fields": [f.name for f in new_by[name].body]}
+                location = f"{self.direction}.variants.{name}"
+                self.emit("variant_added", location, None, summary, MINOR, True)
 
     def emit(self, kind: str, location: str, old: Any, new: Any, level: str, wire: bool) -> None:
         self.out.append(_change(self.api_id, kind, location, old, new, level, wire))

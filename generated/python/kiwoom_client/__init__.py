@@ -66,5 +66,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "5a79a7c436cb17c263c3743591ab92d86075b40a0ea7797d3e410f25eccf6c17"
+__spec_hash__ = "81747d307f57c0b403a95fae04b9bc945f32d6e1e8b9410fd77ff544b884e515"
 __generator_version__ = "0.1.0"
