@@ -244,7 +244,10 @@ def request_arguments(schemas: ApiSchemas) -> list[tuple[Field, str]]:
                 # Fixed per shape (trnm CNSRREQ / REAL): the caller chooses, among those values.
                 values = sorted(v for v in fixed if v is not None)
                 f = dataclasses.replace(
-                    f, fixed_value=None, enum=tuple(EnumValue(v) for v in values)
+                    f,
+                    fixed_value=None,
+                    enum=tuple(EnumValue(v) for v in values),
+                    enum_closed=True,
                 )
             seen[f.name] = len(out)
             out.append((f, owner))

@@ -404,6 +404,21 @@ def _fields(rows: list[RawRow], table: str, api_id: str, problems: Problems) -> 
                 )
             skip_from = depth
             continue
+        if depth and stack[depth - 1].kind is Kind.STRING and stack[depth - 1].type:
+            # A member row after a String sibling of its LIST: ka10173's `실시간 데이터` lists
+            # `data` (LIST), then `trnm` (String), then `- type`, `- name`... which are members
+            # of `data` on the wire. Place them under the nearest container above at that depth.
+            level = stack[depth - 2].children if depth >= 2 else roots
+            container = next((n for n in reversed(level) if n.kind is not Kind.STRING), None)
+            if container is not None:
+                problems.warning(
+                    str(row.source),
+                    api_id,
+                    f"member {name!r} follows {stack[depth - 1].name!r} of Type "
+                    f"{stack[depth - 1].type}; placed under {container.name!r} above it",
+                )
+                del stack[depth - 1 :]
+                stack.append(container)
         siblings = stack[depth - 1].children if depth else roots
         twin = next((s for s in siblings if s.name == name), None)
         if twin is not None:
@@ -427,12 +442,15 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
     type_text = row.type
     known = TYPES.get(key(type_text))
     if known is None:
-        problems.error(
+        # Mess, not a broken sheet: a type word the official sheets do not use (`int`,
+        # `String[ ]`, `Number`). Every value on Kiwoom's wire is a string: read it as one.
+        problems.warning(
             str(row.at("type")),
             api_id,
-            f"unknown Type {type_text!r} for {name!r}; known: String, LIST, List<Map>, Object",
+            f"unknown Type {type_text!r} for {name!r}; read as String "
+            "(known: String, LIST, List<Map>, Object)",
         )
-        known, bad = (type_text, Kind.STRING), True
+        known = (type_text, Kind.STRING)
     canonical, kind = known
     if not type_text:
         problems.warning(str(row.at("type")), api_id, f"Type is empty for {name!r}; read as String")
@@ -485,12 +503,14 @@ def _check_containers(nodes: list[_Node], api_id: str, problems: Problems) -> No
             )
             node.kind = Kind.ARRAY
         elif not node.children and node.type == "LIST":
-            problems.error(
+            # ka10101's `- marketCode` is typed LIST, has no members and is a string on the
+            # wire (its example says "0"): a LIST without members is read as a String.
+            problems.warning(
                 str(node.row.at("type")),
                 api_id,
-                f"LIST {node.name!r} has no members (- prefixed rows below it)",
+                f"LIST {node.name!r} has no members (- prefixed rows below it); read as String",
             )
-            continue
+            node.kind = Kind.STRING
         elif not node.children and node.kind is not Kind.STRING:
             problems.warning(
                 str(node.row.at("type")),
