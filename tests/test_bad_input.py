@@ -250,7 +250,9 @@ def test_group_neither_header_nor_body(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_several_problems_one_line_each(capsys: pytest.CaptureFixture[str]) -> None:
-    write(Path("."), api("ka1", request=[f("a", required="X"), f("b", required="?")]), name="a.xlsx")
+    write(
+        Path("."), api("ka1", request=[f("a", required="X"), f("b", required="?")]), name="a.xlsx"
+    )
     Path("b.xlsx").write_text("nope", encoding="utf-8")
     code, out, err = run(capsys, "a.xlsx", "b.xlsx")
     assert (code, out) == (2, "")
