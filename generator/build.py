@@ -26,6 +26,7 @@ from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
 from .problems import Problems
 from .reader.cells import key
+from .reader.limits import MAX_ERROR_CODE, MAX_LENGTH
 from .reader.raw import RawApi, RawBook, RawCell, RawRow
 
 # The official workbook's Type spellings (compared with cells.key()) -> canonical spelling, kind.
@@ -40,7 +41,7 @@ _DEPTH = re.compile(r"^((?:-\s*)*)(.*)$", re.DOTALL)
 _API_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SERVER = re.compile(r"^\s*(\S+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
 _ORDER_IDS = re.compile(r"^kt1000\d$")
-_LENGTH = re.compile(r"^\d+(\.0+)?$")
+_LENGTH = re.compile(r"^0*([0-9]+)(?:\.0+)?$", re.ASCII)
 
 
 @dataclass
@@ -337,15 +338,29 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
     max_length: int | None = None
     length = row.length
     if length:
-        if _LENGTH.match(length) and int(float(length)) > 0:
-            max_length = int(float(length))
+        m = _LENGTH.match(length)
+        digits = m.group(1) if m else "0"
+        value = int(digits) if len(digits) <= len(str(MAX_LENGTH)) else MAX_LENGTH + 1
+        if value > MAX_LENGTH:
+            problems.warning(
+                str(row.at("length")),
+                api_id,
+                f"Length of {name!r} is {_clip(length)}, above the limit of {MAX_LENGTH}; ignored",
+            )
+        elif value > 0:
+            max_length = value
         else:
             problems.warning(
                 str(row.at("length")),
                 api_id,
-                f"Length of {name!r} is not a whole number: {length!r}; ignored",
+                f"Length of {name!r} is not a whole number: {_clip(length)!r}; ignored",
             )
     return _Node(row, name, canonical, kind, required, max_length, bad)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """A cell value shortened for a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _check_containers(nodes: list[_Node], api_id: str, problems: Problems) -> None:
@@ -422,9 +437,11 @@ def _error_codes(book: RawBook, problems: Problems) -> tuple[ErrorCode, ...]:
     codes: dict[int, ErrorCode] = {}
     for raw in book.error_codes:
         text = raw.code.value
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]{1,30}", text, re.ASCII) or abs(int(text)) > MAX_ERROR_CODE:
             problems.warning(
-                str(raw.code.source), None, f"error code must be a number, got {text!r}"
+                str(raw.code.source),
+                None,
+                f"error code must be a whole number up to {MAX_ERROR_CODE}, got {_clip(text)!r}",
             )
             continue
         code = int(text)

@@ -23,6 +23,11 @@ JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"
 RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
+# Names a generated models module imports or defines besides its classes: no schema takes them.
+RESERVED_SCHEMA_NAMES = frozenset(
+    {"Annotated", "Any", "BaseModel", "ConfigDict", "Field", "Literal", "Model", "RootModel",
+     "Self", "model_validator"}
+)
 
 
 def request_name(api: Api) -> str:
@@ -67,7 +72,7 @@ class _Builder:
         description: str,
         extra: JsonSchema | None = None,
     ) -> str:
-        name = unique(name, self.taken)
+        name = unique(name, self.taken, sep="")
         properties: dict[str, JsonSchema] = {}
         required: list[str] = []
         conditions: list[JsonSchema] = []
@@ -167,7 +172,7 @@ def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None)
     Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...).
     """
     schemas: dict[str, JsonSchema] = {}
-    names = taken if taken is not None else set()
+    names = taken if taken is not None else set(RESERVED_SCHEMA_NAMES)
     request = _Builder(ref_prefix, True, schemas, names).object(
         request_name(api), api.request.body, api.summary
     )
@@ -179,5 +184,5 @@ def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None)
 
 def spec_schemas(spec: Spec, ref_prefix: str = DEFS) -> dict[str, ApiSchemas]:
     """The schemas of every API by API id, names unique across the whole spec."""
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_SCHEMA_NAMES)
     return {api.id: api_schemas(api, ref_prefix, taken) for api in spec.apis}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Api, Kind, Spec
-from .python_text import md_fence, py_str
+from ..escape import md_fence, py_str
 from .python_view import ClientView, MethodView
 
 

@@ -15,7 +15,7 @@ from ..model import Api, Field, Kind, Spec, Transport
 from ..names import ClassName, unique
 from ..schema import ApiSchemas
 from .python_docs import field_doc, method_docstring, sibling
-from .python_text import plain_json
+from ..escape import plain_json
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
 # tests/test_python_client_models.py checks this list against the runtime.
@@ -35,8 +35,9 @@ CLIENT_ATTRIBUTES = frozenset(
         "token_refresh_margin",
     }
 )
-# Keyword arguments every method has besides the body fields.
+# Keyword arguments every method has besides the body fields, and its local variables.
 CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout")
+METHOD_LOCALS = ("body",)
 # Names bound in a resource module besides its model classes; arguments must not shadow them.
 RESOURCE_MODULE_NAMES = frozenset(
     {
@@ -225,7 +226,7 @@ def method_view(
     api: Api, schemas: ApiSchemas, reserved: frozenset[str]
 ) -> tuple[MethodView, set[str]]:
     """The method of one HTTP API, and the model classes its signature names."""
-    taken = set(reserved) | set(CALL_ARGUMENTS)
+    taken = set(reserved) | set(CALL_ARGUMENTS) | set(METHOD_LOCALS)
     required: list[ArgView] = []
     optional: list[ArgView] = []
     fixed: list[FixedView] = []
