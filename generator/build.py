@@ -41,6 +41,12 @@ _DEPTH = re.compile(r"^((?:-\s*)*)(.*)$", re.DOTALL)
 _API_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SERVER = re.compile(r"^\s*(\S+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
 _ORDER_IDS = re.compile(r"^kt1000\d$")
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"})
+# A clean URL path: segments of unreserved characters (RFC 3986) between slashes; no template
+# braces, query, fragment, spaces or percent signs (the client and OpenAPI use it verbatim).
+_CLEAN_PATH = re.compile(r"/|(?:/[A-Za-z0-9._~-]+)+/?", re.ASCII)
+# A server URL: scheme, host, optional port and nothing else.
+_CLEAN_SERVER = re.compile(r"(?:https?|wss?)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/?", re.ASCII)
 _LENGTH = re.compile(r"^0*([0-9]+)(?:\.0+)?$", re.ASCII)
 
 
@@ -134,6 +140,13 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
     method = method_cell.value.upper() if method_cell else "POST"
     if method_cell is None:
         problems.warning(_at(raw, "method"), api_id, "Method is empty; assuming POST")
+    elif method not in HTTP_METHODS:
+        problems.error(
+            str(method_cell.source),
+            api_id,
+            f"Method must be one of {', '.join(sorted(HTTP_METHODS))}, "
+            f"got {_clip(method_cell.value)!r}",
+        )
     path = _path(raw, api_id, problems)
     servers = _servers(raw, api_id, problems)
     transport = Transport.HTTP
@@ -177,11 +190,12 @@ def _path(raw: RawApi, api_id: str, problems: Problems) -> str:
     m = re.match(r"^[a-z]+://[^/]+(/.*)$", value)
     if m:
         value = m.group(1)
-    if not value.startswith("/") or any(c.isspace() for c in value):
+    if not _CLEAN_PATH.fullmatch(value):
         problems.error(
             str(cell.source),
             api_id,
-            f"URL must be a path like /api/dostk/crdordr, got {cell.value!r}",
+            "URL must be a path like /api/dostk/crdordr (letters, digits, - . _ ~ between "
+            f"slashes), got {_clip(cell.value)!r}",
         )
     return value
 
@@ -192,16 +206,20 @@ def _servers(raw: RawApi, api_id: str, problems: Problems) -> Servers:
         problems.error(_at(raw, "production"), api_id, "운영 도메인 is empty")
         return Servers("https://api.kiwoom.com", None, None)
     prod = _SERVER.match(production.value)
-    if not prod or "://" not in prod.group(1):
+    if not prod or not _CLEAN_SERVER.fullmatch(prod.group(1)):
         problems.error(
-            str(production.source), api_id, f"운영 도메인 is not a URL: {production.value!r}"
+            str(production.source),
+            api_id,
+            f"운영 도메인 is not a URL like https://api.kiwoom.com: {_clip(production.value)!r}",
         )
         return Servers("https://api.kiwoom.com", None, None)
     mock_cell = _info(raw, "mock")
     mock = _SERVER.match(mock_cell.value) if mock_cell else None
-    if mock_cell is not None and (not mock or "://" not in mock.group(1)):
+    if mock_cell is not None and (not mock or not _CLEAN_SERVER.fullmatch(mock.group(1))):
         problems.warning(
-            str(mock_cell.source), api_id, f"모의투자 도메인 is not a URL: {mock_cell.value!r}"
+            str(mock_cell.source),
+            api_id,
+            f"모의투자 도메인 is not a URL: {_clip(mock_cell.value)!r}; ignored",
         )
         mock = None
     return Servers(
@@ -224,7 +242,25 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
             f"{exc.colno}); kept as text",
         )
         return Example(cell.value, None, False, cell.source)
+    if _has_surrogate(value):
+        problems.warning(
+            str(cell.source),
+            api_id,
+            f"{what} Example holds a lone surrogate escape (such as \\ud800), which is not "
+            "Unicode text; kept as text",
+        )
+        return Example(cell.value, None, False, cell.source)
     return Example(cell.value, value, True, cell.source)
+
+
+def _has_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 # --- tables --------------------------------------------------------------------------------

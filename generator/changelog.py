@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .diff import DiffReport
 from .diff_render import markdown_sections
+from .escape import md_text
 
 TITLE = "# Changelog"
 INTRO = (
@@ -39,7 +40,7 @@ def entry(report: DiffReport, ident: EntryId) -> str:
     bump, _ = report.suggested_bump()
     lines = [
         ident.marker(),
-        f"## {ident.version} (suggested bump: {bump}; spec {ident.spec_hash[:12]})",
+        f"## {md_text(ident.version)} (suggested bump: {bump}; spec {ident.spec_hash[:12]})",
         "",
         f"Generated from the spec edition `{ident.spec_hash}`, compared with the previous "
         f"edition `{ident.base_hash}`.",

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
+from .escape import terminal
 from .load import Loaded, load
 from .problems import Level, Problem, SpecError
 
@@ -60,7 +61,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         for api in loaded.spec.apis:
             python = f"{api.group}.{api.method_name}"
-            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
+            cells = (api.id, api.transport.value, api.path, python, api.name)
+            print("\t".join(terminal(c) for c in cells))
         counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
         print(counts, file=sys.stderr)
     return EXIT_OK

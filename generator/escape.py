@@ -123,9 +123,7 @@ def indent(text: str, width: int | str = 4, first: bool = False) -> str:
     lines as :func:`split_lines` sees them, blank lines left blank."""
     prefix = " " * width if isinstance(width, int) else width
     lines = split_lines(text)
-    out = [
-        (prefix + line if line and (i or first) else line) for i, line in enumerate(lines)
-    ]
+    out = [(prefix + line if line and (i or first) else line) for i, line in enumerate(lines)]
     return "\n".join(out)
 
 
@@ -154,7 +152,15 @@ def md_text(text: str) -> str:
     Text never starts a line here, so only inline markup matters: code spans, emphasis, links,
     images, HTML tags and entities, table pipes, strikethrough.
     """
-    return _MD_SPECIAL.sub(r"\\\1", terminal(text))
+    text = terminal(text)
+
+    def esc(m: re.Match[str]) -> str:
+        ch, i = m.group(0), m.start()
+        if ch == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+            return ch  # intra-word: can neither open nor close emphasis (CommonMark)
+        return "\\" + ch
+
+    return _MD_SPECIAL.sub(esc, text)
 
 
 def md_cell(text: str) -> str:
@@ -212,10 +218,10 @@ def json_text(value: Any, *, indent: int | None = 2, sort_keys: bool = False) ->
     ``\\uXXXX`` escapes, which every JSON parser reads back as the same string.
     """
     text = json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
-    if text.isascii() or not any(is_unsafe(ch) for ch in text):
-        return text
+    if text.isascii():
+        return text  # json.dumps escapes C0 controls in strings; "\n" is indentation
     # Outside strings JSON is ASCII, so every unsafe character found is inside a string.
-    return "".join(_json_escape(ch) if is_unsafe(ch) else ch for ch in text)
+    return "".join(_json_escape(ch) if ch != "\n" and is_unsafe(ch) else ch for ch in text)
 
 
 def _json_escape(ch: str) -> str:

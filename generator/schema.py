@@ -25,8 +25,18 @@ RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
 # Names a generated models module imports or defines besides its classes: no schema takes them.
 RESERVED_SCHEMA_NAMES = frozenset(
-    {"Annotated", "Any", "BaseModel", "ConfigDict", "Field", "Literal", "Model", "RootModel",
-     "Self", "model_validator"}
+    {
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "Model",
+        "RootModel",
+        "Self",
+        "model_validator",
+    }
 )
 
 

@@ -9,13 +9,13 @@ it to the teams that generate clients from the document.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import Any
 
 import yaml
 
+from ..escape import json_text, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..names import unique
 from ..schema import ApiSchemas, api_schemas
@@ -72,20 +72,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
 
 
 def dumps_json(document: JsonObject) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-# Plain scalars that some YAML parser reads as something other than a string, although PyYAML
-# would write them plain: `005930` is the number 5930 in YAML 1.2 (js-yaml, Go yaml.v3), `Y` and
-# `n` are booleans in YAML 1.1 (Go yaml.v2). Such strings are single-quoted.
-_NOT_PLAIN_STRING = re.compile(
-    r"[-+]?[0-9._].*|0[box].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|null|Null|NULL|~|"
-    r"[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|"
-)
-# Text that plain or single-quoted style can carry as is: printable, no line break of any kind.
-_SINGLE_LINE_PRINTABLE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*"
-)
+    return (json_text(document, indent=2) + "\n").encode("utf-8")
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
@@ -97,12 +84,7 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style of the rest. Deciding here also makes libyaml's emitter and PyYAML's pure-Python one
     write the same bytes.
     """
-    tag = "tag:yaml.org,2002:str"
-    if not _SINGLE_LINE_PRINTABLE.fullmatch(data):
-        return dumper.represent_scalar(tag, data, style='"')
-    if _NOT_PLAIN_STRING.fullmatch(data):
-        return dumper.represent_scalar(tag, data, style="'")
-    return dumper.represent_scalar(tag, data)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=yaml_style(data))
 
 
 def _yaml_dumper(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Api, Kind, Spec
 from ..escape import md_fence, py_str
+from ..model import Api, Kind, Spec
 from .python_view import ClientView, MethodView
 
 

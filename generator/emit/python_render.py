@@ -17,8 +17,8 @@ from typing import Any
 import black
 import jinja2
 
-from .cache import cached_text
 from ..escape import html_comment, indent, md_code, md_text, py_comment, py_docstring, toml_str
+from .cache import cached_text
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "python"
 BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=88)

@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..escape import plain_json
 from ..model import Api, Field, Kind, Spec, Transport
 from ..names import ClassName, unique
 from ..schema import ApiSchemas
 from .python_docs import field_doc, method_docstring, sibling
-from ..escape import plain_json
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
 # tests/test_python_client_models.py checks this list against the runtime.
