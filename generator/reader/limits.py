@@ -12,15 +12,12 @@ from __future__ import annotations
 
 # --- reading (errors: the workbook is not read) ---------------------------------------------
 
-MAX_INFLATED_BYTES = 512 * 1024 * 1024  # all parts of one workbook, uncompressed
-MAX_PART_BYTES = 128 * 1024 * 1024  # one part (a sheet's XML, the shared strings), uncompressed
-MAX_COMPRESSION_RATIO = 200  # inflated / compressed size of one part larger than 1 MB
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all parts of one workbook, uncompressed
+MAX_PART_BYTES = 64 * 1024 * 1024  # one part (a sheet's XML, the shared strings), uncompressed
 MAX_ZIP_MEMBERS = 10_000  # parts in one workbook (the official one has ~700)
-MAX_SHEETS = 2_000  # worksheets in one workbook (the official one has ~340)
-MAX_ROWS = 20_000  # rows of one sheet (an API sheet has under 300)
-MAX_COLUMNS = 64  # columns of one sheet (an API sheet uses A-G; the index a few more)
+MAX_ROWS = 100_000  # rows of one sheet, as declared and as read (an API sheet has under 300)
+MAX_COLUMNS = 256  # columns of one sheet, as declared and as read (API sheets use A-G)
 MAX_CELL_CHARS = 32_767  # characters in one cell: Excel's own limit
-MAX_SHEET_CELLS = 1_000_000  # cells in one sheet's used area (rows x columns)
 
 # --- numbers in cells (warnings: the value is ignored) ---------------------------------------
 
