@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .diff import DiffReport
 from .diff_render import markdown_sections
-from .escape import md_text
+from .escape import md_text, split_lines
 
 TITLE = "# Changelog"
 INTRO = (
@@ -56,7 +56,7 @@ def _is_boundary(line: str) -> bool:
 
 def top_entry(text: str) -> EntryId | None:
     """The marker of the newest generated entry, if the newest entry is a generated one."""
-    for line in text.splitlines():
+    for line in split_lines(text.replace("\r\n", "\n")):
         if _is_boundary(line):
             m = _MARKER.match(line)
             return EntryId(*m.groups()) if m else None
@@ -71,7 +71,7 @@ def add_entry(existing: str | None, new_entry: str, ident: EntryId) -> str:
     """
     if not existing or not existing.strip():
         return f"{TITLE}\n\n{INTRO}\n\n{new_entry}"
-    lines = existing.splitlines()
+    lines = split_lines(existing.replace("\r\n", "\n").rstrip("\n"))
     first = next((i for i, line in enumerate(lines) if _is_boundary(line)), len(lines))
     head, rest = lines[:first], lines[first:]
     if rest and rest[0] == ident.marker():

@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +29,7 @@ from generator.escape import (
     terminal,
     yaml_style,
 )
+from generator.layout import TableRow
 from generator.reader import limits
 from generator.reader.cells import text as cell_text
 from generator.schema import spec_schemas
@@ -76,7 +78,7 @@ def test_huge_error_code_is_a_warning() -> None:
 # --- names that meet or shadow ------------------------------------------------------------------
 
 
-def _package(tmp: Path, *rows: tuple[object, ...]) -> Path:
+def _package(tmp: Path, *rows: TableRow) -> Path:
     path = write(tmp, api("ka1", request=list(rows), response=[f("r")]))
     spec = read(path).spec
     out = tmp / "out"
@@ -163,7 +165,7 @@ def test_names_that_shadow_what_generated_code_uses(tmp_path: Path) -> None:
     ],
 )
 def test_wire_cells_are_validated(
-    capsys: pytest.CaptureFixture[str], kw: dict[str, str], message: str
+    capsys: pytest.CaptureFixture[str], kw: dict[str, Any], message: str
 ) -> None:
     write(Path("."), api("ka1", request=[f("a")], **kw))
     code, out, err = cli(capsys, "generate", "spec.xlsx", "--out", "out", "--no-config")
