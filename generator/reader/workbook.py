@@ -155,7 +155,8 @@ def _read_rows(ws: Any, where: str, problems: Problems) -> list[tuple[Any, ...]]
             where,
             None,
             f"sheet spans {rows_n:,} rows x {cols_n:,} columns (to "
-            f"{get_column_letter(min(cols_n, 16384))}{rows_n}), above the limit of {MAX_ROWS:,} rows x {MAX_COLUMNS} columns "
+            f"{get_column_letter(min(cols_n, 16384))}{rows_n}), above the limit of "
+            f"{MAX_ROWS:,} rows x {MAX_COLUMNS} columns "
             "(generator/reader/limits.py)",
         )
         return None
