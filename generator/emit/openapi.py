@@ -18,7 +18,7 @@ import yaml
 from ..escape import json_text, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..names import unique
-from ..schema import ApiSchemas, api_schemas
+from ..schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
 from . import EmitContext
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
 
@@ -128,7 +128,7 @@ class _Document:
         # HTTP APIs' schemas live in components; WebSocket message schemas in
         # x-kiwoom-websocket.schemas (components would hold schemas no operation uses, which
         # linters flag). One name space across both, in API order.
-        taken: set[str] = set()
+        taken: set[str] = set(RESERVED_SCHEMA_NAMES)  # the same names as the Python models
         self.api_schemas: dict[str, ApiSchemas] = {
             api.id: api_schemas(
                 api, WS_SCHEMAS if api.transport is Transport.WEBSOCKET else SCHEMAS, taken
@@ -268,7 +268,8 @@ class _Document:
         for api in self.http:
             key = self.encoding.path_key(api)
             method = api.method.lower() if api.method.lower() in METHODS else "post"
-            paths[key] = {method: self.operation(api, key, unique(_operation_id(api), taken))}
+            operation_id = unique(_operation_id(api), taken, fold=True)  # file names elsewhere
+            paths[key] = {method: self.operation(api, key, operation_id)}
         return paths
 
     def operation(self, api: Api, key: str, operation_id: str) -> JsonObject:
