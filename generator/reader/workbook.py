@@ -162,10 +162,9 @@ def _read_rows(ws: Any, where: str, problems: Problems) -> list[tuple[Any, ...]]
         return None
     ws.reset_dimensions()  # the declared dimension may be too small; read what is there
     rows: list[tuple[Any, ...]] = []
-    # One row and one column past the limits, to tell content there from the end of the sheet.
-    for r, row in enumerate(
-        ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), start=1
-    ):
+    # One row past the limit, to tell content there from the end of the sheet. Rows come as
+    # wide as their last cell: a row reaching past MAX_COLUMNS stops reading at once.
+    for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + 1, values_only=True), start=1):
         end = len(row)
         while end and row[end - 1] is None:
             end -= 1
