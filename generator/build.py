@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import Config
 from .describe import Meaning, understand
@@ -26,7 +28,7 @@ from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
 from .problems import Problems
 from .reader.cells import key
-from .reader.limits import MAX_ERROR_CODE, MAX_LENGTH
+from .reader.limits import MAX_ERROR_CODE, MAX_EXAMPLE_DEPTH, MAX_LENGTH
 from .reader.raw import RawApi, RawBook, RawCell, RawRow
 
 # The official workbook's Type spellings (compared with cells.key()) -> canonical spelling, kind.
@@ -233,13 +235,27 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
     if cell is None or not cell.value:
         return None
     try:
-        value = json.loads(cell.value)
+        value = json.loads(cell.value, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         problems.warning(
             str(cell.source),
             api_id,
             f"{what} Example is not valid JSON ({exc.msg} at line {exc.lineno} column "
             f"{exc.colno}); kept as text",
+        )
+        return Example(cell.value, None, False, cell.source)
+    except (ValueError, RecursionError) as exc:  # NaN, 1e400, 5,000 digits, deep nesting
+        problems.warning(
+            str(cell.source),
+            api_id,
+            f"{what} Example is not valid JSON ({_clip(str(exc), 80)}); kept as text",
+        )
+        return Example(cell.value, None, False, cell.source)
+    if _depth(value) > MAX_EXAMPLE_DEPTH:
+        problems.warning(
+            str(cell.source),
+            api_id,
+            f"{what} Example nests deeper than {MAX_EXAMPLE_DEPTH} levels; kept as text",
         )
         return Example(cell.value, None, False, cell.source)
     if _has_surrogate(value):
@@ -251,6 +267,30 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
         )
         return Example(cell.value, None, False, cell.source)
     return Example(cell.value, value, True, cell.source)
+
+
+def _depth(value: object) -> int:
+    """How deep lists and objects nest (iteratively: the value may be very deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_EXAMPLE_DEPTH:
+                children = node.values() if isinstance(node, dict) else node
+                stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{_clip(text, 20)} is beyond a double")
+    return value
 
 
 def _has_surrogate(value: object) -> bool:

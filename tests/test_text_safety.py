@@ -192,6 +192,36 @@ def test_lone_surrogate_in_an_example(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
 
 
+@pytest.mark.parametrize(
+    ("example", "why"),
+    [
+        ('{"a": NaN}', "NaN is not a JSON number"),
+        ('{"a": -Infinity}', "-Infinity is not a JSON number"),
+        ('{"a": 1e400}', "1e400 is beyond a double"),
+        ('{"a": ' + "9" * 5000 + "}", "Exceeds the limit (4300 digits)"),
+        ("[" * 40 + "]" * 40, "nests deeper than 32 levels"),
+        ("[" * 15_000 + "]" * 15_000, "maximum recursion depth"),
+    ],
+)
+def test_examples_that_other_json_parsers_reject_are_kept_as_text(
+    capsys: pytest.CaptureFixture[str], example: str, why: str
+) -> None:
+    """json.loads accepts NaN and 1e400 (as infinity); JSON does not, and the OpenAPI document
+    would not be JSON. Huge numbers and deep nesting raise other errors than JSONDecodeError."""
+    write(Path("."), api("ka1", request=[f("a")], request_example=example))
+    code, out, err = cli(capsys, "parse", "spec.xlsx", "--json")
+    assert code == 0
+    assert json.loads(out)["apis"][0]["examples"]["request"]["valid"] is False
+    assert len(err) == 1 and why in err[0] and err[0].endswith("kept as text")
+    code, _, err = cli(capsys, "generate", "spec.xlsx", "--out", "out", "--no-config")
+    assert code == 0
+    json.loads(Path("out/openapi.json").read_text(encoding="utf-8"), parse_constant=_reject)
+
+
+def _reject(name: str) -> None:
+    raise AssertionError(f"{name} in openapi.json")
+
+
 def test_cell_text_never_holds_a_lone_surrogate() -> None:
     assert cell_text("a\ud800b\udfff") == "a\ufffdb\ufffd"
 

@@ -23,3 +23,4 @@ MAX_CELL_CHARS = 32_767  # characters in one cell: Excel's own limit
 
 MAX_LENGTH = 1_000_000  # a Length above this is not a real limit of a Kiwoom field
 MAX_ERROR_CODE = 10**9  # error codes are small integers (1501..8040 today)
+MAX_EXAMPLE_DEPTH = 32  # nesting of an example's JSON (Kiwoom's nest 2 or 3 levels)
