@@ -46,15 +46,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from generator.escape import indent, is_unsafe
-from generator.generate import render
-from generator.layout import SheetData, WorkbookData, save_workbook
-from generator.load import load
-from generator.model import Api, EnumValue, Example, Field, Spec
-from generator.problems import SpecError
-from generator.reader.cells import text as cell_text
-from generator.schema import spec_schemas
+from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.escape import indent, is_unsafe
+from kiwoom_codegen.model import Api, EnumValue, Example, Field, Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.problems import SpecError
+from kiwoom_codegen.reader.cells import text as cell_text
+from kiwoom_codegen.regen.generate import render
+from kiwoom_codegen.regen.layout import SheetData, WorkbookData, save_workbook
 
 # Every character that ends a line somewhere, formats text or controls a terminal: categories
 # Zl, Zp, Cc, Cf, and the line breaks of str.splitlines() (U+000B, U+000C, U+001C-U+001E, U+0085).

@@ -8,10 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.cli import main
+from kiwoom_codegen.reader import limits
 from openpyxl import Workbook
-
-from generator.cli import main
-from generator.reader import limits
 
 from .fixtures import api, f, write
 
@@ -59,7 +58,7 @@ def test_part_that_inflates_beyond_the_limit(capsys: pytest.CaptureFixture[str])
 def test_workbook_that_inflates_beyond_the_limit(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("generator.reader.workbook.MAX_INFLATED_BYTES", 1000)
+    monkeypatch.setattr("kiwoom_codegen.reader.workbook.MAX_INFLATED_BYTES", 1000)
     good("spec.xlsx")
     code, err = run(capsys, "spec.xlsx")
     assert code == 2 and err[0].startswith("error: spec.xlsx: workbook inflates to 0 MB, above")
@@ -90,7 +89,7 @@ def test_content_beyond_the_limits_when_the_dimension_lies(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A sheet whose declared dimension is small: the rows read are still bounded."""
-    monkeypatch.setattr("generator.reader.workbook.MAX_ROWS", 25)
+    monkeypatch.setattr("kiwoom_codegen.reader.workbook.MAX_ROWS", 25)
     path = good("spec.xlsx")
     src = zipfile.ZipFile(path)
     with zipfile.ZipFile("lying.xlsx", "w") as z:

@@ -12,13 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from generator.cli import main
-from generator.diff import diff_specs
-from generator.diff_render import render_markdown, render_text
-from generator.emit import EmitContext
-from generator.emit.python_client import emit
-from generator.escape import (
+from kiwoom_codegen.cli import main
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.emit.python_client import emit
+from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.escape import (
     is_unsafe,
     json_text,
     md_text,
@@ -27,10 +25,11 @@ from generator.escape import (
     terminal,
     yaml_style,
 )
-from generator.layout import TableRow
-from generator.reader import limits
-from generator.reader.cells import text as cell_text
-from generator.schema import spec_schemas
+from kiwoom_codegen.reader import limits
+from kiwoom_codegen.reader.cells import text as cell_text
+from kiwoom_codegen.regen.diff import diff_specs
+from kiwoom_codegen.regen.diff_render import render_markdown, render_text
+from kiwoom_codegen.regen.layout import TableRow
 
 from .fixtures import api, f, field, messages, read, write
 

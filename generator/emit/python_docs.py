@@ -10,9 +10,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from ..describe import parse_enum_line
 from ..escape import split_lines
 from ..model import Api, Field, Kind
+from ..model.describe import parse_enum_line
 
 DOC_WIDTH = 80  # method docstrings sit 8 columns in: lines end by column 88
 

@@ -26,8 +26,8 @@ from datamodel_code_generator.enums import DataModelType
 
 from ..escape import indent, py_docstring, split_lines
 from ..model import Api, Field, Kind
-from ..schema import DEFS, ApiSchemas, JsonSchema
 from .cache import cached_text
+from .schema import DEFS, ApiSchemas, JsonSchema
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..escape import md_text, split_lines
 from .diff import DiffReport
 from .diff_render import markdown_sections
-from .escape import md_text, split_lines
 
 TITLE = "# Changelog"
 INTRO = (

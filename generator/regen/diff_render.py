@@ -6,8 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..escape import json_text, md_cell, md_code_cell, terminal
 from .diff import Change, DiffReport
-from .escape import json_text, md_cell, md_code_cell, terminal
 
 
 def render_json(report: DiffReport) -> str:
