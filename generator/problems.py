@@ -65,6 +65,7 @@ class Problems:
 class SpecError(Exception):
     """Raised by the loading entry points when the docs cannot be turned into a model."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], notes: list[str] | None = None) -> None:
         self.problems = problems
+        self.notes = notes or []  # lines to show after the problems (the self-check summary)
         super().__init__("\n".join(p.line() for p in problems))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..escape import terminal
 from ..problems import Level, SpecError
-from . import diff_cmd, generate_cmd
+from . import diff_cmd, generate_cmd, review_cmd
 from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, print_problems
 
 
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate_cmd.register(sub, add_spec_args)
     diff_cmd.register(sub, add_spec_args)
+    review_cmd.register(sub, add_spec_args)
     return parser
 
 
@@ -53,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return func(args)
     except SpecError as exc:
-        print_problems(exc.problems, strict=getattr(args, "strict", False))
+        print_problems(exc.problems, strict=getattr(args, "strict", False), notes=exc.notes)
         n = len([p for p in exc.problems if p.level is Level.ERROR])
         if n:
             print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)

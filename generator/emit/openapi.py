@@ -363,6 +363,11 @@ class _Document:
             ):
                 if example is not None and example.valid:
                     service[name] = example.value
+                elif example is not None and example.parts:
+                    service[name + "s"] = [
+                        {"name": part_name, "value": value}
+                        for part_name, value, _ in example.documents
+                    ]
             services.append(service)
         return {
             "description": "Real-time services over WebSocket. They are not HTTP operations: "
@@ -430,6 +435,12 @@ def _check(schema: JsonObject, value: Any, schemas: JsonObject, at: str = "") ->
                 out += _check(properties[name], item, schemas, f"{at}.{name}" if at else name)
             elif schema.get("additionalProperties", True) is False:
                 out.append(f"{where}: {name} is not a field")
+    alternatives = schema.get("anyOf", ())
+    if alternatives:
+        verdicts: list[list[str]] = [_check(alt, value, schemas, at) for alt in alternatives]
+        if all(verdicts):  # none fits: report the alternative that fits best
+            best: list[str] = min(verdicts, key=len)
+            out += best
     for condition in schema.get("allOf", ()):
         if "if" in condition:
             if not _check(condition["if"], value, schemas, at):
@@ -469,6 +480,7 @@ _CHECKED_KEYWORDS = (
             "required",
             "additionalProperties",
             "allOf",
+            "anyOf",
             "if",
             "then",
         }
@@ -478,17 +490,31 @@ _CHECKED_KEYWORDS = (
 
 
 def _media(ref: str, example: Example | None, kind: str, schemas: JsonObject) -> JsonObject:
-    """A media type: the schema and the sheet's example when it is JSON and conforms."""
+    """A media type: the schema and the sheet's example when it is JSON and conforms.
+
+    An example that holds several documents (``#조회데이터`` / ``#실시간데이터``) gives one
+    example per document.
+    """
     media: JsonObject = {"schema": {"$ref": ref}}
-    if example is None or not example.valid:
+    if example is None:
         return media
-    problems = _check({"$ref": ref}, example.value, schemas)
-    if problems:
-        media["x-kiwoom-nonconforming-example"] = {"value": example.value, "problems": problems}
-    else:
-        media["examples"] = {
-            "sheet": {"summary": f"{kind} Example of the spec sheet", "value": example.value}
-        }
+    documents = example.documents
+    examples: JsonObject = {}
+    rejected: list[JsonObject] = []
+    for n, (name, value, _) in enumerate(documents, start=1):
+        problems = _check({"$ref": ref}, value, schemas)
+        if problems:
+            rejected.append({"value": value, "problems": problems})
+        else:
+            key = "sheet" if len(documents) == 1 else f"sheet{n}"
+            summary = f"{kind} Example of the spec sheet" + (f" ({name})" if name else "")
+            examples[key] = {"summary": summary, "value": value}
+    if len(documents) == 1 and rejected:
+        media["x-kiwoom-nonconforming-example"] = rejected[0]
+    elif rejected:
+        media["x-kiwoom-nonconforming-examples"] = rejected
+    if examples:
+        media["examples"] = examples
     return media
 
 

@@ -165,13 +165,24 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "    ",
         )
         for name, plan in plans.items()
-        if plan.fixed or plan.conditions
+        if plan.fixed or plan.conditions or plan.lengths
     }
+    for api in apis:
+        s = schemas[api.id]
+        for union, shapes in ((s.request, s.request_shapes), (s.response, s.response_shapes)):
+            if len(shapes) > 1:
+                source = render("union_validator.jinja", shapes=[name for name, _ in shapes])
+                validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
     module = assemble(
         generated,
         plans,
         validators,
-        {"model_validator": "pydantic", "Any": "typing", "Self": "typing"},
+        {
+            "model_validator": "pydantic",
+            "Any": "typing",
+            "Self": "typing",
+            "choose_shape": ".._variants",
+        },
     )
     ids = ", ".join(a.id for a in apis)
     docstring = (
