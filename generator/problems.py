@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .escape import terminal
+
 
 class Level(StrEnum):
     WARNING = "warning"
@@ -26,8 +28,7 @@ class Problem:
         got 'X'`` (on one line)
         """
         api = f" ({self.api_id})" if self.api_id else ""
-        line = f"{self.where}{api}: {self.message}"
-        return " ".join(line.splitlines()) if "\n" in line or "\r" in line else line
+        return terminal(f"{self.where}{api}: {self.message}")
 
 
 class Problems:

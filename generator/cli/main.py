@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from .. import __version__
+from ..escape import terminal
 from ..problems import Level, SpecError
 from . import diff_cmd, generate_cmd, review_cmd
 from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, print_problems
@@ -20,7 +21,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         for api in loaded.spec.apis:
             python = f"{api.group}.{api.method_name}"
-            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
+            cells = (api.id, api.transport.value, api.path, python, api.name)
+            print("\t".join(terminal(c) for c in cells))
         counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
         print(counts, file=sys.stderr)
     return EXIT_OK

@@ -30,7 +30,9 @@ from .python_models import (
     class_attributes,
     dcg_aliases,
     dcg_document,
+    hide_descriptions,
     plan_group,
+    restore_docstrings,
     run_datamodel_codegen,
     validators_of,
 )
@@ -154,7 +156,8 @@ def runtime_exports(module: str) -> list[str]:
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
-    generated = run_datamodel_codegen(dcg_document(apis, schemas, plans), dcg_aliases(plans))
+    document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
+    generated = restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
     attrs = class_attributes(generated)
     validators = {
         name: textwrap.indent(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..escape import md_fence, py_str
 from ..model import Api, Kind, Spec
-from .python_text import md_fence, py_str
 from .python_view import ClientView, MethodView
 
 

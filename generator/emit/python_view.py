@@ -12,10 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..escape import plain_json
 from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
 from .python_docs import field_doc, method_docstring, sibling
-from .python_text import plain_json
 from .schema import ApiSchemas
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
@@ -36,8 +36,9 @@ CLIENT_ATTRIBUTES = frozenset(
         "token_refresh_margin",
     }
 )
-# Keyword arguments every method has besides the body fields.
+# Keyword arguments every method has besides the body fields, and its local variables.
 CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout")
+METHOD_LOCALS = ("body",)
 # Names bound in a resource module besides its model classes; arguments must not shadow them.
 RESOURCE_MODULE_NAMES = frozenset(
     {
@@ -267,7 +268,7 @@ def method_view(
     api: Api, schemas: ApiSchemas, reserved: frozenset[str]
 ) -> tuple[MethodView, set[str]]:
     """The method of one HTTP API, and the model classes its signature names."""
-    taken = set(reserved) | set(CALL_ARGUMENTS)
+    taken = set(reserved) | set(CALL_ARGUMENTS) | set(METHOD_LOCALS)
     required: list[ArgView] = []
     optional: list[ArgView] = []
     fixed: list[FixedView] = []

@@ -436,7 +436,8 @@ class _FieldDiff:
 
 
 def _value_key(value: str) -> tuple[int, str]:
-    return (int(value), value) if value.isdigit() else (1 << 62, value)
+    small = value.isascii() and value.isdigit() and len(value) <= 18
+    return (int(value), value) if small else (1 << 62, value)
 
 
 def _enum_json(e: EnumValue) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from pathlib import Path, PurePosixPath
 from types import FrameType
 from typing import Any
 
+from ..escape import json_text
+
 MANIFEST_NAME = ".kiwoom-codegen.json"
 MANIFEST_FORMAT = 1
 _CACHE_DIR = "__pycache__"
@@ -83,7 +85,7 @@ def manifest_bytes(files: Mapping[str, bytes], info: Mapping[str, Any]) -> bytes
     doc: dict[str, Any] = dict(info)
     doc["format"] = MANIFEST_FORMAT
     doc["files"] = {p: sha256(files[p]) for p in sorted(files) if p != MANIFEST_NAME}
-    return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (json_text(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
