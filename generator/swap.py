@@ -278,9 +278,17 @@ def _entries(parent: Path) -> list[str]:
 
 
 def pending(target: Path) -> bool:
-    """Whether anything an interrupted run left beside ``target`` is there to be settled."""
-    pattern = _swap_pattern(target)
-    return any(pattern.fullmatch(name) for name in _entries(target.parent))
+    """Whether an interrupted run left something beside ``target`` to settle: a working
+    directory, or (``target`` being gone) an old tree an earlier version moved away."""
+    swaps, legacy = _swap_pattern(target), _legacy_pattern(target)
+    lost = not os.path.lexists(target)
+    for name in _entries(target.parent):
+        if swaps.fullmatch(name):
+            return True
+        m = legacy.fullmatch(name)
+        if lost and m is not None and m.group(1) == "old":
+            return True
+    return False
 
 
 def recover(target: Path) -> list[str]:

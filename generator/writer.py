@@ -279,7 +279,7 @@ def settle(out_dir: Path) -> list[str]:
     """Settle what an interrupted run left beside ``out_dir`` (under the lock); notes for the
     user. Nothing to do (and nothing written, not even the lock) when nothing was left."""
     target = Path(os.path.realpath(out_dir))
-    if not swap.pending(target) and os.path.lexists(target):
+    if not swap.pending(target):
         return []
     try:
         with swap.locked(target, out_dir):

@@ -328,3 +328,13 @@ def test_a_users_file_where_a_new_file_goes_is_not_overwritten(
     assert manifest_before != (out / MANIFEST_NAME).read_bytes()
     assert run(["generate", str(seed_again), "--out", str(out), "--adopt"], capsys)[0] == 0
     assert (out / "python/pkg/credit_orders/cancel.py").read_text().startswith("# generated")
+
+
+def test_check_of_a_missing_output_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed = write_edition(tmp_path / "seed", SEED)
+    out = tmp_path / "not" / "there" / "generated"
+    code, stdout, err = run(["check", str(seed), "--out", str(out)], capsys)
+    assert code == 1 and "missing:" in stdout and "Traceback" not in err
+    assert not (tmp_path / "not").exists()
