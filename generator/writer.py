@@ -321,6 +321,12 @@ def write_tree(
             "its own (e.g. generated/)"
         )
     try:
+        if not swap.pending(target):
+            # Up to date: nothing to write, so no lock either (a read-only checkout that is up
+            # to date passes). Anything else is decided again under the lock.
+            planned = _plan(target, out_dir, files, extra_files, adopt)
+            if not planned.changed:
+                return planned
         target.parent.mkdir(parents=True, exist_ok=True)
         with swap.locked(target, out_dir):
             notes = swap.recover(target)
@@ -333,13 +339,14 @@ def write_tree(
     return result
 
 
-def _write_locked(
+def _plan(
     target: Path,
     out_dir: Path,
     files: Mapping[str, bytes],
     extra_files: Mapping[str, bytes],
     adopt: bool,
 ) -> WriteResult:
+    """What writing would change (nothing is written); OutputError when it must not happen."""
     result = WriteResult(out_dir=out_dir)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{out_dir}: exists and is not a directory")
@@ -357,9 +364,21 @@ def _write_locked(
     result.written = sorted(stale + missing)
     result.removed = [rel for rel in extra if rel not in extra_files]
     result.unchanged = len(files) + len(extra_files) - len(result.written)
+    return result
+
+
+def _write_locked(
+    target: Path,
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    extra_files: Mapping[str, bytes],
+    adopt: bool,
+) -> WriteResult:
+    result = _plan(target, out_dir, files, extra_files, adopt)
     if not result.changed:
         return result  # nothing to do: leave every file (and its mtime) alone
-
+    produced = set(files) | set(extra_files)
+    owned, _ = owned_paths(target)
     mask = _umask()
     j = swap.begin(target)
     staging = j / "new"

@@ -222,8 +222,11 @@ def test_read_only_output_is_one_line_exit_2_and_check_still_works(
         assert str(out.parent / ".generated.lock") in err
         assert "(EPERM)" in err or "(EACCES)" in err
         assert tree(out) == before
-        # check writes nothing when nothing was interrupted: it works on a read-only tree.
+        # check writes nothing when nothing was interrupted: it works on a read-only tree, and
+        # so does a generate that finds it up to date.
         assert run(["check", str(seed), "--out", str(out)], capsys)[0] == 0
+        code, stdout, err = run(["generate", str(seed), "--out", str(out)], capsys)
+        assert code == 0 and "up to date" in stdout, err
     assert beside(out) == ["generated"]
 
 
