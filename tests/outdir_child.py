@@ -19,8 +19,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator import writer
-from generator.cli import main
+from kiwoom_codegen.cli.main import main
+from kiwoom_codegen.regen import writer
+
 from tests.test_generate_pipeline import per_api_emitter
 
 
@@ -39,9 +40,9 @@ def stop_before(n: int, marker: Path, real: Callable[..., Any]) -> Callable[...,
 
 
 def run(point: str, marker: Path, argv: list[str]) -> int:
-    import generator.emit
+    import kiwoom_codegen.emit
 
-    generator.emit.emitters = lambda: [("per_api", per_api_emitter)]  # type: ignore[assignment]
+    kiwoom_codegen.emit.emitters = lambda: [("per_api", per_api_emitter)]  # type: ignore[assignment]
     what, n = point.split(":")
     if what == "write":
         writer._write_file = stop_before(int(n), marker, writer._write_file)  # type: ignore[assignment]

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.changelog import INTRO, TITLE, EntryId, add_entry
+from kiwoom_codegen.regen.generate import CHANGELOG_PATH
+from kiwoom_codegen.regen.writer import MANIFEST_NAME
 
-from generator.changelog import INTRO, TITLE, EntryId, add_entry
-from generator.generate import CHANGELOG_PATH
-from generator.load import load
-from generator.writer import MANIFEST_NAME
 from tests.test_diff import later_edition
 from tests.test_generate_pipeline import (
     NESTED,
@@ -78,7 +78,7 @@ def test_entry_survives_generate_and_check_passes(
 def test_newest_entry_on_top_and_no_twins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     first = write_edition(tmp_path / "e1", SEED)
     second = write_edition(tmp_path / "e2", described(SEED), version="0.1.1")
     third = write_edition(tmp_path / "e3", [*described(SEED), NESTED], version="0.2.0")
@@ -105,7 +105,7 @@ def test_newest_entry_on_top_and_no_twins(
 def test_version_must_be_above_the_released_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     first = write_edition(tmp_path / "e1", SEED)  # released as 0.1.0 (its own package.toml)
     second = write_edition(tmp_path / "e2", described(SEED))  # forgot the bump
     out = tmp_path / "generated"
@@ -132,7 +132,7 @@ def test_version_must_be_above_the_released_one(
 def test_breaking_changes_need_a_minor_bump_below_one_and_a_major_above(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     gone = [s for s in SEED if s.api_id != "kt10009"]  # an API removed: breaking
     for released, patch, minor, major in (
         ("0.3.0", "0.3.1", "0.4.0", None),
@@ -160,7 +160,7 @@ def test_reruns_replace_their_entry(
 ) -> None:
     """The same regeneration run again, also after the specs were corrected before release:
     one entry, one heading."""
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     first = write_edition(tmp_path / "e1", SEED)
     second = write_edition(tmp_path / "e2", described(SEED), version="0.1.1")
     out = tmp_path / "generated"

@@ -52,7 +52,7 @@ def closed_pipe_run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     os.close(read_end)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "generator", *argv],
+            [sys.executable, "-m", "kiwoom_codegen", *argv],
             cwd=ROOT,
             stdout=write_end,
             stderr=subprocess.PIPE,

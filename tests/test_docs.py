@@ -261,7 +261,7 @@ def test_the_workflow_runs_in_a_copy_of_the_repository(tmp_path: Path) -> None:
 def test_synopses_name_real_options(command: str) -> None:
     (b,) = [x for x in blocks("regenerating.md") if x.text.startswith(f"kiwoom-codegen {command} ")]
     done = subprocess.run(
-        [sys.executable, "-m", "generator", command, "--help"],
+        [sys.executable, "-m", "kiwoom_codegen", command, "--help"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 0

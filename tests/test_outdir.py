@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.regen import writer
+from kiwoom_codegen.regen.writer import MANIFEST_NAME
 
-from generator import writer
-from generator.writer import MANIFEST_NAME
 from tests.test_atomic import beside, failing_after
 from tests.test_generate_pipeline import (
     ROOT,
@@ -33,7 +33,7 @@ from tests.test_generate_pipeline import (
 
 @pytest.fixture(autouse=True)
 def per_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
 
 
 @pytest.fixture

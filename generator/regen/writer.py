@@ -1,14 +1,16 @@
 """Atomic output: replace the generated tree in one step, never touching files it does not own.
 
 The generator owns exactly the files listed in the output's manifest (``.kiwoom-codegen.json``,
-written by :mod:`generator.generate`) plus the manifest itself and whatever it is about to write.
+written by :mod:`kiwoom_codegen.regen.generate`) plus the manifest itself and whatever it is
+about to write.
 Everything else in the output directory (a user's notes, ``python/CHANGELOG.md``, caches of a
 virtual environment) is carried over byte for byte; a file the generator does not own is never
 overwritten (unless the user asks it to adopt the directory).
 
 ``write_tree`` takes the output's lock, settles what an interrupted run left, builds the complete
 new tree beside the target (same parent, so the same file system), then swaps it in with two
-renames (:mod:`generator.swap`: a kill at any moment is recovered by the next run or ``check``).
+renames (:mod:`kiwoom_codegen.regen.swap`: a kill at any moment is recovered by the next run
+or ``check``).
 On any exception or KeyboardInterrupt before the swap completes, the target is left exactly as it
 was and the working directory is removed.
 """
