@@ -122,6 +122,17 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
     config = Config(directory=directory)
     if directory is None:
         return config
+    if not directory.is_dir():
+        what = "does not exist" if not directory.exists() else "is not a directory"
+        problems.error(display_path(directory), None, f"config directory {what}")
+        return config
+    if not any((directory / name).is_file() for name in CONFIG_FILES):
+        problems.error(
+            display_path(directory),
+            None,
+            f"config directory holds none of {', '.join(CONFIG_FILES)}",
+        )
+        return config
     names_path = directory / NAMES_FILE
     if names_path.is_file():
         _read_names(names_path, config, problems)

@@ -5,7 +5,10 @@
 
     client = KiwoomClient(appkey=..., secretkey=..., env="mock")
 
-See README.md and api.md.
+README.md (how to use it) and api.md (every method with its API id and route) are
+installed inside this package:
+
+    importlib.resources.files("kiwoom_client").joinpath("api.md").read_text()
 """
 
 from __future__ import annotations
