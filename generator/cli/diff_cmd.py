@@ -37,13 +37,13 @@ def load_edition(
     try:
         loaded = load([path], config_dir=config_dir, use_config=use_config, lenient_config=True)
     except SpecError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, notes=exc.notes)
         n = sum(1 for p in exc.problems if p.level is Level.ERROR)
         print(
             f"kiwoom-codegen: cannot read the {what} edition {path}: {n} error(s)", file=sys.stderr
         )
         return None
-    print_problems(loaded.problems)
+    print_problems(loaded.problems, notes=[f"{what} edition {n}" for n in loaded.notes])
     return loaded
 
 

@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from .. import __version__
+from ..escape import terminal
 from ..problems import Level, SpecError
 from ..regen.swap import describe_os_error, is_environment_error
-from . import diff_cmd, generate_cmd
+from . import diff_cmd, generate_cmd, review_cmd
 from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, print_problems
 
 
@@ -24,7 +25,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     else:
         for api in loaded.spec.apis:
             python = f"{api.group}.{api.method_name}"
-            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
+            cells = (api.id, api.transport.value, api.path, python, api.name)
+            print("\t".join(terminal(c) for c in cells))
         counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
         print(counts, file=sys.stderr)
     return EXIT_OK
@@ -45,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate_cmd.register(sub, add_spec_args)
     diff_cmd.register(sub, add_spec_args)
+    review_cmd.register(sub, add_spec_args)
     return parser
 
 
@@ -107,7 +110,7 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     try:
         return func(args)
     except SpecError as exc:
-        print_problems(exc.problems, strict=getattr(args, "strict", False))
+        print_problems(exc.problems, strict=getattr(args, "strict", False), notes=exc.notes)
         n = len([p for p in exc.problems if p.level is Level.ERROR])
         if n:
             print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)

@@ -30,7 +30,9 @@ from .python_models import (
     class_attributes,
     dcg_aliases,
     dcg_document,
+    hide_descriptions,
     plan_group,
+    restore_docstrings,
     run_datamodel_codegen,
     validators_of,
 )
@@ -156,7 +158,8 @@ def runtime_exports(module: str) -> list[str]:
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
-    generated = run_datamodel_codegen(dcg_document(apis, schemas, plans), dcg_aliases(plans))
+    document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
+    generated = restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
     attrs = class_attributes(generated)
     validators = {
         name: textwrap.indent(
@@ -164,13 +167,24 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "    ",
         )
         for name, plan in plans.items()
-        if plan.fixed or plan.conditions
+        if plan.fixed or plan.conditions or plan.lengths
     }
+    for api in apis:
+        s = schemas[api.id]
+        for union, shapes in ((s.request, s.request_shapes), (s.response, s.response_shapes)):
+            if len(shapes) > 1:
+                source = render("union_validator.jinja", shapes=[name for name, _ in shapes])
+                validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
     module = assemble(
         generated,
         plans,
         validators,
-        {"model_validator": "pydantic", "Any": "typing", "Self": "typing"},
+        {
+            "model_validator": "pydantic",
+            "Any": "typing",
+            "Self": "typing",
+            "choose_shape": ".._variants",
+        },
     )
     ids = ", ".join(a.id for a in apis)
     docstring = (

@@ -12,6 +12,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from ..escape import md_text, split_lines
 from .diff import MAJOR, MINOR, NONE, PATCH, DiffReport, next_version
 from .diff_render import markdown_sections
 
@@ -40,7 +41,7 @@ def entry(report: DiffReport, ident: EntryId) -> str:
     bump, _ = report.suggested_bump()
     lines = [
         ident.marker(),
-        f"## {ident.version} (suggested bump: {bump}; spec {ident.spec_hash[:12]})",
+        f"## {md_text(ident.version)} (suggested bump: {bump}; spec {ident.spec_hash[:12]})",
         "",
         f"Generated from the spec edition `{ident.spec_hash}`, compared with the previous "
         f"edition `{ident.base_hash}`.",
@@ -122,7 +123,7 @@ def version_problem(report: DiffReport, ident: EntryId, released: str | None) ->
 
 def top_entry(text: str) -> EntryId | None:
     """The marker of the newest generated entry, if the newest entry is a generated one."""
-    for line in text.splitlines():
+    for line in split_lines(text.replace("\r\n", "\n")):
         if _is_boundary(line):
             m = _MARKER.match(line)
             return EntryId(*m.groups()) if m else None
@@ -138,7 +139,7 @@ def add_entry(existing: str | None, new_entry: str, ident: EntryId) -> str:
     """
     if not existing or not existing.strip():
         return f"{TITLE}\n\n{INTRO}\n\n{new_entry}"
-    lines = existing.splitlines()
+    lines = split_lines(existing.replace("\r\n", "\n").rstrip("\n"))
     first = next((i for i, line in enumerate(lines) if _is_boundary(line)), len(lines))
     head, rest = lines[:first], lines[first:]
     top = _MARKER.match(rest[0]) if rest else None

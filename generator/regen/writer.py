@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..escape import json_text
 from . import swap
 from .swap import OutputError as OutputError
 from .swap import describe_os_error, is_environment_error
@@ -81,7 +82,7 @@ def manifest_bytes(files: Mapping[str, bytes], info: Mapping[str, Any]) -> bytes
     doc: dict[str, Any] = dict(info)
     doc["format"] = MANIFEST_FORMAT
     doc["files"] = {p: sha256(files[p]) for p in sorted(files) if p != MANIFEST_NAME}
-    return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (json_text(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
