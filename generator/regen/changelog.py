@@ -57,7 +57,8 @@ def _is_boundary(line: str) -> bool:
 
 def entries(text: str) -> list[EntryId]:
     """The markers of every generated entry, newest first."""
-    return [EntryId(*m.groups()) for line in text.splitlines() if (m := _MARKER.match(line))]
+    lines = split_lines(text.replace("\r\n", "\n"))
+    return [EntryId(*m.groups()) for line in lines if (m := _MARKER.match(line))]
 
 
 def _version_key(version: str) -> tuple[int, ...] | None:
