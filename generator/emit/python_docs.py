@@ -95,7 +95,8 @@ def _wrap(text: str, indent: str, width: int = DOC_WIDTH) -> list[str]:
 
 ORDER_NOTE = (
     "Order: this call moves money. It is never re-sent automatically once it may have reached "
-    "Kiwoom (a timeout, a reset connection, an HTTP 5xx): OrderStateUnknownError or "
+    "Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP 5xx): "
+    "OrderStateUnknownError or "
     "APIConnectionError then means the order may have been executed. Check it with an order "
     "inquiry API before sending it again."
 )
@@ -109,7 +110,7 @@ def method_docstring(api: Api, arg_docs: Sequence[str], paging: bool, response_m
     overview = [line.rstrip() for line in api.overview.strip("\n").split("\n") if line.strip()]
     if overview:
         parts += [""] + overview
-    parts += ["", "Args:"]
+    parts += ["", "Optional arguments left out or set to None are not sent.", "", "Args:"]
     for doc in arg_docs:
         parts += ["    " + line for line in doc.split("\n")]
     if paging:
@@ -118,6 +119,11 @@ def method_docstring(api: Api, arg_docs: Sequence[str], paging: bool, response_m
         parts.append("    next_key: 연속조회키: the next-key header of the previous page.")
     parts.append("    extra_headers: more HTTP headers for this call.")
     parts.append("    timeout: this call's timeout in seconds (default: the client's).")
+    parts.append("    deadline: seconds the whole call may take, retries included")
+    parts.append("        (default: the client's; None: no limit).")
+    if paging:
+        parts.append("    max_pages: pages that iterating the response follows at most")
+        parts.append("        (default: the client's).")
     parts += [
         "",
         "Returns:",
