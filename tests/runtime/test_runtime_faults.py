@@ -495,3 +495,20 @@ def test_read_faults_are_retried(kc: Any, hostile: Any, fault: str) -> None:
     with hclient(kc, server) as client:
         assert client.call(*READ).body["return_code"] == 0
     assert server.count("ka10099") == 2
+
+
+def test_error_answer_with_non_ascii_headers_is_kept(kc: Any, hostile: Any) -> None:
+    # found by the fuzz suite (seed 77030): a 429 whose headers are not ASCII
+    server = hostile(
+        lambda req: Behaviour.json(
+            {"return_code": 1700, "return_msg": "limit"},
+            429,
+            headers={"next-key": "é", "x-echo": kc.GIVEN_TOKEN},
+        )
+    )
+    with hclient(kc, server, max_retries=0) as client:
+        with pytest.raises(kc.errors.RateLimitError) as info:
+            client.call("kt10006", kc.BUY)
+    err = info.value
+    assert dict(err.response.headers.raw)[b"next-key"] == "é".encode("latin-1")
+    assert err.response.headers["x-echo"] == "***"
