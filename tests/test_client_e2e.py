@@ -660,7 +660,9 @@ def test_reads_readme_paging_snippet_pages(
     assert "ka10099-page-2" in keys
 
 
-def test_docstring_examples_name_what_exists(kc: Generated, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_docstring_examples_name_what_exists(
+    kc: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
     doc = kc.testing.__doc__ or ""
     example = textwrap.dedent(doc.split("\n\n")[1])
     assert "FakeKiwoomServer()" in example and "ka10001" not in doc

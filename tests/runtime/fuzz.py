@@ -91,11 +91,13 @@ def draw(rng: random.Random, n: int) -> Drawn:
         body = {"return_code": code, "return_msg": rng.choice(["ok", "오류", "\r\n", "<b>x</b>"])}
         body.update(rng.choice([{}, {"ord_no": "0000024"}, {"stk_list": [{"code": "1"}]},
                                 {"stk_list": "not a list"}, {"token": TOKEN}]))  # fmt: skip
-        heads = {**_headers(rng, n), "content-type": rng.choice(
-            ["application/json;charset=UTF-8", "text/plain", "application/json", "text/html"])}  # fmt: skip
+        types = ["application/json;charset=UTF-8", "text/plain", "application/json", "text/html"]
+        heads = {**_headers(rng, n), "content-type": rng.choice(types)}
         normal = _normal(code)
         rejection = normal in RATE_LIMIT or (status == 429 and normal == 0)
-        return Drawn(Behaviour.json(body, status, headers=heads), rejection, f"json {status} {code!r}")
+        return Drawn(
+            Behaviour.json(body, status, headers=heads), rejection, f"json {status} {code!r}"
+        )
     if kind == "html":
         page = b"<!DOCTYPE html><html><body><h1>" + str(status).encode() + b"</h1></body></html>"
         b = Behaviour(status=status, headers=(("content-type", "text/html"),), body=page)
@@ -135,7 +137,9 @@ def _normal(code: Any) -> int | None:
         value = float(code)
     except ValueError:
         return None
-    return int(value) if value == value and abs(value) != float("inf") and value.is_integer() else None
+    return (
+        int(value) if value == value and abs(value) != float("inf") and value.is_integer() else None
+    )
 
 
 class Scenario:

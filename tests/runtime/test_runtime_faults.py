@@ -261,9 +261,7 @@ def test_huge_body_is_not_read_into_memory(kc: Any, hostile: Any, api_id: str) -
 
 
 def test_declared_huge_body_is_refused_before_reading(kc: Any, hostile: Any) -> None:
-    server = hostile(
-        lambda req: Behaviour(body=b"{}", declared=10**12, headers=(("x", "y"),))
-    )
+    server = hostile(lambda req: Behaviour(body=b"{}", declared=10**12, headers=(("x", "y"),)))
 
     async def main() -> None:
         async with ahclient(kc, server, max_response_bytes=1000, max_retries=0) as client:
@@ -459,7 +457,9 @@ ORDER_FAULTS: dict[str, Behaviour] = {
         headers=(("content-type", "text/html"),),
         body=b"<html><body><h1>502 Bad Gateway</h1></body></html>",
     ),
-    "html-200": Behaviour(headers=(("content-type", "text/html"),), body=b"<html>maintenance</html>"),
+    "html-200": Behaviour(
+        headers=(("content-type", "text/html"),), body=b"<html>maintenance</html>"
+    ),
     "invalid-json": Behaviour(headers=(("content-type", "application/json"),), body=b'{"return'),
     "json-list": Behaviour(headers=(("content-type", "application/json"),), body=b"[0]"),
     "wrong-type": Behaviour(headers=(("content-type", "image/png"),), body=b"\x89PNG\r\n\x1a\n"),

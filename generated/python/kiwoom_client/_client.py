@@ -565,6 +565,13 @@ class _BaseClient:
                 text = text.replace(escaped, "***")
         return text
 
+    def _redact_bytes(self, data: bytes) -> bytes:
+        for secret in self._secrets():
+            for form in {secret.encode("utf-8"), secret.encode("latin-1", "replace")}:
+                if form in data:
+                    data = data.replace(form, b"***")
+        return data
+
     def _redact_value(self, value: Any) -> Any:
         """A copy of a JSON value without the keys and tokens: by key name and by content."""
         if isinstance(value, dict):
@@ -590,10 +597,10 @@ class _BaseClient:
         if req_body and is_auth_path(request.url.path):
             parsed = json_object(req_body)
             req_body = json_bytes(self._redact_value(parsed)) if parsed is not None else b""
-        headers = [
-            (k, self._redact(v))
-            for k, v in response.headers.multi_items()
-            if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
+        headers = [  # as bytes: a value need not be ASCII
+            (k, self._redact_bytes(v))
+            for k, v in response.headers.raw
+            if k.lower() not in (b"content-length", b"content-encoding", b"transfer-encoding")
         ]
         if body is not None:
             content = json_bytes(body)
