@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Condition, EnumValue
-from .problems import Problems
-from .reader.workbook import display_path
+from ..problems import Problems
+from ..reader.workbook import display_path
+from .core import Condition, EnumValue
 
 NAMES_FILE = "names.toml"
 OVERRIDES_FILE = "overrides.toml"
