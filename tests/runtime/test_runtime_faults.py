@@ -512,3 +512,28 @@ def test_error_answer_with_non_ascii_headers_is_kept(kc: Any, hostile: Any) -> N
     err = info.value
     assert dict(err.response.headers.raw)[b"next-key"] == "é".encode("latin-1")
     assert err.response.headers["x-echo"] == "***"
+
+
+def test_size_cap_holds_for_answers_already_in_memory(kc: Any) -> None:
+    # a transport that answers from memory (httpx.MockTransport) skips the streaming read
+    big = json.dumps({**OK, "pad": "x" * 5000}).encode()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=big)
+
+    kwargs = {"access_token": kc.GIVEN_TOKEN, "base_url": "https://kiwoom.test"}
+    http = httpx.Client(transport=httpx.MockTransport(handler))
+    with kc.Client(**kwargs, http_client=http, max_response_bytes=1000) as client:
+        with pytest.raises(kc.errors.ResponseTooLargeError):
+            client.call(*READ)
+        client.max_response_bytes = len(big)
+        assert client.call(*READ).body["pad"] == "x" * 5000
+
+    async def main() -> None:
+        ahttp = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with kc.AsyncClient(**kwargs, http_client=ahttp, max_response_bytes=1000) as c:
+            with pytest.raises(kc.errors.ResponseTooLargeError):
+                await c.call(*READ)
+        await ahttp.aclose()
+
+    run(main())

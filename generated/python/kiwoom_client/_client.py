@@ -265,7 +265,7 @@ def is_auth_path(path: str) -> bool:
 
 def is_auth_call(op: Operation) -> bool:
     """The OAuth APIs are sent without an authorization header."""
-    return is_auth_path(op.path)
+    return op.path.startswith("/oauth2/")
 
 
 @dataclass(slots=True)
@@ -303,10 +303,19 @@ def attempt_timeout(timeout: Timeout, left: float | None) -> Timeout:
         return left
     if isinstance(timeout, int | float):
         return timeout if timeout <= left else left
-    phases = (timeout.connect, timeout.read, timeout.write, timeout.pool)
-    if all(p is not None and p <= left for p in phases):  # the usual case: nothing to cap
+    c, r, w, p = timeout.connect, timeout.read, timeout.write, timeout.pool
+    if (  # the usual case, checked without a loop: this runs on every call
+        c is not None
+        and r is not None
+        and w is not None
+        and p is not None
+        and c <= left
+        and r <= left
+        and w <= left
+        and p <= left
+    ):
         return timeout
-    c, r, w, p = (left if v is None else min(v, left) for v in phases)
+    c, r, w, p = (left if v is None else min(v, left) for v in (c, r, w, p))
     return httpx.Timeout(connect=c, read=r, write=w, pool=p)
 
 
@@ -346,7 +355,12 @@ async def _acollect(response: httpx.Response, chunks: AsyncIterator[bytes], limi
 
 
 def read_sync(response: httpx.Response, limit: int, deadline_at: float | None) -> None:
+    """Read the answer's body, at most ``limit`` bytes and not past ``deadline_at``."""
     try:
+        if response.is_stream_consumed:  # a transport that answered from memory (a mock)
+            if len(response.content) > limit:
+                raise _BodyTooLarge
+            return
         _check_size(response, limit)
         _collect(response, response.iter_bytes(), limit, deadline_at)
     finally:
@@ -355,6 +369,10 @@ def read_sync(response: httpx.Response, limit: int, deadline_at: float | None) -
 
 async def read_async(response: httpx.Response, limit: int) -> None:
     try:
+        if response.is_stream_consumed:
+            if len(response.content) > limit:
+                raise _BodyTooLarge
+            return
         _check_size(response, limit)
         await _acollect(response, response.aiter_bytes(), limit)
     finally:
