@@ -19,7 +19,10 @@ DEFAULT_OUT = Path("generated")
 
 def print_problems(problems: Sequence[Problem], *, strict: bool = False) -> None:
     for p in problems:
-        level = "error" if p.level is Level.ERROR or strict else "warning"
+        if p.level is Level.NOTE:
+            level = "note"
+        else:
+            level = "error" if p.level is Level.ERROR or strict else "warning"
         print(f"{level}: {p.line()}", file=sys.stderr)
 
 
@@ -59,8 +62,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(loaded.spec.dumps())
     else:
         for api in loaded.spec.apis:
-            python = f"{api.group}.{api.method_name}"
-            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{python}\t{api.name}")
+            print(f"{api.id}\t{api.transport.value}\t{api.path}\t{api.python_name}\t{api.name}")
         counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
         print(counts, file=sys.stderr)
     return EXIT_OK
