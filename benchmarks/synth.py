@@ -11,7 +11,8 @@ fallbacks). Their tables are made up. The shapes follow KIWOOM_FORMAT.md: an ind
 responses nested to depth 2, orders), 미국주식 APIs, the two OAuth APIs, WebSocket services
 (two-character ids with case twins `0g`/`0G`, numeric field names), the `오류코드` sheet;
 long sheet names that Excel shortens, descriptions with enumerations, formats, units and
-notes, and about one example in five that is not valid JSON. Output is deterministic for a given ``n`` and ``seed``.
+notes, and about one example in five that is not valid JSON. Output is deterministic for a
+given ``n`` and ``seed``.
 """
 
 from __future__ import annotations

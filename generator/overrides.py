@@ -144,6 +144,8 @@ def menu_group(menu: tuple[str, ...], menus: dict[str, str], words: dict[str, st
     if not path:
         return "misc"
     market = menus.get(path[0])
+    if len(path) == 1 and market is None:  # one unknown word: the group itself
+        return str(PythonIdentifier(snake(path[0]) or "misc", prefix="group"))
     if market is None:
         market = str(PythonIdentifier(snake(path[0]) or "market", prefix="group"))
     rest = "_".join(w for w in (words.get(p) or snake(p) for p in path[1:]) if w)

@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
 from generator.load import Loaded, load
 from generator.model import Api, Field, Spec
+from generator.problems import Level
 
 REST = "https://api.kiwoom.com"
 WSS = "wss://api.kiwoom.com:10000"
@@ -97,7 +98,12 @@ def field(fields: Sequence[Field], name: str) -> Field:
 
 
 def messages(loaded: Loaded) -> list[str]:
-    return [p.line() for p in loaded.problems]
+    """Warnings and errors; not the notes (an API without a reviewed name is no spec problem)."""
+    return [p.line() for p in loaded.problems if p.level is not Level.NOTE]
+
+
+def notes(loaded: Loaded) -> list[str]:
+    return [p.line() for p in loaded.problems if p.level is Level.NOTE]
 
 
 def all_fields(spec: Spec) -> Iterator[tuple[Api, Field]]:
