@@ -209,7 +209,7 @@ def client_module(view: ClientView, header: str) -> str:
         imports["functools"] = ["cached_property"]
     if groups:
         imports["typing"] = ["TYPE_CHECKING"]
-    listing = [f"    {c.attr}: {c.doc}" for c in view.top]
+    listing = [f"    {c.attr}: {c.summary}" for c in view.top]
     listing += [
         f"    {api.method_name}(): {api.summary}"
         for api in view.client_apis
@@ -232,7 +232,6 @@ def client_module(view: ClientView, header: str) -> str:
         groups=groups,
         namespaces=view.namespaces,
         top=view.top,
-        exports=["AsyncKiwoomClient", "KiwoomClient"],
         sync_doc=sync_doc,
         async_doc=async_doc,
     )

@@ -153,7 +153,8 @@ class ChildView:
     class_name: str
     async_class_name: str
     module: str | None  # resources/<module>.py of a group; None for a namespace (in client.py)
-    doc: str
+    doc: str  # the property's docstring
+    summary: str  # one line for the client's docstring: the menu, or the market and its groups
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def namespace_views(
         parent = g.group.rsplit(".", 1)[0] if "." in g.group else ""
         doc = g.property_docstring
         children.setdefault(parent, []).append(
-            ChildView(g.attr, g.class_name, g.async_class_name, g.module, doc)
+            ChildView(g.attr, g.class_name, g.async_class_name, g.module, doc, g.label or g.group)
         )
     for path in paths:
         parent = path.rsplit(".", 1)[0] if "." in path else ""
@@ -276,7 +277,7 @@ def namespace_views(
         label = labels.get(path, "")
         doc = (f"{label}: " if label else "") + ", ".join(subgroups)
         children.setdefault(parent, []).append(
-            ChildView(attr, names[path][0], names[path][1], None, doc)
+            ChildView(attr, names[path][0], names[path][1], None, doc, doc)
         )
     namespaces = [
         NamespaceView(
