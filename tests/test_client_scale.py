@@ -167,9 +167,7 @@ def test_every_http_api_is_a_method_and_answers(big: Generated) -> None:
                 assert resp.body["return_code"] == 0 and resp.api_id == op.api_id
                 assert isinstance(resp.data, op.response_model)
                 called.add(op.api_id)
-    http_ids = {
-        op.api_id for op in big.OPERATIONS.values() if op.transport == "http" and op.group
-    }
+    http_ids = {op.api_id for op in big.OPERATIONS.values() if op.transport == "http" and op.group}
     assert called == http_ids - set(broken) and len(http_ids) >= 300
     assert {r.api_id for r in server.requests} == called
     assert len(server.requests) == len(called) + 1  # one call each, plus the client's token
