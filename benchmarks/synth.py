@@ -242,7 +242,7 @@ def synthetic_workbook(n: int = 337, seed: int = 20240101) -> WorkbookData:
         elif transport == "websocket":
             sheets.append(_websocket(rng, api_id, name, menu, url))
         else:
-            if k % 7 == 0:  # too long for a sheet name: Excel keeps 31 characters
+            if k % 7 == 0 and not name.endswith("주문"):  # too long for a sheet name (Excel: 31)
                 name += " 요청 (기간별 상세 내역 포함) 일별"
                 menu = f"{menu.rsplit('>', 1)[0].strip()} > {name}({api_id})"
             sheets.append(_query(rng, api_id, name, menu, url))

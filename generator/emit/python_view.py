@@ -508,7 +508,12 @@ def api_index(spec: Spec, view: ClientView) -> list[IndexSection]:
         )
         if op.group and op.group not in groups.setdefault(menu, []):
             groups[menu].append(op.group)
-    first = {menu: rows[0].python for menu, rows in sections.items()}
+    first: dict[str, tuple[bool, bool, str]] = {}  # menu -> (US, WebSocket, group) of its first
+    for api in spec.apis:
+        menu = " > ".join(api.menu[:-1]) if len(api.menu) >= 2 else ""
+        op = modules[api.id]
+        us = op.group.startswith("us.") or op.group == "us"
+        first.setdefault(menu, (us, api.transport is Transport.WEBSOCKET, op.group))
     return [
         IndexSection(menu, tuple(sorted(groups.get(menu, []))), tuple(rows))
         for menu, rows in sorted(sections.items(), key=lambda kv: (first[kv[0]], kv[0]))
