@@ -22,7 +22,7 @@ import random
 import sys
 from pathlib import Path
 
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
 CATALOG = Path(__file__).resolve().parents[1] / "tests" / "data" / "catalog.tsv"
 # Always in a workbook of any size: the token APIs and the case twins.

@@ -22,8 +22,8 @@ from typing import Any
 
 import pydantic
 import pytest
+from kiwoom_codegen.model.names_table import default_names_table
 
-from generator.names_table import default_names_table
 from tests.client_helpers import (
     APPKEY,
     PACKAGE,

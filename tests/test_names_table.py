@@ -22,19 +22,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiwoom_codegen.cli import main as cli_main
+from kiwoom_codegen.emit.python_view import (
+    CLIENT_ATTRIBUTES,
+    RESERVED_GROUPS,
+    RESOURCE_MODULE_NAMES,
+)
+from kiwoom_codegen.model.load import Loaded
+from kiwoom_codegen.model.names import ClassName
+from kiwoom_codegen.model.names_table import CLIENT_METHODS, default_names_table
+from kiwoom_codegen.problems import Level, SpecError
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
-from generator.cli import main as cli_main
-from generator.emit.python_view import CLIENT_ATTRIBUTES, RESERVED_GROUPS, RESOURCE_MODULE_NAMES
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
-from generator.load import Loaded
-from generator.names import ClassName
-from generator.names_table import CLIENT_METHODS, default_names_table
-from generator.problems import Level
 from tests.fixtures import WSS, WSS_MOCK, read
 from tests.python_client_support import emit_files, imported, write_files
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLE = ROOT / "generator" / "data" / "names.toml"
+TABLE = ROOT / "generator" / "data" / "names.toml"  # kiwoom_codegen/data/names.toml
 CATALOG = ROOT / "tests" / "data" / "catalog.tsv"
 
 
@@ -516,8 +520,6 @@ def test_bad_names_entries_are_errors_with_their_location(
     book = save_workbook(
         WorkbookData((sheet(BY_ID["ka10081"]), sheet(BY_ID["usa06012"]))), tmp_path / "k.xlsx"
     )
-    from generator.problems import SpecError
-
     with pytest.raises(SpecError) as exc:
         read(book, config_dir=tmp_path)
     lines = [p.line() for p in exc.value.problems if p.level is Level.ERROR]

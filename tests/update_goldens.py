@@ -29,7 +29,7 @@ Golden = Callable[[], dict[Path, bytes]]
 
 def model_json() -> dict[Path, bytes]:
     """What `kiwoom-codegen parse specs/ --json` prints, run from the repository root."""
-    from generator.cli import main
+    from kiwoom_codegen.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .problems import Problems
+from ..problems import Problems
 
 SECTIONS = ("menus", "apis", "realtime")
 # The client's own methods an API may be named as (group ""): the runtime implements them.

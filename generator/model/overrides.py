@@ -10,11 +10,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from ..problems import Problems
 from .config import Config, FieldOverride
-from .model import Api, Field, Message, Transport
+from .core import Api, Field, Message, Transport
 from .names import ClassName, PythonIdentifier, fallback_method, snake, unique
 from .names_table import menu_key
-from .problems import Problems
 
 Report = Callable[[str, str | None, str], None]
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Condition, EnumValue
+from ..problems import Problems
+from ..reader.workbook import display_path
+from .core import Condition, EnumValue
 from .names_table import ApiName, NamesTable, default_names_table, read_names_table
-from .problems import Problems
-from .reader.workbook import display_path
 
 NAMES_FILE = "names.toml"
 OVERRIDES_FILE = "overrides.toml"
