@@ -285,15 +285,15 @@ def test_signature(pkg: ModuleType) -> None:
     params = sig.parameters
     assert list(params) == [
         "self", "dmst_stex_tp", "stk_cd", "ord_qty", "trde_tp", "ord_uv", "cond_uv",
-        "extra_headers", "timeout",
+        "extra_headers", "timeout", "deadline",
     ]  # fmt: skip
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in params.items() if n != "self")
     assert params["stk_cd"].default is inspect.Parameter.empty
     assert params["ord_uv"].default is pkg.NOT_GIVEN
-    assert params["ord_uv"].annotation == "str | NotGiven"
+    assert params["ord_uv"].annotation == "str | None | NotGiven"  # None: not sent either
     assert params["dmst_stex_tp"].annotation == "Literal['KRX', 'NXT', 'SOR']"
     assert sig.return_annotation == "KiwoomResponse[CreditOrdersBuyResponse]"
-    assert "cont_yn" not in params  # orders never page
+    assert "cont_yn" not in params and "max_pages" not in params  # orders never page
 
 
 def test_docstring(pkg: ModuleType) -> None:

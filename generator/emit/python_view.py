@@ -25,19 +25,23 @@ CLIENT_ATTRIBUTES = frozenset(
         "base_url",
         "call",
         "close",
+        "deadline",
         "env",
         "initial_retry_delay",
         "issue_token",
+        "max_pages",
+        "max_response_bytes",
         "max_retries",
         "max_retry_delay",
         "request",
         "revoke_token",
         "timeout",
+        "token_refresh_fraction",
         "token_refresh_margin",
     }
 )
 # Keyword arguments every method has besides the body fields, and its local variables.
-CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout")
+CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout", "deadline", "max_pages")
 METHOD_LOCALS = ("body",)
 # Names bound in a resource module besides its model classes; arguments must not shadow them.
 RESOURCE_MODULE_NAMES = frozenset(
