@@ -86,14 +86,14 @@ MAX_RETRY_AFTER = 60.0
 Timeout = float | httpx.Timeout | None
 
 
-def _auth_op(api_id: str, name: str, path: str) -> Operation:
+def _auth_op(api_id: str, name: str, path: str, method: str) -> Operation:
     return Operation(
         api_id=api_id,
         name=name,
         path=path,
         transport="http",
-        group="oauth",
-        method="",
+        group="",  # the client's own methods: client.issue_token(), client.revoke_token()
+        method=method,
         is_order=False,
         models_module="",
         request_model_name="",
@@ -102,8 +102,8 @@ def _auth_op(api_id: str, name: str, path: str) -> Operation:
 
 
 _DEFAULTS = RequestOptions()  # a call with no options of its own
-TOKEN_OP = _auth_op("au10001", "접근토큰 발급", "/oauth2/token")
-REVOKE_OP = _auth_op("au10002", "접근토큰 폐기", "/oauth2/revoke")
+TOKEN_OP = _auth_op("au10001", "접근토큰 발급", "/oauth2/token", "issue_token")
+REVOKE_OP = _auth_op("au10002", "접근토큰 폐기", "/oauth2/revoke", "revoke_token")
 _SECRET_FIELDS = ("token", "appkey", "secretkey")
 
 
