@@ -6,8 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .escape import terminal
+
 
 class Level(StrEnum):
+    NOTE = "note"  # nothing wrong with the docs: something for the maintainer to do (never fails)
     WARNING = "warning"
     ERROR = "error"
 
@@ -26,8 +29,7 @@ class Problem:
         got 'X'`` (on one line)
         """
         api = f" ({self.api_id})" if self.api_id else ""
-        line = f"{self.where}{api}: {self.message}"
-        return " ".join(line.splitlines()) if "\n" in line or "\r" in line else line
+        return terminal(f"{self.where}{api}: {self.message}")
 
 
 class Problems:
@@ -43,6 +45,13 @@ class Problems:
 
     def warning(self, where: str, api_id: str | None, message: str) -> None:
         self.items.append(Problem(Level.WARNING, where, api_id, message))
+
+    def note(self, where: str, api_id: str | None, message: str) -> None:
+        self.items.append(Problem(Level.NOTE, where, api_id, message))
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.NOTE]
 
     def extend(self, other: Iterable[Problem]) -> None:
         for problem in other:

@@ -518,3 +518,112 @@ def test_required_spelled_otherwise_is_a_warning(
         f"{shown(path)} › '테스트 ka1(ka1)' › {at} (ka1): Required of 'a' is {required!r}; "
         f"read as {'Y' if read_as else 'N'}"
     ]
+
+
+# --- the official sheets' exact shapes ---------------------------------------------------------
+
+
+def real_ka10173() -> Any:
+    """ka10173 as the official workbook lays it out, row for row: each heading row also fills
+    `구분` with `Body`, and the realtime shape lists `data` (LIST), then `trnm` (String), then
+    the members of `data` (`- type`, `- name`, `- values` typed Object with `- - ` ids)."""
+    return api(
+        "ka10173",
+        "조건검색 요청 실시간",
+        menu="국내주식 > 조건검색 > 조건검색 요청 실시간(ka10173)",
+        url="/api/dostk/websocket",
+        production="wss://api.kiwoom.com:10000",
+        mock="wss://mockapi.kiwoom.com:10000(KRX만 지원가능)",
+        request=[
+            f("trnm", "서비스명", required="Y", length=7, description="CNSRREQ 고정값"),
+            f("seq", "조건검색식 일련번호", required="Y", length=3),
+            f(
+                "search_type",
+                "조회타입",
+                required="Y",
+                length=1,
+                description="1: 조건검색+실시간조건검색",
+            ),
+            f("stex_tp", "거래소구분", required="Y", length=1, description="K:KRX"),
+        ],  # fmt: skip
+        response=[
+            heading("조회 데이터"),
+            f("return_code", "결과코드", length=None, description="정상:0 나머지:에러"),
+            f("return_msg", "결과메시지", length=None, description="정상인 경우는 메시지 없음"),
+            f("trnm", "서비스명", length=None, description="CNSRREQ"),
+            f("seq", "조건검색식 일련번호", length=None),
+            f("data", "검색결과데이터", type="LIST", length=""),
+            f(
+                "- jmcode",
+                "종목코드",
+                length=None,
+                description="접두어 1자리 + 종목코드 6자리, 접두어(A: 주식 / J: ELW / Q: ETN)",
+            ),
+            heading("실시간 데이터"),
+            f("data", "검색결과데이터", type="LIST", required="Y", length=""),
+            f("trnm", "서비스명", required="Y", length="", description="REAL"),
+            f("- type", "실시간 항목", required="Y", length=2, description="TR 명(0A,0B....)"),
+            f("- name", "실시간 항목명", required="Y", length="", description="종목코드"),
+            f("- values", "실시간 수신 값", type="Object", required="Y", length=""),
+            f("- - 841", "일련번호", required="Y", length=""),
+            f("- - 9001", "종목코드", required="Y", length=""),
+            f("- - 843", "삽입삭제 구분", required="Y", length="", description="I: 삽입, D: 삭제"),
+        ],  # fmt: skip
+    )
+
+
+def test_official_ka10173_layout_parses_with_its_members_placed(tmp_path: Path) -> None:
+    path = write(tmp_path, real_ka10173())
+    # The official sheet writes `Body` in 구분 on each heading row too.
+    edit(
+        path,
+        lambda wb: [
+            wb["조건검색 요청 실시간(ka10173)"].cell(row=r, column=1, value="Body")
+            for r in (int(cell_of(path, "조건검색 요청 실시간(ka10173)", h)[1:]) for h in (
+                "조회 데이터", "실시간 데이터"))
+        ],
+    )  # fmt: skip
+    loaded = read(path)
+    a = loaded.spec.api("ka10173")
+    lookup, realtime = a.response.variants
+    assert [x.name for x in lookup.body] == ["return_code", "return_msg", "trnm", "seq", "data"]
+    assert [x.name for x in realtime.body] == ["data", "trnm"]
+    data = field(realtime.body, "data")
+    assert [x.name for x in data.children] == ["type", "name", "values"]
+    assert field(realtime.body, "trnm").children == ()
+    assert [x.name for x in field(data.children, "values").children] == ["841", "9001", "843"]
+    placed = [m for m in messages(loaded) if "placed under" in m]
+    assert placed == [
+        f"{shown(path)} › '조건검색 요청 실시간(ka10173)' › "
+        f"{cell_of(path, '조건검색 요청 실시간(ka10173)', '- type')} (ka10173): member 'type' "
+        "follows 'trnm' of Type String; placed under 'data' above it",
+    ]
+
+
+def test_official_ka10101_list_member_without_members_is_a_string(tmp_path: Path) -> None:
+    sheet = api(
+        "ka10101",
+        "업종코드 리스트",
+        request=[f("mrkt_tp", "시장구분", required="Y", length=1,
+                   description="0:코스피(거래소),1:코스닥,2:KOSPI200,4:KOSPI100,7:KRX100(통합지수)")],
+        response=[
+            f("list", "업종코드리스트", type="LIST", length=""),
+            f("- marketCode", "시장구분코드", type="LIST", length=""),
+            f("- code", "코드", length=None),
+            f("- name", "업종명", length=None),
+            f("- group", "그룹", length=None),
+        ],
+        response_example='{"list": [{"marketCode": "0", "code": "001", "name": "종합(KOSPI)", '
+        '"group": "1"}], "return_code": 0, "return_msg": ""}',
+    )  # fmt: skip
+    a, loaded = parse_one(tmp_path, sheet)
+    rows = field(a.response.body, "list").children
+    assert [(x.name, x.kind.value) for x in rows] == [
+        ("marketCode", "string"),
+        ("code", "string"),
+        ("name", "string"),
+        ("group", "string"),
+    ]
+    lines = messages(loaded)
+    assert any("LIST 'marketCode' has no members" in m and "read as String" in m for m in lines)
+    assert not any("response example" in m and "marketCode" in m for m in lines)

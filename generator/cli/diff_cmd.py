@@ -57,6 +57,19 @@ def own_names(edition: Path, shared: Path | None) -> dict[str, PythonName]:
     return {api_id: (n.group, n.method) for api_id, n in config.names.items()}
 
 
+def own_version(edition: Path, shared: Path | None) -> str | None:
+    """The package version in the package.toml beside an edition (when it has its own config):
+    the version that edition was released as."""
+    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
+    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
+        return None
+    if not (directory / "package.toml").is_file():
+        return None
+    problems = Problems()
+    config = load_config(directory, problems)
+    return None if problems.errors else config.package_version
+
+
 def compare_editions(
     old: Path, new: Path, *, config_dir: Path | None, use_config: bool = True
 ) -> DiffReport | None:

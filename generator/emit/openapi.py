@@ -9,18 +9,18 @@ docs/openapi.md explains it to the teams that generate clients from the document
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import Any
 
 import yaml
 
+from ..escape import json_text, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
 from . import EmitContext
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
-from .schema import ApiSchemas, api_schemas
+from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
 
 JsonObject = dict[str, Any]
 
@@ -72,20 +72,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
 
 
 def dumps_json(document: JsonObject) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-# Plain scalars that some YAML parser reads as something other than a string, although PyYAML
-# would write them plain: `005930` is the number 5930 in YAML 1.2 (js-yaml, Go yaml.v3), `Y` and
-# `n` are booleans in YAML 1.1 (Go yaml.v2). Such strings are single-quoted.
-_NOT_PLAIN_STRING = re.compile(
-    r"[-+]?[0-9._].*|0[box].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|null|Null|NULL|~|"
-    r"[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|"
-)
-# Text that plain or single-quoted style can carry as is: printable, no line break of any kind.
-_SINGLE_LINE_PRINTABLE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*"
-)
+    return (json_text(document, indent=2) + "\n").encode("utf-8")
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
@@ -97,12 +84,7 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style of the rest. Deciding here also makes libyaml's emitter and PyYAML's pure-Python one
     write the same bytes.
     """
-    tag = "tag:yaml.org,2002:str"
-    if not _SINGLE_LINE_PRINTABLE.fullmatch(data):
-        return dumper.represent_scalar(tag, data, style='"')
-    if _NOT_PLAIN_STRING.fullmatch(data):
-        return dumper.represent_scalar(tag, data, style="'")
-    return dumper.represent_scalar(tag, data)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=yaml_style(data))
 
 
 def _yaml_dumper(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
@@ -146,7 +128,7 @@ class _Document:
         # HTTP APIs' schemas live in components; WebSocket message schemas in
         # x-kiwoom-websocket.schemas (components would hold schemas no operation uses, which
         # linters flag). One name space across both, in API order.
-        taken: set[str] = set()
+        taken: set[str] = set(RESERVED_SCHEMA_NAMES)  # the same names as the Python models
         self.api_schemas: dict[str, ApiSchemas] = {
             api.id: api_schemas(
                 api, WS_SCHEMAS if api.transport is Transport.WEBSOCKET else SCHEMAS, taken
@@ -286,7 +268,8 @@ class _Document:
         for api in self.http:
             key = self.encoding.path_key(api)
             method = api.method.lower() if api.method.lower() in METHODS else "post"
-            paths[key] = {method: self.operation(api, key, unique(_operation_id(api), taken))}
+            operation_id = unique(_operation_id(api), taken, fold=True)  # file names elsewhere
+            paths[key] = {method: self.operation(api, key, operation_id)}
         return paths
 
     def operation(self, api: Api, key: str, operation_id: str) -> JsonObject:

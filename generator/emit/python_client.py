@@ -2,7 +2,7 @@
 
 Layout (``<pkg>`` is the import name of ``spec.package_name``)::
 
-    python/pyproject.toml, README.md, api.md
+    python/pyproject.toml, README.md, api.md (the wheel installs both inside <pkg>/)
     python/<pkg>/__init__.py        exports, __version__, __spec_hash__, __generator_version__
     python/<pkg>/client.py          KiwoomClient / AsyncKiwoomClient, one lazy property per group
     python/<pkg>/_operations.py     OPERATIONS: api id -> Operation (names of models, no imports)
@@ -30,17 +30,21 @@ from .python_models import (
     class_attributes,
     dcg_aliases,
     dcg_document,
+    hide_descriptions,
     plan_group,
+    restore_docstrings,
     run_datamodel_codegen,
     validators_of,
 )
 from .python_readme import readme_snippets
 from .python_render import format_python, header_lines, import_block, python_header, render
-from .python_view import ClientView, GroupView, build_view
+from .python_view import ClientView, GroupView, api_index, build_view
 from .schema import ApiSchemas, spec_schemas
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 OUT = "python"
+# Written beside pyproject.toml and installed inside the package (the wheel maps them there).
+PACKAGE_DOCS = ("README.md", "api.md")
 
 
 def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
@@ -85,14 +89,13 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     }
     files[f"{OUT}/pyproject.toml"] = render(
         "pyproject.toml.jinja",
-        packages=[view.import_name, f"{view.import_name}.models", f"{view.import_name}.resources"],
+        package_docs=[(name, f"{view.import_name}/{name}") for name in PACKAGE_DOCS],
         **common,
     )
     files[f"{OUT}/api.md"] = render(
         "api.md.jinja",
-        groups=view.http_groups,
-        realtime=view.realtime,
-        method_count=sum(len(g.methods) for g in view.groups),
+        sections=api_index(spec, view),
+        method_count=sum(len(g.methods) for g in view.groups) + len(view.client_apis),
         **common,
     )
     files[f"{OUT}/README.md"] = render(
@@ -154,7 +157,8 @@ def runtime_exports(module: str) -> list[str]:
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
-    generated = run_datamodel_codegen(dcg_document(apis, schemas, plans), dcg_aliases(plans))
+    document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
+    generated = restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
     attrs = class_attributes(generated)
     validators = {
         name: textwrap.indent(
@@ -217,18 +221,24 @@ def client_module(view: ClientView, header: str) -> str:
         "._client": ["AsyncAPIClient", "SyncAPIClient"],
         "._operations": ["OPERATIONS"],
     }
-    if groups:
+    if view.top:
         imports["functools"] = ["cached_property"]
+    if groups:
         imports["typing"] = ["TYPE_CHECKING"]
-    listing = "\n".join(f"    {g.group}: {g.label or g.group}" for g in groups)
+    listing = [f"    {c.attr}: {c.summary}" for c in view.top]
+    listing += [
+        f"    {api.method_name}(): {api.summary}"
+        for api in view.client_apis
+        if api.method_name in ("issue_token", "revoke_token")
+    ]
     sync_doc = (
         "The Kiwoom REST API client.\n\n"
         '    client = KiwoomClient(appkey=..., secretkey=..., env="mock")\n\n'
-        "Groups:\n\n" + listing
+        "Groups:\n\n" + "\n".join(listing)
     ).rstrip()
     async_doc = (
         "The asynchronous twin of KiwoomClient: same groups and methods, awaited.\n\n"
-        "Groups:\n\n" + listing
+        "Groups:\n\n" + "\n".join(listing)
     ).rstrip()
     source = render(
         "client.py.jinja",
@@ -236,6 +246,8 @@ def client_module(view: ClientView, header: str) -> str:
         import_name=view.import_name,
         imports=import_block(imports),
         groups=groups,
+        namespaces=view.namespaces,
+        top=view.top,
         sync_doc=sync_doc,
         async_doc=async_doc,
     )
@@ -262,7 +274,9 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         f"{view.package_name}: a typed client of the Kiwoom Securities REST API.\n\n"
         "    from " + view.import_name + " import KiwoomClient\n\n"
         '    client = KiwoomClient(appkey=..., secretkey=..., env="mock")\n\n'
-        "See README.md and api.md."
+        "README.md (how to use it) and api.md (every method with its API id and route) are\n"
+        "installed inside this package:\n\n"
+        f'    importlib.resources.files("{view.import_name}").joinpath("api.md").read_text()'
     )
     source = render(
         "package_init.py.jinja",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
 import importlib.metadata
 import json
 import keyword
@@ -23,6 +24,7 @@ import datamodel_code_generator as dcg
 from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
 from datamodel_code_generator.enums import DataModelType
 
+from ..escape import indent, py_docstring, split_lines
 from ..model import Api, Field, Kind
 from .cache import cached_text
 from .schema import DEFS, ApiSchemas, JsonSchema
@@ -209,6 +211,59 @@ def dcg_document(
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
 
 
+def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]:
+    """The document with every ``description`` replaced by a token, and token -> text.
+
+    datamodel-code-generator writes descriptions into docstrings with escaping of its own that
+    misses characters (raw U+2028, controls...). It sees only tokens; :func:`restore_docstrings`
+    puts the texts back escaped by :func:`generator.escape.py_docstring`. Tokens start with a
+    hash of the whole document, so no spec text can contain one.
+    """
+    document = copy.deepcopy(document)
+    digest = hashlib.sha256(
+        json.dumps(document, ensure_ascii=True, sort_keys=True).encode("ascii")
+    ).hexdigest()[:20]
+    texts: dict[str, str] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            text = node.get("description")
+            if isinstance(text, str):
+                token = f"KCG{digest}D{len(texts)}"
+                texts[token] = text
+                node["description"] = token
+            for key, value in node.items():
+                if key != "description":
+                    visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(document["$defs"])
+    return document, texts
+
+
+def restore_docstrings(generated: str, texts: dict[str, str]) -> str:
+    """Each docstring line that is exactly a token of :func:`hide_descriptions` becomes the
+    escaped text, indented like the token; every token must be found exactly once."""
+    lines = split_lines(generated)
+    found: set[str] = set()
+    for i, line in enumerate(lines):
+        token = line.strip()
+        text = texts.get(token)
+        if text is None:
+            continue
+        if token in found:
+            raise ModelGenerationError(f"description token {token} appears twice")
+        found.add(token)
+        prefix = line[: len(line) - len(line.lstrip())]
+        lines[i] = indent(py_docstring(text), prefix, first=True)
+    missing = set(texts) - found
+    if missing or any(token in generated for token in texts if token not in found):
+        raise ModelGenerationError(f"descriptions not placed as docstrings: {sorted(missing)}")
+    return "\n".join(lines)
+
+
 def dcg_aliases(plans: dict[str, ClassPlan]) -> dict[str, str]:
     """``Class.wire_name`` -> the model's Python name, where they differ."""
     return {
@@ -329,7 +384,7 @@ def assemble(
     ``extra_imports``: name -> module for the names the validators use.
     """
     tree = ast.parse(generated)
-    lines = generated.splitlines()
+    lines = split_lines(generated)  # the tokenizer's lines: ast's line numbers index these
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
     attributes = class_attributes(generated)
     chunks: list[str] = []

@@ -25,6 +25,21 @@ JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"
 RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
+# Names a generated models module imports or defines besides its classes: no schema takes them.
+RESERVED_SCHEMA_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "Model",
+        "RootModel",
+        "Self",
+        "model_validator",
+    }
+)
 BLANK_DESCRIPTION = "빈값: not given"
 
 
@@ -71,7 +86,7 @@ class _Builder:
         extra: JsonSchema | None = None,
         variant: str | None = None,
     ) -> str:
-        name = unique(name, self.taken)
+        name = unique(name, self.taken, sep="")
         properties: dict[str, JsonSchema] = {}
         required: list[str] = []
         conditions: list[JsonSchema] = []
@@ -226,7 +241,7 @@ def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None)
     a body with variants is the union of ``<ClassPrefix>Response<Variant>`` schemas.
     """
     schemas: dict[str, JsonSchema] = {}
-    names = taken if taken is not None else set()
+    names = taken if taken is not None else set(RESERVED_SCHEMA_NAMES)
     request, request_shapes = _message_schema(
         _Builder(ref_prefix, True, schemas, names), request_name(api), api.request, api.summary
     )
@@ -242,5 +257,5 @@ def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None)
 
 def spec_schemas(spec: Spec, ref_prefix: str = DEFS) -> dict[str, ApiSchemas]:
     """The schemas of every API by API id, names unique across the whole spec."""
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_SCHEMA_NAMES)
     return {api.id: api_schemas(api, ref_prefix, taken) for api in spec.apis}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..problems import Problems
 from ..reader.api_sheet import NOTE_MARKS
 from ..reader.cells import key
+from ..reader.limits import MAX_ERROR_CODE, MAX_EXAMPLE_DEPTH, MAX_LENGTH
 from ..reader.raw import RawApi, RawBook, RawCell, RawRow
 from .config import Config
 from .core import (
@@ -52,8 +55,14 @@ _DEPTH = re.compile(r"^((?:-\s*)*)(.*)$", re.DOTALL)
 _API_ID = re.compile(r"^[A-Za-z0-9_]+$")
 _SERVER = re.compile(r"^\s*(\S+?)\s*(?:\((.*)\))?\s*$", re.DOTALL)
 _ORDER_IDS = re.compile(r"^kt1000\d$")
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"})
+# A clean URL path: segments of unreserved characters (RFC 3986) between slashes; no template
+# braces, query, fragment, spaces or percent signs (the client and OpenAPI use it verbatim).
+_CLEAN_PATH = re.compile(r"/|(?:/[A-Za-z0-9._~-]+)+/?", re.ASCII)
+# A server URL: scheme, host, optional port and nothing else.
+_CLEAN_SERVER = re.compile(r"(?:https?|wss?)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/?", re.ASCII)
 _REQUIRED = {"Y": True, "YES": True, "필수": True, "N": False, "NO": False, "선택": False}
-_LENGTH = re.compile(r"^\d+(\.0+)?$")
+_LENGTH = re.compile(r"^0*([0-9]+)(?:\.0+)?$", re.ASCII)
 
 
 @dataclass
@@ -146,6 +155,13 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
     method = method_cell.value.upper() if method_cell else "POST"
     if method_cell is None:
         problems.warning(_at(raw, "method"), api_id, "Method is empty; assuming POST")
+    elif method not in HTTP_METHODS:
+        problems.error(
+            str(method_cell.source),
+            api_id,
+            f"Method must be one of {', '.join(sorted(HTTP_METHODS))}, "
+            f"got {_clip(method_cell.value)!r}",
+        )
     path = _path(raw, api_id, problems)
     servers = _servers(raw, api_id, problems)
     transport = Transport.HTTP
@@ -189,11 +205,12 @@ def _path(raw: RawApi, api_id: str, problems: Problems) -> str:
     m = re.match(r"^[a-z]+://[^/]+(/.*)$", value)
     if m:
         value = m.group(1)
-    if not value.startswith("/") or any(c.isspace() for c in value):
+    if not _CLEAN_PATH.fullmatch(value):
         problems.error(
             str(cell.source),
             api_id,
-            f"URL must be a path like /api/dostk/crdordr, got {cell.value!r}",
+            "URL must be a path like /api/dostk/crdordr (letters, digits, - . _ ~ between "
+            f"slashes), got {_clip(cell.value)!r}",
         )
     return value
 
@@ -204,16 +221,20 @@ def _servers(raw: RawApi, api_id: str, problems: Problems) -> Servers:
         problems.error(_at(raw, "production"), api_id, "운영 도메인 is empty")
         return Servers("https://api.kiwoom.com", None, None)
     prod = _SERVER.match(production.value)
-    if not prod or "://" not in prod.group(1):
+    if not prod or not _CLEAN_SERVER.fullmatch(prod.group(1)):
         problems.error(
-            str(production.source), api_id, f"운영 도메인 is not a URL: {production.value!r}"
+            str(production.source),
+            api_id,
+            f"운영 도메인 is not a URL like https://api.kiwoom.com: {_clip(production.value)!r}",
         )
         return Servers("https://api.kiwoom.com", None, None)
     mock_cell = _info(raw, "mock")
     mock = _SERVER.match(mock_cell.value) if mock_cell else None
-    if mock_cell is not None and (not mock or "://" not in mock.group(1)):
+    if mock_cell is not None and (not mock or not _CLEAN_SERVER.fullmatch(mock.group(1))):
         problems.warning(
-            str(mock_cell.source), api_id, f"모의투자 도메인 is not a URL: {mock_cell.value!r}"
+            str(mock_cell.source),
+            api_id,
+            f"모의투자 도메인 is not a URL: {_clip(mock_cell.value)!r}; ignored",
         )
         mock = None
     return Servers(
@@ -230,7 +251,7 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
     if cell is None or not cell.value:
         return None
     try:
-        value = json.loads(cell.value)
+        value = json.loads(cell.value, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         parts = _split_documents(cell.value)
         if parts:
@@ -251,7 +272,76 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
             f"{exc.colno}); kept as text",
         )
         return Example(cell.value, None, False, cell.source)
+    except (ValueError, RecursionError) as exc:  # NaN, 1e400, 5,000 digits, deep nesting
+        problems.warning(
+            str(cell.source),
+            api_id,
+            f"{what} Example is not valid JSON ({_clip(str(exc), 80)}); kept as text",
+        )
+        return Example(cell.value, None, False, cell.source)
+    if _json_depth(value) > MAX_EXAMPLE_DEPTH:
+        problems.warning(
+            str(cell.source),
+            api_id,
+            f"{what} Example nests deeper than {MAX_EXAMPLE_DEPTH} levels; kept as text",
+        )
+        return Example(cell.value, None, False, cell.source)
+    if _has_surrogate(value):
+        problems.warning(
+            str(cell.source),
+            api_id,
+            f"{what} Example holds a lone surrogate escape (such as \\ud800), which is not "
+            "Unicode text; kept as text",
+        )
+        return Example(cell.value, None, False, cell.source)
     return Example(cell.value, value, True, cell.source)
+
+
+def _safe_json(text: str) -> tuple[Any, bool]:
+    """(value, True) when ``text`` is JSON every parser reads the same way, else (None, False):
+    no NaN or infinities, no number beyond a double or Python's digit limit, no nesting deeper
+    than MAX_EXAMPLE_DEPTH, no lone surrogate."""
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        return None, False
+    if _json_depth(value) > MAX_EXAMPLE_DEPTH or _has_surrogate(value):
+        return None, False
+    return value, True
+
+
+def _json_depth(value: object) -> int:
+    """How deep lists and objects nest (iteratively: the value may be very deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_EXAMPLE_DEPTH:
+                children = node.values() if isinstance(node, dict) else node
+                stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{_clip(text, 20)} is beyond a double")
+    return value
+
+
+def _has_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 def _split_documents(text: str) -> tuple[ExamplePart, ...]:
@@ -278,10 +368,8 @@ def _split_documents(text: str) -> tuple[ExamplePart, ...]:
         body = "\n".join(chunk).strip()
         if not body:
             continue  # a comment with nothing under it (a note)
-        try:
-            parts.append(ExamplePart(name, body, json.loads(body), True, start + 1))
-        except json.JSONDecodeError:
-            parts.append(ExamplePart(name, body, None, False, start + 1))
+        value, valid = _safe_json(body)
+        parts.append(ExamplePart(name, body, value, valid, start + 1))
     return tuple(parts)
 
 
@@ -404,6 +492,21 @@ def _fields(rows: list[RawRow], table: str, api_id: str, problems: Problems) -> 
                 )
             skip_from = depth
             continue
+        if depth and stack[depth - 1].kind is Kind.STRING and stack[depth - 1].type:
+            # A member row after a String sibling of its LIST: ka10173's `실시간 데이터` lists
+            # `data` (LIST), then `trnm` (String), then `- type`, `- name`... which are members
+            # of `data` on the wire. Place them under the nearest container above at that depth.
+            level = stack[depth - 2].children if depth >= 2 else roots
+            container = next((n for n in reversed(level) if n.kind is not Kind.STRING), None)
+            if container is not None:
+                problems.warning(
+                    str(row.source),
+                    api_id,
+                    f"member {name!r} follows {stack[depth - 1].name!r} of Type "
+                    f"{stack[depth - 1].type}; placed under {container.name!r} above it",
+                )
+                del stack[depth - 1 :]
+                stack.append(container)
         siblings = stack[depth - 1].children if depth else roots
         twin = next((s for s in siblings if s.name == name), None)
         if twin is not None:
@@ -427,12 +530,15 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
     type_text = row.type
     known = TYPES.get(key(type_text))
     if known is None:
-        problems.error(
+        # Mess, not a broken sheet: a type word the official sheets do not use (`int`,
+        # `String[ ]`, `Number`). Every value on Kiwoom's wire is a string: read it as one.
+        problems.warning(
             str(row.at("type")),
             api_id,
-            f"unknown Type {type_text!r} for {name!r}; known: String, LIST, List<Map>, Object",
+            f"unknown Type {type_text!r} for {name!r}; read as String "
+            "(known: String, LIST, List<Map>, Object)",
         )
-        known, bad = (type_text, Kind.STRING), True
+        known = (type_text, Kind.STRING)
     canonical, kind = known
     if not type_text:
         problems.warning(str(row.at("type")), api_id, f"Type is empty for {name!r}; read as String")
@@ -461,15 +567,29 @@ def _node(row: RawRow, name: str, api_id: str, problems: Problems) -> _Node:
     max_length: int | None = None
     length = row.length
     if length:
-        if _LENGTH.match(length) and int(float(length)) > 0:
-            max_length = int(float(length))
+        m = _LENGTH.match(length)
+        digits = m.group(1) if m else "0"
+        value = int(digits) if len(digits) <= len(str(MAX_LENGTH)) else MAX_LENGTH + 1
+        if value > MAX_LENGTH:
+            problems.warning(
+                str(row.at("length")),
+                api_id,
+                f"Length of {name!r} is {_clip(length)}, above the limit of {MAX_LENGTH}; ignored",
+            )
+        elif value > 0:
+            max_length = value
         else:
             problems.warning(
                 str(row.at("length")),
                 api_id,
-                f"Length of {name!r} is not a whole number: {length!r}; ignored",
+                f"Length of {name!r} is not a whole number: {_clip(length)!r}; ignored",
             )
     return _Node(row, name, canonical, kind, required, max_length, bad)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """A cell value shortened for a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _check_containers(nodes: list[_Node], api_id: str, problems: Problems) -> None:
@@ -485,12 +605,14 @@ def _check_containers(nodes: list[_Node], api_id: str, problems: Problems) -> No
             )
             node.kind = Kind.ARRAY
         elif not node.children and node.type == "LIST":
-            problems.error(
+            # ka10101's `- marketCode` is typed LIST, has no members and is a string on the
+            # wire (its example says "0"): a LIST without members is read as a String.
+            problems.warning(
                 str(node.row.at("type")),
                 api_id,
-                f"LIST {node.name!r} has no members (- prefixed rows below it)",
+                f"LIST {node.name!r} has no members (- prefixed rows below it); read as String",
             )
-            continue
+            node.kind = Kind.STRING
         elif not node.children and node.kind is not Kind.STRING:
             problems.warning(
                 str(node.row.at("type")),
@@ -611,9 +733,11 @@ def _error_codes(book: RawBook, problems: Problems) -> tuple[ErrorCode, ...]:
     codes: dict[int, ErrorCode] = {}
     for raw in book.error_codes:
         text = raw.code.value
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?[0-9]{1,30}", text, re.ASCII) or abs(int(text)) > MAX_ERROR_CODE:
             problems.warning(
-                str(raw.code.source), None, f"error code must be a number, got {text!r}"
+                str(raw.code.source),
+                None,
+                f"error code must be a whole number up to {MAX_ERROR_CODE}, got {_clip(text)!r}",
             )
             continue
         code = int(text)

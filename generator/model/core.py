@@ -8,10 +8,11 @@ it; they never see raw cells. ``Spec.to_json()`` is the documented, stable JSON 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from ..escape import json_text
 
 
 class Kind(StrEnum):
@@ -285,6 +286,11 @@ class Api:
     def summary(self) -> str:
         return f"{self.name} ({self.id})"
 
+    @property
+    def python_name(self) -> str:
+        """Its method from the client: ``chart.daily``, ``us.orders.buy``, ``issue_token``."""
+        return f"{self.group}.{self.method_name}" if self.group else self.method_name
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -353,8 +359,9 @@ class Spec:
         }
 
     def dumps(self) -> str:
-        """The model's JSON text: sorted keys, two-space indent, UTF-8 text unescaped."""
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        """The model's JSON text: sorted keys, two-space indent, UTF-8 text unescaped but for
+        the unsafe characters of :func:`generator.escape.json_text`."""
+        return json_text(self.to_json(), indent=2, sort_keys=True) + "\n"
 
     def content_hash(self) -> str:
         """A hash of what the docs say, independent of where they were read from.
@@ -369,7 +376,7 @@ class Spec:
                 return [strip(v) for v in obj]
             return obj
 
-        text = json.dumps(strip(self.to_json()), ensure_ascii=False, sort_keys=True)
+        text = json_text(strip(self.to_json()), indent=None, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

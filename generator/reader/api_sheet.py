@@ -317,10 +317,16 @@ class _SheetReader:
             # `00` typed into Excel becomes the number 0: take the id from the sheet's own title.
             for title in (api.info["menu"].value if "menu" in api.info else "", self.sheet):
                 m = _ID_IN_TITLE.search(title)
-                if m and m.group(1).isdigit() and int(m.group(1)) == int(float(cell.value)):
+                if m and _same_number(m.group(1), cell.value):
                     api.info["apiid"] = RawCell(m.group(1), cell.source, True)
                     break
         return api
+
+
+def _same_number(digits: str, value: str) -> bool:
+    """``007`` in a title against the cell's number text ``7`` (never a huge conversion)."""
+    number = value[:-2] if value.endswith(".0") else value
+    return digits.isascii() and digits.isdigit() and digits.lstrip("0") == number.lstrip("0")
 
 
 def read_api_sheet(

@@ -168,7 +168,11 @@ def _api_summary(api: Api, own: PythonName | None) -> dict[str, Any]:
         "name": api.name,
         "method": api.method,
         "path": api.path,
-        "python": f"{group or api.group}.{method or api.method_name}",
+        "python": (
+            api.python_name
+            if own is None
+            else ".".join(x for x in (group or api.group, method or api.method_name) if x)
+        ),
     }
 
 
@@ -436,7 +440,8 @@ class _FieldDiff:
 
 
 def _value_key(value: str) -> tuple[int, str]:
-    return (int(value), value) if value.isdigit() else (1 << 62, value)
+    small = value.isascii() and value.isdigit() and len(value) <= 18
+    return (int(value), value) if small else (1 << 62, value)
 
 
 def _enum_json(e: EnumValue) -> dict[str, Any]:

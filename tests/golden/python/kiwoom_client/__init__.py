@@ -5,7 +5,10 @@
 
     client = KiwoomClient(appkey=..., secretkey=..., env="mock")
 
-See README.md and api.md.
+README.md (how to use it) and api.md (every method with its API id and route) are
+installed inside this package:
+
+    importlib.resources.files("kiwoom_client").joinpath("api.md").read_text()
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     CorporateNotAllowedError,
+    InvalidHeaderError,
     InvalidInputError,
     KiwoomAPIError,
     KiwoomError,
     MockNotSupportedError,
     OrderStateUnknownError,
+    PageLimitError,
+    PagingError,
+    PagingLoopError,
     RateLimitError,
     RecursiveCallError,
+    ResponseTooLargeError,
     TokenError,
     UnknownApiError,
     UnknownSymbolError,
@@ -45,6 +53,7 @@ __all__ = [
     "AuthenticationError",
     "CorporateNotAllowedError",
     "ERROR_CODES",
+    "InvalidHeaderError",
     "InvalidInputError",
     "KiwoomAPIError",
     "KiwoomClient",
@@ -56,8 +65,12 @@ __all__ = [
     "OPERATIONS",
     "Operation",
     "OrderStateUnknownError",
+    "PageLimitError",
+    "PagingError",
+    "PagingLoopError",
     "RateLimitError",
     "RecursiveCallError",
+    "ResponseTooLargeError",
     "TokenError",
     "UnknownApiError",
     "UnknownSymbolError",
