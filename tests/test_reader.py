@@ -937,3 +937,21 @@ def test_overview_before_the_basic_info(tmp_path: Path) -> None:
     assert (a.method, a.path, a.servers.mock) == ("POST", "/api/dostk/mrkcond", None)
     assert [x.name for x in a.request.body] == ["stk_cd"] and a.request.headers == ()
     assert messages(loaded) == []
+
+
+def test_apis_that_move_money_are_orders(tmp_path: Path) -> None:
+    """Names ending in 주문 (order) or 신청 (application: ust31302 환전 신청 converts currency)
+    mark an HTTP API as an order, which the client never re-sends; inquiries are not orders."""
+    sheets = [
+        api("ust20000", "미국주식 매수 주문", url="/api/us/ordr"),
+        api("ust31302", "환전 신청", url="/api/us/fx"),
+        api("ust31300", "환전 예상 금액 조회", url="/api/us/fx"),
+        api("kt00010", "주문인출가능금액요청", url="/api/dostk/acnt"),
+    ]
+    spec = read(write(tmp_path, *sheets)).spec
+    assert {a.id: a.is_order for a in spec.apis} == {
+        "kt00010": False,
+        "ust20000": True,
+        "ust31300": False,
+        "ust31302": True,
+    }

@@ -190,7 +190,8 @@ def _build_api(raw: RawApi, category: str | None, problems: Problems) -> Api | N
         method_name="",
         class_prefix="",
         is_order=bool(_ORDER_IDS.match(api_id))
-        or (transport is Transport.HTTP and name.replace(" ", "").endswith("주문")),
+        # 주문 (order) and 신청 (application: ust31302 환전 신청 converts currency) move money.
+        or (transport is Transport.HTTP and name.replace(" ", "").endswith(("주문", "신청"))),
         category=category,
         source=Source(raw.file, raw.sheet),
     )
