@@ -8,7 +8,6 @@ computed; the filters are the escaping helpers of :mod:`python_text`.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import sys
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -18,7 +17,6 @@ from typing import Any
 import black
 import jinja2
 
-from .cache import cached_text
 from .python_text import docstring_safe, html_comment, md_code, md_text, one_line, toml_str
 
 # The templates ship inside the distribution (kiwoom_codegen.templates, mapped from the
@@ -60,11 +58,9 @@ def format_python(source: str) -> str:
 
     Results are cached by their exact input (see :mod:`kiwoom_codegen.emit.cache`).
     """
-    return cached_text(
-        "black",
-        (importlib.metadata.version("black"), repr(BLACK_MODE), source),
-        lambda: black.format_str(source, mode=BLACK_MODE),
-    )
+    from .formatting import format_modules
+
+    return format_modules({"module": source}, workers=1)["module"]
 
 
 def header_lines(generator_version: str, sources: tuple[str, ...]) -> list[str]:
