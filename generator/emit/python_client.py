@@ -37,6 +37,7 @@ from .python_models import (
     run_datamodel_codegen,
     validators_of,
 )
+from .python_operations import columns, operation_rows
 from .python_readme import readme_snippets
 from .python_render import header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, build_view
@@ -99,7 +100,10 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     )
     sources[f"{pkg}/client.py"] = client_module(view, header)
     sources[f"{pkg}/_operations.py"] = render(
-        "operations.py.jinja", header=header, operations=view.operations
+        "operations.py.jinja",
+        header=header,
+        columns=columns(),
+        rows=operation_rows(spec, view.operations),
     )
     sources[f"{pkg}/_error_codes.py"] = render(
         "error_codes.py.jinja", header=header, error_codes=spec.error_codes
