@@ -36,12 +36,23 @@ def black_key(source: str) -> tuple[str, ...]:
 
 
 def format_source(source: str) -> str:
-    """Black at the pinned version and mode. Invalid code is a generator bug: it raises."""
+    """Black at the pinned version and mode, in one pass. Invalid code is a generator bug: it
+    raises.
+
+    ``black.format_str`` formats twice whenever its input was not already formatted (a second
+    pass for the rare case where the first pass leaves something it would change again), which
+    doubles the cost of every generated module. The pinned black's single pass gives the same
+    text on this generator's modules (tests/test_speed.py checks that black has nothing left to
+    change in them); with a black without it, ``format_str`` is used.
+    """
     import black
 
     from .python_render import BLACK_MODE
 
-    return black.format_str(source, mode=BLACK_MODE)
+    once = getattr(black, "_format_str_once", None)
+    if once is None:
+        return black.format_str(source, mode=BLACK_MODE)
+    return str(once(source, mode=BLACK_MODE))
 
 
 def format_modules(
