@@ -18,7 +18,8 @@ medians (wall-clock; CPU time of the child processes is shown beside it):
   the other (the two alternate, so every run is a one-cell change); target <= 0.5x.
 
 ``--generator-path DIR`` measures the ``kiwoom_codegen`` package in DIR instead of the installed
-one (a checkout of an earlier commit, for before/after figures). ``--quick`` takes 3 runs of each instead of ``--repeat`` (default 5). Exits 1 when a target is
+one (a checkout of an earlier commit, for before/after figures). ``--quick`` takes 3 runs of
+each instead of ``--repeat`` (default 5). Exits 1 when a target is
 missed (``--no-verdict``: always 0). The machine's core count is printed with the table.
 """
 
