@@ -191,3 +191,48 @@ def test_small_workbooks_show_no_progress(
     monkeypatch.setattr("sys.stderr", stderr)
     assert run(["generate", str(edition), "--out", str(tmp_path / "out")], capsys)[0] == 0
     assert "\x1b[K" not in stderr.getvalue()
+
+
+HOSTILE = [
+    "line\nbreak",
+    "'quoted' \"double\" \\ back",
+    "\u2028 \u2029 \x85 \ufeff \U0001f600",
+    "005930",
+    "Y",
+    "",
+    "key: value # not a comment",
+    "- dash",
+    "{braces} [brackets]",
+    "x" * 300,
+]
+
+
+def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    from kiwoom_codegen.emit import openapi
+
+    def item(i: int) -> dict[str, Any]:
+        text = HOSTILE[i % len(HOSTILE)]
+        return {
+            "summary": text,
+            "list": [text, {"nested": [text, i, None, True]}, []],
+            "empty": {},
+            text[:50] or "k": {"deep": {"deeper": text}},
+        }
+
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {f"/p/{i}#{HOSTILE[i % len(HOSTILE)][:20]}": item(i) for i in range(40)},
+        "components": {
+            "schemas": {f"S{i}": item(i) for i in range(40)},
+            "small": {"a": item(1)},
+            "x" * 200: {"long key": "complex key form"},
+        },
+        "empty": {},
+        "list": [item(2)],
+    }
+    whole = openapi.dumps_yaml(document)
+    assert openapi.dumps_yaml_cached(document) == whole  # cold
+    assert openapi.dumps_yaml_cached(document) == whole  # from the cache
+    document["paths"]["/p/3#" + HOSTILE[3][:20]]["summary"] = "changed"
+    assert openapi.dumps_yaml_cached(document) == openapi.dumps_yaml(document)
