@@ -236,3 +236,39 @@ def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.Mo
     assert openapi.dumps_yaml_cached(document) == whole  # from the cache
     document["paths"]["/p/3#" + HOSTILE[3][:20]]["summary"] = "changed"
     assert openapi.dumps_yaml_cached(document) == openapi.dumps_yaml(document)
+
+
+def test_operations_table_carries_any_text_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The registry is data: names and examples with quotes, backslashes, line separators and
+    triple quotes come back from the generated module exactly."""
+    import json
+
+    from kiwoom_codegen.emit import EmitContext, python_client
+
+    from tests.fixtures import api, f, read, write
+
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
+    hostile = "'''\"\"\" \\ \u2028 {x} ]\" , ['"
+    example = json.dumps({"stk_cd": hostile, "n": 1.5, "nested": [{"a": None}]}, ensure_ascii=False)
+    sheet = api(
+        "ka99001",
+        f"이름 {hostile}",
+        request=[f("stk_cd", "종목코드", required="Y")],
+        response=[f("out", "결과")],
+        request_example=example,
+    )
+    spec = read(write(tmp_path, sheet)).spec
+    files = python_client.emit(spec, EmitContext("0", spec.content_hash(), ("x.xlsx",)))
+    source = files["python/kiwoom_client/_operations.py"].decode("utf-8")
+    source = source.replace(
+        "from ._operation import", "from kiwoom_codegen.runtime._operation import"
+    )
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "_operations.py", "exec"), namespace)
+    op = namespace["OPERATIONS"]["ka99001"]
+    assert op.name == f"이름 {hostile}"
+    assert op.request_example == json.loads(example)
+    assert op.response_example is None and op.is_order is False
+    assert len(source.splitlines()) < 60  # one line per API, not one call per API

@@ -283,7 +283,9 @@ def assemble(
     ``extra_imports``: name -> module for the names the validators use.
     """
     tree = ast.parse(generated)
-    lines = defer_build(tree, generated.splitlines())
+    # Lines as ast numbers them: split at "\n" only. str.splitlines() also splits at U+2028,
+    # U+0085 and other separators that spec text inside string literals may hold.
+    lines = defer_build(tree, generated.split("\n"))
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
     attributes = class_attributes(generated)
     chunks: list[str] = []
