@@ -164,7 +164,13 @@ def main(argv: list[str] | None = None) -> int:
                 if key == "no change":
                     back_to_a()
                 samples[key].append(fn())
-                print(f"  run {i + 1}/{repeat}: {key} done", file=sys.stderr)
+                (aw, ac), (w, c) = samples["anchor"][-1], samples[key][-1]
+                print(
+                    f"  run {i + 1}/{repeat}: {key} {w:.2f} s wall, {c:.2f} s cpu; "
+                    f"anchor {aw:.2f} s wall, {ac:.2f} s cpu",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
     def med(key: str, which: int) -> float:
         return statistics.median(s[which] for s in samples[key])
