@@ -23,8 +23,8 @@ from typing import Any
 
 import pydantic
 import pytest
-from kiwoom_codegen.emit.python_text import docstring_safe, md_code, py_str, toml_str
 from kiwoom_codegen.emit.python_view import CLIENT_ATTRIBUTES
+from kiwoom_codegen.escape import md_code, py_docstring, py_str, toml_str
 from kiwoom_codegen.model import Spec, Transport
 from kiwoom_codegen.regen.layout import SheetData
 
@@ -285,15 +285,15 @@ def test_signature(pkg: ModuleType) -> None:
     params = sig.parameters
     assert list(params) == [
         "self", "dmst_stex_tp", "stk_cd", "ord_qty", "trde_tp", "ord_uv", "cond_uv",
-        "extra_headers", "timeout",
+        "extra_headers", "timeout", "deadline",
     ]  # fmt: skip
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in params.items() if n != "self")
     assert params["stk_cd"].default is inspect.Parameter.empty
     assert params["ord_uv"].default is pkg.NOT_GIVEN
-    assert params["ord_uv"].annotation == "str | NotGiven"
+    assert params["ord_uv"].annotation == "str | None | NotGiven"  # None: not sent either
     assert params["dmst_stex_tp"].annotation == "Literal['KRX', 'NXT', 'SOR']"
     assert sig.return_annotation == "KiwoomResponse[CreditOrdersBuyResponse]"
-    assert "cont_yn" not in params  # orders never page
+    assert "cont_yn" not in params and "max_pages" not in params  # orders never page
 
 
 def test_docstring(pkg: ModuleType) -> None:
@@ -332,13 +332,13 @@ def test_client_attributes_cover_the_runtime() -> None:
 # --- escaping ------------------------------------------------------------------------------
 
 
-def test_docstring_safe_round_trips_every_short_text() -> None:
+def test_py_docstring_round_trips_every_short_text() -> None:
     alphabet = ['"', "\\", "a", "\n", "'", "\r", "{", "\t", "\u2028", "\x00"]
     for n in range(1, 6):
         for chars in itertools.product(alphabet, repeat=n):
             text = "".join(chars)
-            source = '"""' + docstring_safe(text) + '"""'
-            assert ast.literal_eval(source) == text.replace("\r\n", "\n"), repr(text)
+            source = '"""' + py_docstring(text) + '"""'
+            assert ast.literal_eval(source) == text, repr(text)
 
 
 def test_small_literals_round_trip() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..escape import md_fence, py_str
 from ..model import Api, Kind, Spec
-from .python_text import md_fence, py_str
 from .python_view import ClientView, MethodView
 
 
@@ -27,6 +27,9 @@ def example_arguments(api: Api, m: MethodView) -> list[tuple[str, str]]:
     example = api.request_example
     values = example.value if example is not None and isinstance(example.value, dict) else {}
     fields = {f.name: f for f in api.request.body}
+    for variant in api.request.variants:  # the method takes every shape's fields
+        for f in variant.body:
+            fields.setdefault(f.name, f)
     out: list[tuple[str, str]] = []
     for a in m.args:
         if not a.required:
@@ -51,7 +54,7 @@ def _call(group: str, m: MethodView, args: list[tuple[str, str]]) -> str:
     return f"client.{group}.{m.name}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
 
 
-def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
+def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet | None]:
     methods = [(g, m) for g in view.http_groups for m in g.methods]
     orders = [(g, m) for g, m in methods if m.is_order]
     reads = [(g, m) for g, m in methods if not m.is_order]
@@ -96,13 +99,7 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
             ]
         )
     else:
-        paging = "\n".join(
-            [
-                'resp = client.call("<api-id>", {...})',
-                "for page in resp:  # this page, then the following ones",
-                "    print(page.body)",
-            ]
-        )
+        paging = None  # every API is an order: the README says that none pages
     if first is not None:
         g, m = first
         api = spec.api(m.api_id)
@@ -127,7 +124,7 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
     ).rstrip()
     return {
         "quick_start": Snippet(quick),
-        "paging": Snippet(paging),
+        "paging": Snippet(paging) if paging is not None else None,
         "call": Snippet(by_id),
         "fake_server": Snippet(fake),
     }

@@ -64,10 +64,11 @@ class CreditOrders:
             "30",
             "31",
         ],
-        ord_uv: str | NotGiven = NOT_GIVEN,
-        cond_uv: str | NotGiven = NOT_GIVEN,
+        ord_uv: str | None | NotGiven = NOT_GIVEN,
+        cond_uv: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> KiwoomResponse[CreditOrdersBuyResponse]:
         """신용 매수주문 (kt10006)
 
@@ -75,9 +76,11 @@ class CreditOrders:
         POST /api/dostk/crdordr (api-id kt10006)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -92,6 +95,8 @@ class CreditOrders:
             cond_uv (조건단가, max 12, optional)
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersBuyResponse;
@@ -118,6 +123,7 @@ class CreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def sell(
@@ -147,11 +153,12 @@ class CreditOrders:
             "31",
         ],
         crd_deal_tp: Literal["33", "99"],
-        ord_uv: str | NotGiven = NOT_GIVEN,
-        crd_loan_dt: str | NotGiven = NOT_GIVEN,
-        cond_uv: str | NotGiven = NOT_GIVEN,
+        ord_uv: str | None | NotGiven = NOT_GIVEN,
+        crd_loan_dt: str | None | NotGiven = NOT_GIVEN,
+        cond_uv: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> KiwoomResponse[CreditOrdersSellResponse]:
         """신용 매도주문 (kt10007)
 
@@ -159,9 +166,11 @@ class CreditOrders:
         POST /api/dostk/crdordr (api-id kt10007)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -180,6 +189,8 @@ class CreditOrders:
             cond_uv (조건단가, max 12, optional)
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersSellResponse;
@@ -208,6 +219,7 @@ class CreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def modify(
@@ -218,9 +230,10 @@ class CreditOrders:
         stk_cd: str,
         mdfy_qty: str,
         mdfy_uv: str,
-        mdfy_cond_uv: str | NotGiven = NOT_GIVEN,
+        mdfy_cond_uv: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> KiwoomResponse[CreditOrdersModifyResponse]:
         """신용 정정주문 (kt10008)
 
@@ -228,9 +241,11 @@ class CreditOrders:
         POST /api/dostk/crdordr (api-id kt10008)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -241,6 +256,8 @@ class CreditOrders:
             mdfy_cond_uv (정정조건단가, max 12, optional)
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersModifyResponse;
@@ -267,6 +284,7 @@ class CreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel(
@@ -278,6 +296,7 @@ class CreditOrders:
         cncl_qty: str,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> KiwoomResponse[CreditOrdersCancelResponse]:
         """신용 취소주문 (kt10009)
 
@@ -285,9 +304,11 @@ class CreditOrders:
         POST /api/dostk/crdordr (api-id kt10009)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -297,6 +318,8 @@ class CreditOrders:
                 '0' 입력시 잔량 전부 취소
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersCancelResponse;
@@ -321,6 +344,7 @@ class CreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
 
@@ -362,10 +386,11 @@ class AsyncCreditOrders:
             "30",
             "31",
         ],
-        ord_uv: str | NotGiven = NOT_GIVEN,
-        cond_uv: str | NotGiven = NOT_GIVEN,
+        ord_uv: str | None | NotGiven = NOT_GIVEN,
+        cond_uv: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncKiwoomResponse[CreditOrdersBuyResponse]:
         """신용 매수주문 (kt10006)
 
@@ -373,9 +398,11 @@ class AsyncCreditOrders:
         POST /api/dostk/crdordr (api-id kt10006)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -390,6 +417,8 @@ class AsyncCreditOrders:
             cond_uv (조건단가, max 12, optional)
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersBuyResponse;
@@ -416,6 +445,7 @@ class AsyncCreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def sell(
@@ -445,11 +475,12 @@ class AsyncCreditOrders:
             "31",
         ],
         crd_deal_tp: Literal["33", "99"],
-        ord_uv: str | NotGiven = NOT_GIVEN,
-        crd_loan_dt: str | NotGiven = NOT_GIVEN,
-        cond_uv: str | NotGiven = NOT_GIVEN,
+        ord_uv: str | None | NotGiven = NOT_GIVEN,
+        crd_loan_dt: str | None | NotGiven = NOT_GIVEN,
+        cond_uv: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncKiwoomResponse[CreditOrdersSellResponse]:
         """신용 매도주문 (kt10007)
 
@@ -457,9 +488,11 @@ class AsyncCreditOrders:
         POST /api/dostk/crdordr (api-id kt10007)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -478,6 +511,8 @@ class AsyncCreditOrders:
             cond_uv (조건단가, max 12, optional)
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersSellResponse;
@@ -506,6 +541,7 @@ class AsyncCreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def modify(
@@ -516,9 +552,10 @@ class AsyncCreditOrders:
         stk_cd: str,
         mdfy_qty: str,
         mdfy_uv: str,
-        mdfy_cond_uv: str | NotGiven = NOT_GIVEN,
+        mdfy_cond_uv: str | None | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncKiwoomResponse[CreditOrdersModifyResponse]:
         """신용 정정주문 (kt10008)
 
@@ -526,9 +563,11 @@ class AsyncCreditOrders:
         POST /api/dostk/crdordr (api-id kt10008)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -539,6 +578,8 @@ class AsyncCreditOrders:
             mdfy_cond_uv (정정조건단가, max 12, optional)
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersModifyResponse;
@@ -565,6 +606,7 @@ class AsyncCreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel(
@@ -576,6 +618,7 @@ class AsyncCreditOrders:
         cncl_qty: str,
         extra_headers: Mapping[str, str] | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncKiwoomResponse[CreditOrdersCancelResponse]:
         """신용 취소주문 (kt10009)
 
@@ -583,9 +626,11 @@ class AsyncCreditOrders:
         POST /api/dostk/crdordr (api-id kt10009)
 
         Order: this call moves money. It is never re-sent automatically once it may have
-        reached Kiwoom (a timeout, a reset connection, an HTTP 5xx):
-        OrderStateUnknownError or APIConnectionError then means the order may have been
-        executed. Check it with an order inquiry API before sending it again.
+        reached Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP
+        5xx): OrderStateUnknownError or APIConnectionError then means the order may have
+        been executed. Check it with an order inquiry API before sending it again.
+
+        Optional arguments left out or set to None are not sent.
 
         Args:
             dmst_stex_tp (국내거래소구분, max 3): KRX, NXT, SOR
@@ -595,6 +640,8 @@ class AsyncCreditOrders:
                 '0' 입력시 잔량 전부 취소
             extra_headers: more HTTP headers for this call.
             timeout: this call's timeout in seconds (default: the client's).
+            deadline: seconds the whole call may take, retries included
+                (default: the client's; None: no limit).
 
         Returns:
             The response: .data is a CreditOrdersCancelResponse;
@@ -619,4 +666,5 @@ class AsyncCreditOrders:
             body,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
         )
