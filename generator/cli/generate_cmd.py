@@ -7,13 +7,16 @@ import difflib
 import os
 import shlex
 import sys
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..emit import progress
 from ..model import Spec
 from ..regen.changelog import EntryId, add_entry, entry, released_version, version_problem
 from ..regen.diff import diff_specs
+from ..regen.fastpath import current_file_count, inputs_key, remember
 from ..regen.generate import CHANGELOG_PATH, render, source_names
 from ..regen.writer import MANIFEST_NAME, OutputError, compare_tree, settle, write_tree
 from .common import DEFAULT_OUT, DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, load_inputs
@@ -60,8 +63,19 @@ def _changelog(args: argparse.Namespace, spec: Spec, config_dir: Path | None) ->
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        return _generate(args, started)
+    finally:
+        progress.disable()
+
+
+def _generate(args: argparse.Namespace, started: float) -> int:
     loaded = load_inputs(args)
     spec = loaded.spec
+    if len(spec.apis) > progress.MIN_APIS and sys.stderr.isatty():
+        progress.enable(sys.stderr)
+        progress.stage(f"read {len(spec.apis)} APIs; checking the output")
     unowned: dict[str, bytes] = {}
     if args.changelog:
         text = _changelog(args, spec, loaded.config.directory)
@@ -69,8 +83,29 @@ def cmd_generate(args: argparse.Namespace) -> int:
             print("kiwoom-codegen: nothing written", file=sys.stderr)
             return EXIT_BAD_INPUT
         unowned[CHANGELOG_PATH] = text
-    files = render(spec, source_names(_spec_paths(args)))
+    sources = source_names(_spec_paths(args))
+    key = inputs_key(spec, sources, loaded.config)
     out = Path(args.out)
+    current = None
+    if not unowned and not args.adopt:
+        try:
+            notes = settle(out)  # an interrupted run's leftovers first, as write_tree does
+        except OutputError as exc:
+            print(f"kiwoom-codegen: {exc}; nothing written", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        for note in notes:
+            print(f"warning: {note}", file=sys.stderr)
+        current = current_file_count(key, out)
+    if current is not None:  # the manifest says the output is what these inputs render
+        progress.disable()
+        print(
+            f"{display(out)}: up to date, {current} files ({len(spec.apis)} APIs, "
+            f"spec {spec.content_hash()[:12]}) in {time.perf_counter() - started:.1f} s"
+        )
+        return EXIT_OK
+    files = render(spec, sources)
+    remember(key, files)
+    progress.stage(f"writing {display(out)}")
     try:
         result = write_tree(out, files, unowned=unowned, adopt=args.adopt)
     except OutputError as exc:
@@ -83,9 +118,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
         state = f"{len(result.written)} written, {len(result.removed)} removed, "
         state += f"{result.unchanged} unchanged"
     changelog = f"; {CHANGELOG_PATH} updated" if unowned else ""
+    progress.disable()
     print(
         f"{display(out)}: {state} ({len(spec.apis)} APIs, spec {spec.content_hash()[:12]})"
-        f"{changelog}"
+        f"{changelog} in {time.perf_counter() - started:.1f} s"
     )
     return EXIT_OK
 
@@ -128,7 +164,8 @@ def _regenerate_command(args: argparse.Namespace) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     loaded = load_inputs(args)
-    files = render(loaded.spec, source_names(_spec_paths(args)))
+    sources = source_names(_spec_paths(args))
+    key = inputs_key(loaded.spec, sources, loaded.config)
     out = Path(args.out)
     try:
         notes = settle(out)
@@ -137,6 +174,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
+    current = current_file_count(key, out)
+    if current is not None:  # the manifest says the output is what these inputs render
+        print(f"{display(out)} is up to date ({current} files)")
+        return EXIT_OK
+    files = render(loaded.spec, sources)
+    remember(key, files)
     stale, missing, extra = compare_tree(out, files)
     if not (stale or missing or extra):
         print(f"{display(out)} is up to date ({len(files)} files)")

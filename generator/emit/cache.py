@@ -12,11 +12,17 @@ is always safe. A cache that cannot be read or written is ignored.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import os
 import tempfile
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+CODE_SUFFIXES = (".py", ".jinja", ".typed")
 
 
 def cache_dir() -> Path | None:
@@ -29,29 +35,72 @@ def cache_dir() -> Path | None:
     return Path(base) / "kiwoom-codegen"
 
 
-def cached_text(kind: str, key_parts: tuple[str, ...], compute: Callable[[], str]) -> str:
-    """``compute()``, or its earlier result for exactly the same ``kind`` and ``key_parts``."""
+def _entry(kind: str, key_parts: tuple[str, ...]) -> Path | None:
     directory = cache_dir()
     if directory is None:
-        return compute()
+        return None
     digest = hashlib.sha256()
     for part in (kind, *key_parts):
         data = part.encode("utf-8")
         digest.update(len(data).to_bytes(8, "big"))  # unambiguous framing of the parts
         digest.update(data)
     key = digest.hexdigest()
-    path = directory / kind / key[:2] / key
+    return directory / kind / key[:2] / key
+
+
+def load_text(kind: str, key_parts: tuple[str, ...]) -> str | None:
+    """The text stored for exactly ``kind`` and ``key_parts``, or None."""
+    path = _entry(kind, key_parts)
+    if path is None:
+        return None
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        pass
-    result = compute()
+        return None
+
+
+def store_text(kind: str, key_parts: tuple[str, ...], text: str) -> None:
+    path = _entry(kind, key_parts)
+    if path is None:
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(result)
+            fh.write(text)
         os.replace(tmp, path)  # readers see the whole entry or none
     except OSError:
         pass
+
+
+def cached_text(kind: str, key_parts: tuple[str, ...], compute: Callable[[], str]) -> str:
+    """``compute()``, or its earlier result for exactly the same ``kind`` and ``key_parts``."""
+    found = load_text(kind, key_parts)
+    if found is not None:
+        return found
+    result = compute()
+    store_text(kind, key_parts, result)
     return result
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """sha256 over the generator's own files (code, templates, runtime) and its pinned tools:
+    part of the key of everything cached by what it renders, not only by a tool's input."""
+    digest = hashlib.sha256()
+    for tool in ("black", "datamodel-code-generator", "jinja2", "pyyaml"):
+        try:
+            version = importlib.metadata.version(tool)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{tool}=={version}\n".encode())
+    # The templates ship as kiwoom_codegen.templates; in an editable install they live outside
+    # the package directory, so they are found the way the emitters find them.
+    templates = Path(str(resources.files("kiwoom_codegen.templates")))
+    for label, root in (("code", PACKAGE_ROOT), ("templates", templates)):
+        for path in sorted(root.rglob("*")):
+            if path.suffix in CODE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+                name = f"{label}/{path.relative_to(root).as_posix()}"
+                digest.update(name.encode("utf-8") + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

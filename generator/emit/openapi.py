@@ -20,6 +20,7 @@ from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
 from . import EmitContext
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
+from .openapi_yaml import dumps_in_pieces
 from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
 
 JsonObject = dict[str, Any]
@@ -68,7 +69,7 @@ ORDER_NOTE = (
 
 def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     document = build_document(spec, ctx.spec_hash)
-    return {JSON_PATH: dumps_json(document), YAML_PATH: dumps_yaml(document)}
+    return {JSON_PATH: dumps_json(document), YAML_PATH: dumps_yaml_cached(document)}
 
 
 def dumps_json(document: JsonObject) -> bytes:
@@ -109,6 +110,14 @@ def dumps_yaml(document: JsonObject, *, dumper: type[yaml.SafeDumper] = FAST_DUM
         sort_keys=False,
         width=1_000_000,
         default_flow_style=False,
+    )
+    return text.encode("utf-8")
+
+
+def dumps_yaml_cached(document: JsonObject) -> bytes:
+    """``dumps_yaml(document)``, from cached pieces where the data did not change."""
+    text = dumps_in_pieces(
+        document, lambda data: dumps_yaml(data).decode("utf-8"), FAST_DUMPER.__mro__[1].__name__
     )
     return text.encode("utf-8")
 

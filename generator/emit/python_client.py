@@ -17,12 +17,15 @@ Every file is marked generated (the runtime files: copied) and is byte-identical
 from __future__ import annotations
 
 import ast
+import functools
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..model import Api, Spec
-from . import EmitContext
+from . import EmitContext, progress
+from .cache import code_fingerprint, load_text, store_text
+from .formatting import format_modules
 from .python_models import (
     DCG_VERSION,
     ModelGenerationError,
@@ -36,8 +39,9 @@ from .python_models import (
     run_datamodel_codegen,
     validators_of,
 )
+from .python_operations import columns, operation_rows
 from .python_readme import readme_snippets
-from .python_render import format_python, header_lines, import_block, python_header, render
+from .python_render import header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, api_index, build_view
 from .schema import ApiSchemas, spec_schemas
 
@@ -55,28 +59,65 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     files: dict[str, str | bytes] = {}
 
     files.update(runtime_files(pkg, ctx))
+    # Python modules are collected unformatted and formatted together (cached, in parallel).
+    # A group's modules are also cached whole, by exactly what they are made from, so a group
+    # whose model did not change is neither rendered nor formatted again.
+    sources: dict[str, str] = {}
+    group_keys: dict[str, tuple[str, ...]] = {}
+
+    def group_module(path: str, key: tuple[str, ...], make: Callable[[], str]) -> None:
+        cached = load_text("group-module", key)
+        if cached is not None:
+            files[path] = cached
+        else:
+            sources[path] = make()
+            group_keys[path] = key
+
+    progress.stage("python client: rendering the changed groups")
     for g in view.groups:
-        files[f"{pkg}/models/{g.module}.py"] = models_module(g, schemas, header)
+        key: tuple[str, ...] = (
+            code_fingerprint(),
+            header,
+            repr(g),
+            repr([schemas[a.id] for a in g.apis]),
+        )
+        group_module(
+            f"{pkg}/models/{g.module}.py",
+            ("models", *key),
+            functools.partial(models_module, g, schemas, header),
+        )
         if g.methods:
-            files[f"{pkg}/resources/{g.module}.py"] = resources_module(g, header)
-    files[f"{pkg}/models/__init__.py"] = package_docstring_module(
+            group_module(
+                f"{pkg}/resources/{g.module}.py",
+                ("resources", *key),
+                functools.partial(resources_module, g, header),
+            )
+    sources[f"{pkg}/models/__init__.py"] = package_docstring_module(
         header,
         "Request and response models, one module per group of APIs:\n\n"
         + "\n".join(f"{g.module}: {g.label or g.group}" for g in view.groups),
     )
-    files[f"{pkg}/resources/__init__.py"] = package_docstring_module(
+    sources[f"{pkg}/resources/__init__.py"] = package_docstring_module(
         header,
         "The groups of API methods of the clients, one module per group:\n\n"
         + "\n".join(f"{g.module}: {g.label or g.group}" for g in view.http_groups),
     )
-    files[f"{pkg}/client.py"] = client_module(view, header)
-    files[f"{pkg}/_operations.py"] = format_python(
-        render("operations.py.jinja", header=header, operations=view.operations)
+    sources[f"{pkg}/client.py"] = client_module(view, header)
+    sources[f"{pkg}/_operations.py"] = render(
+        "operations.py.jinja",
+        header=header,
+        columns=columns(),
+        rows=operation_rows(spec, view.operations),
     )
-    files[f"{pkg}/_error_codes.py"] = format_python(
-        render("error_codes.py.jinja", header=header, error_codes=spec.error_codes)
+    sources[f"{pkg}/_error_codes.py"] = render(
+        "error_codes.py.jinja", header=header, error_codes=spec.error_codes
     )
-    files[f"{pkg}/__init__.py"] = package_init(view, ctx, header)
+    sources[f"{pkg}/__init__.py"] = package_init(view, ctx, header)
+    progress.stage(f"black: {len(sources)} modules to format")
+    formatted = format_modules(sources, progress=progress.formatting(len(sources)))
+    for path, key in group_keys.items():
+        store_text("group-module", key, formatted[path])
+    files.update(formatted)
 
     header_line = header_lines(ctx.generator_version, ctx.sources)[0]
     common = {
@@ -200,7 +241,7 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         class_names=module.class_names,
         body=module.body,
     )
-    return format_python(source)
+    return source
 
 
 def resources_module(g: GroupView, header: str) -> str:
@@ -212,7 +253,7 @@ def resources_module(g: GroupView, header: str) -> str:
         imports=import_block(g.imports, g.module_imports),
         g=g,
     )
-    return format_python(source)
+    return source
 
 
 def client_module(view: ClientView, header: str) -> str:
@@ -251,11 +292,11 @@ def client_module(view: ClientView, header: str) -> str:
         sync_doc=sync_doc,
         async_doc=async_doc,
     )
-    return format_python(source)
+    return source
 
 
 def package_docstring_module(header: str, docstring: str) -> str:
-    return format_python(render("simple_module.py.jinja", header=header, docstring=docstring))
+    return render("simple_module.py.jinja", header=header, docstring=docstring)
 
 
 def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
@@ -288,4 +329,4 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         spec_hash=ctx.spec_hash,
         generator_version=ctx.generator_version,
     )
-    return format_python(source)
+    return source

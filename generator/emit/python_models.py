@@ -24,9 +24,9 @@ import datamodel_code_generator as dcg
 from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
 from datamodel_code_generator.enums import DataModelType
 
-from ..escape import indent, py_docstring, split_lines
+from ..escape import indent, py_docstring, py_str, split_lines
 from ..model import Api, Field, Kind
-from .cache import cached_text
+from .cache import cached_text, code_fingerprint
 from .schema import DEFS, ApiSchemas, JsonSchema
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")
@@ -245,9 +245,16 @@ def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]
 
 def restore_docstrings(generated: str, texts: dict[str, str]) -> str:
     """Each docstring line that is exactly a token of :func:`hide_descriptions` becomes the
-    escaped text, indented like the token; every token must be found exactly once."""
-    lines = split_lines(generated)
+    escaped text, indented like the token, and each token that is a whole string literal
+    (``Field(description="<token>")``) becomes the text as a string literal
+    (:func:`generator.escape.py_str`); every token must be found exactly once."""
     found: set[str] = set()
+    for name, description in texts.items():
+        for literal in (f'"{name}"', f"'{name}'"):
+            if generated.count(literal) == 1:
+                generated = generated.replace(literal, py_str(description))
+                found.add(name)
+    lines = split_lines(generated)
     for i, line in enumerate(lines):
         token = line.strip()
         text = texts.get(token)
@@ -277,6 +284,7 @@ def dcg_aliases(plans: dict[str, ClassPlan]) -> dict[str, str]:
 def run_datamodel_codegen(document: JsonSchema, aliases: dict[str, str]) -> str:
     """datamodel-code-generator on one group's schemas; cached by its exact input and version."""
     key = (
+        code_fingerprint(),  # the options below are code: a changed option must miss
         importlib.metadata.version("datamodel-code-generator"),
         json.dumps(document, ensure_ascii=False),
         json.dumps(aliases, ensure_ascii=False, sort_keys=True),
@@ -293,8 +301,9 @@ def _run_datamodel_codegen(document: JsonSchema, aliases: dict[str, str]) -> str
         disable_timestamp=True,
         enum_field_as_literal=LiteralType.All,
         use_annotated=True,
-        use_field_description=True,
-        use_attribute_docstrings=True,
+        # Descriptions go into Field(description=...): editors show them, and pydantic does not
+        # read the module's source at import (as it does for attribute docstrings).
+        use_field_description=False,
         use_schema_description=True,
         use_standard_collections=True,
         use_union_operator=True,
@@ -384,7 +393,8 @@ def assemble(
     ``extra_imports``: name -> module for the names the validators use.
     """
     tree = ast.parse(generated)
-    lines = split_lines(generated)  # the tokenizer's lines: ast's line numbers index these
+    # The tokenizer's lines: ast's line numbers index these.
+    lines = defer_build(tree, split_lines(generated))
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
     attributes = class_attributes(generated)
     chunks: list[str] = []
@@ -423,6 +433,41 @@ def assemble(
         if local in used:
             by_module.setdefault(module, []).append(name if local == name else f"{name} as {local}")
     return ModelsModule(body, by_module, sorted(classes))
+
+
+def defer_build(tree: ast.Module, lines: list[str]) -> list[str]:
+    """``lines`` with ``defer_build=True`` added to every class's ``ConfigDict(...)``.
+
+    pydantic then builds a model's validator and serializer on first use, not when its module is
+    imported: a program that uses a few APIs of a group pays for those few. Only the text after
+    the last keyword changes, so the lines and positions of everything else stay as they were.
+    """
+    out = list(lines)
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            if not (
+                isinstance(stmt, ast.Assign)
+                and [ast.unparse(t) for t in stmt.targets] == ["model_config"]
+                and isinstance(stmt.value, ast.Call)
+                and ast.unparse(stmt.value.func) == "ConfigDict"
+            ):
+                continue
+            call = stmt.value
+            if any(kw.arg == "defer_build" for kw in call.keywords):
+                continue
+            end = call.keywords[-1].value if call.keywords else call
+            row, col = end.end_lineno, end.end_col_offset
+            assert row is not None and col is not None
+            if call.keywords:
+                text = ", defer_build=True"
+            else:
+                col -= 1  # before the ")" of ConfigDict()
+                text = "defer_build=True"
+            raw = out[row - 1].encode("utf-8")  # ast offsets count UTF-8 bytes
+            out[row - 1] = (raw[:col] + text.encode("utf-8") + raw[col:]).decode("utf-8")
+    return out
 
 
 def used_names(tree: ast.AST) -> set[str]:

@@ -8,7 +8,6 @@ computed; the filters are the escaping helpers of :mod:`generator.escape`.
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import sys
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -19,7 +18,6 @@ import black
 import jinja2
 
 from ..escape import html_comment, indent, md_code, md_text, py_comment, py_docstring, toml_str
-from .cache import cached_text
 
 # The templates ship inside the distribution (kiwoom_codegen.templates, mapped from the
 # repository's top-level templates/), so an installed wheel finds them from any directory.
@@ -61,11 +59,9 @@ def format_python(source: str) -> str:
 
     Results are cached by their exact input (see :mod:`kiwoom_codegen.emit.cache`).
     """
-    return cached_text(
-        "black",
-        (importlib.metadata.version("black"), repr(BLACK_MODE), source),
-        lambda: black.format_str(source, mode=BLACK_MODE),
-    )
+    from .formatting import format_modules
+
+    return format_modules({"module": source}, workers=1)["module"]
 
 
 def header_lines(generator_version: str, sources: tuple[str, ...]) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import __version__
 from .. import emit as emit_package
-from ..emit import EmitContext, Emitter
+from ..emit import EmitContext, Emitter, progress
 from ..model import Spec
 from ..problems import Problems
 from ..reader.workbook import expand_inputs
@@ -66,6 +66,7 @@ def render(
     owner: dict[str, str] = {}
     folded: dict[str, str] = {}
     for name, emitter in chosen:
+        progress.stage(f"emitting {name}")
         produced = emitter(spec, ctx)
         for path in sorted(produced):
             data = produced[path]

@@ -31,14 +31,12 @@ class CreditOrdersBuyRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"], Field(max_length=3, title="국내거래소구분")
+        Literal["KRX", "NXT", "SOR"],
+        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
     ]
-    """
-    KRX,NXT,SOR
-    """
     stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
     ord_qty: Annotated[str, Field(max_length=12, title="주문수량")]
     ord_uv: Annotated[str | None, Field(max_length=12, title="주문단가")] = None
@@ -63,11 +61,12 @@ class CreditOrdersBuyRequest(BaseModel):
             "30",
             "31",
         ],
-        Field(max_length=2, title="매매구분"),
+        Field(
+            description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
+            max_length=2,
+            title="매매구분",
+        ),
     ]
-    """
-    0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)
-    """
     cond_uv: Annotated[str | None, Field(max_length=12, title="조건단가")] = None
 
 
@@ -79,14 +78,17 @@ class CreditOrdersBuyResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     ord_no: Annotated[str | None, Field(title="주문번호")] = None
     dmst_stex_tp: Annotated[str | None, Field(title="국내거래소구분")] = None
-    return_code: Annotated[int | None, Field(title="처리결과코드")] = None
-    """
-    0 when the request succeeded; otherwise a code of the error-code table
-    """
+    return_code: Annotated[
+        int | None,
+        Field(
+            description="0 when the request succeeded; otherwise a code of the error-code table",
+            title="처리결과코드",
+        ),
+    ] = None
     return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
 
 
@@ -98,14 +100,12 @@ class CreditOrdersSellRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"], Field(max_length=3, title="국내거래소구분")
+        Literal["KRX", "NXT", "SOR"],
+        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
     ]
-    """
-    KRX,NXT,SOR
-    """
     stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
     ord_qty: Annotated[str, Field(max_length=12, title="주문수량")]
     ord_uv: Annotated[str | None, Field(max_length=12, title="주문단가")] = None
@@ -130,23 +130,25 @@ class CreditOrdersSellRequest(BaseModel):
             "30",
             "31",
         ],
-        Field(max_length=2, title="매매구분"),
+        Field(
+            description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
+            max_length=2,
+            title="매매구분",
+        ),
     ]
-    """
-    0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)
-    """
     crd_deal_tp: Annotated[
-        Literal["33", "99"], Field(max_length=2, title="신용거래구분")
+        Literal["33", "99"],
+        Field(description="33:융자 , 99:융자합", max_length=2, title="신용거래구분"),
     ]
-    """
-    33:융자 , 99:융자합
-    """
     crd_loan_dt: Annotated[
-        str | None, Field(max_length=8, pattern="^([0-9]{8})?$", title="대출일")
+        str | None,
+        Field(
+            description="YYYYMMDD(융자일경우필수)",
+            max_length=8,
+            pattern="^([0-9]{8})?$",
+            title="대출일",
+        ),
     ] = None
-    """
-    YYYYMMDD(융자일경우필수)
-    """
     cond_uv: Annotated[str | None, Field(max_length=12, title="조건단가")] = None
 
     @model_validator(mode="after")
@@ -167,14 +169,17 @@ class CreditOrdersSellResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     ord_no: Annotated[str | None, Field(title="주문번호")] = None
     dmst_stex_tp: Annotated[str | None, Field(title="국내거래소구분")] = None
-    return_code: Annotated[int | None, Field(title="처리결과코드")] = None
-    """
-    0 when the request succeeded; otherwise a code of the error-code table
-    """
+    return_code: Annotated[
+        int | None,
+        Field(
+            description="0 when the request succeeded; otherwise a code of the error-code table",
+            title="처리결과코드",
+        ),
+    ] = None
     return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
 
 
@@ -186,14 +191,12 @@ class CreditOrdersModifyRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"], Field(max_length=3, title="국내거래소구분")
+        Literal["KRX", "NXT", "SOR"],
+        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
     ]
-    """
-    KRX,NXT,SOR
-    """
     orig_ord_no: Annotated[str, Field(max_length=7, title="원주문번호")]
     stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
     mdfy_qty: Annotated[str, Field(max_length=12, title="정정수량")]
@@ -211,16 +214,19 @@ class CreditOrdersModifyResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     ord_no: Annotated[str | None, Field(title="주문번호")] = None
     base_orig_ord_no: Annotated[str | None, Field(title="모주문번호")] = None
     mdfy_qty: Annotated[str | None, Field(title="정정수량")] = None
     dmst_stex_tp: Annotated[str | None, Field(title="국내거래소구분")] = None
-    return_code: Annotated[int | None, Field(title="처리결과코드")] = None
-    """
-    0 when the request succeeded; otherwise a code of the error-code table
-    """
+    return_code: Annotated[
+        int | None,
+        Field(
+            description="0 when the request succeeded; otherwise a code of the error-code table",
+            title="처리결과코드",
+        ),
+    ] = None
     return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
 
 
@@ -232,20 +238,18 @@ class CreditOrdersCancelRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"], Field(max_length=3, title="국내거래소구분")
+        Literal["KRX", "NXT", "SOR"],
+        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
     ]
-    """
-    KRX,NXT,SOR
-    """
     orig_ord_no: Annotated[str, Field(max_length=7, title="원주문번호")]
     stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
-    cncl_qty: Annotated[str, Field(max_length=12, title="취소수량")]
-    """
-    '0' 입력시 잔량 전부 취소
-    """
+    cncl_qty: Annotated[
+        str,
+        Field(description="'0' 입력시 잔량 전부 취소", max_length=12, title="취소수량"),
+    ]
 
 
 class CreditOrdersCancelResponse(BaseModel):
@@ -256,13 +260,16 @@ class CreditOrdersCancelResponse(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
-        use_attribute_docstrings=True,
+        defer_build=True,
     )
     ord_no: Annotated[str | None, Field(title="주문번호")] = None
     base_orig_ord_no: Annotated[str | None, Field(title="모주문번호")] = None
     cncl_qty: Annotated[str | None, Field(title="취소수량")] = None
-    return_code: Annotated[int | None, Field(title="처리결과코드")] = None
-    """
-    0 when the request succeeded; otherwise a code of the error-code table
-    """
+    return_code: Annotated[
+        int | None,
+        Field(
+            description="0 when the request succeeded; otherwise a code of the error-code table",
+            title="처리결과코드",
+        ),
+    ] = None
     return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
