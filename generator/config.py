@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Condition, EnumValue
+from .model import Condition, EnumValue, RealtimeTable
 from .problems import Problems
 from .reader.workbook import display_path
 
 NAMES_FILE = "names.toml"
 OVERRIDES_FILE = "overrides.toml"
 PACKAGE_FILE = "package.toml"
-CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE)
+REALTIME_FILE = "realtime_fields.toml"
+CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE, REALTIME_FILE)
 PARTS = ("request.headers", "request.body", "response.headers", "response.body")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([.-]?(a|b|rc|dev|post)\d+)?$")
@@ -63,6 +64,7 @@ class Config:
     package_name: str = "kiwoom-client"
     package_version: str = "0.0.0"
     directory: Path | None = None
+    realtime: RealtimeTable = field(default_factory=RealtimeTable)
 
 
 def _load_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
@@ -128,6 +130,9 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
     package_path = directory / PACKAGE_FILE
     if package_path.is_file():
         _read_package(package_path, config, problems)
+    from .realtime_model import load_realtime_table  # late: it imports the model
+
+    config.realtime = load_realtime_table(directory, problems)
     return config
 
 

@@ -36,6 +36,7 @@ from .python_models import (
     validators_of,
 )
 from .python_readme import readme_snippets
+from .python_realtime import registry_module
 from .python_render import format_python, header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, build_view
 
@@ -69,6 +70,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     files[f"{pkg}/_operations.py"] = format_python(
         render("operations.py.jinja", header=header, operations=view.operations)
     )
+    files[f"{pkg}/_realtime_registry.py"] = registry_module(spec, header)
     files[f"{pkg}/_error_codes.py"] = format_python(
         render("error_codes.py.jinja", header=header, error_codes=spec.error_codes)
     )
@@ -239,6 +241,7 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
     errors = runtime_exports("_errors")
     imports: dict[str, list[str]] = {
         "._errors": errors,
+        "._realtime_types": runtime_exports("_realtime_types"),
         "._error_codes": ["ERROR_CODES"],
         "._operation": ["Operation"],
         "._operations": ["OPERATIONS"],
