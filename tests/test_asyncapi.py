@@ -269,3 +269,11 @@ def test_openapi_points_at_the_asyncapi_document(spec: Spec) -> None:
 def test_output_is_deterministic(spec: Spec) -> None:
     ctx = EmitContext(__version__, spec.content_hash(), ("realtime.xlsx",))
     assert emit(spec, ctx) == emit(spec, ctx)
+
+
+def test_realtime_golden() -> None:
+    """tests/golden/realtime/: the reviewed AsyncAPI document and typed messages."""
+    from tests.update_goldens import stale
+
+    report = stale("realtime")
+    assert report is None, report

@@ -9,12 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ._realtime_types import (
-    ConditionService,
-    RealtimeMessage,
-    RealtimeTypeInfo,
-    RealtimeValues,
-)
+from ._realtime_types import ConditionService, RealtimeTypeInfo
 
 __all__ = [
     "CONDITION_SERVICES",

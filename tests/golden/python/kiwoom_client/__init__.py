@@ -32,6 +32,20 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._operations import OPERATIONS
+from ._realtime_types import (
+    ConditionEvent,
+    ConditionInfo,
+    ConditionService,
+    RealtimeClosedError,
+    RealtimeError,
+    RealtimeLoginError,
+    RealtimeMessage,
+    RealtimeRequestError,
+    RealtimeTypeInfo,
+    RealtimeValues,
+    SessionTakenOverError,
+    StatusEvent,
+)
 from ._response import AsyncKiwoomResponse, KiwoomResponse
 from ._types import NOT_GIVEN, NotGiven
 from .client import AsyncKiwoomClient, KiwoomClient
@@ -43,6 +57,9 @@ __all__ = [
     "AsyncKiwoomClient",
     "AsyncKiwoomResponse",
     "AuthenticationError",
+    "ConditionEvent",
+    "ConditionInfo",
+    "ConditionService",
     "CorporateNotAllowedError",
     "ERROR_CODES",
     "InvalidInputError",
@@ -57,7 +74,16 @@ __all__ = [
     "Operation",
     "OrderStateUnknownError",
     "RateLimitError",
+    "RealtimeClosedError",
+    "RealtimeError",
+    "RealtimeLoginError",
+    "RealtimeMessage",
+    "RealtimeRequestError",
+    "RealtimeTypeInfo",
+    "RealtimeValues",
     "RecursiveCallError",
+    "SessionTakenOverError",
+    "StatusEvent",
     "TokenError",
     "UnknownApiError",
     "UnknownSymbolError",
