@@ -44,9 +44,23 @@ US_MENUS = (
     ("계좌", "/api/usstk/acnt"),
     ("차트", "/api/usstk/chart"),
 )
+# The 31 WebSocket services of the official catalog: 23 subscription types (F4..FT are US) and
+# the condition services of both markets (list, one-off, live, clear).
 WS_IDS = (
-    "00 04 0A 0B 0C 0D 0E 0F 0H 0I 0J 0g 0G 0m 0s 0u 0U 0w 1h F4 F5 F6 F7 F8 F9 FA FB FC FD FE FF"
+    "00 04 0A 0B 0C 0D 0E 0F 0H 0I 0J 0g 0G 0m 0s 0u 0U 0w 1h F4 F5 FE FT "
+    "ka10171 ka10172 ka10173 ka10174 usa20280 usa20281 usa20290 usa20291"
 ).split()
+US_WS_IDS = frozenset({"F4", "F5", "FE", "FT"})
+CONDITION_ROLES = {  # api id -> (market, role)
+    "ka10171": ("국내주식", "list"),
+    "ka10172": ("국내주식", "search"),
+    "ka10173": ("국내주식", "live"),
+    "ka10174": ("국내주식", "clear"),
+    "usa20280": ("미국주식", "list"),
+    "usa20281": ("미국주식", "search"),
+    "usa20290": ("미국주식", "live"),
+    "usa20291": ("미국주식", "clear"),
+}
 
 DESCRIPTIONS = (
     "",
@@ -143,7 +157,62 @@ def _query(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> S
     )
 
 
+def _condition(api_id: str) -> SheetData:
+    """A condition-search service (the real ones: CNSR* domestic, G* US)."""
+    market, role = CONDITION_ROLES[api_id]
+    prefix = "CNSR" if market == "국내주식" else "GNSR"
+    trnm = prefix + {"list": "LST", "search": "REQ", "live": "REQ", "clear": "CLR"}[role]
+    name = f"조건검색 {role} {api_id}"
+    request: list[TableRow] = [("trnm", "서비스명", "String", "Y", 7, f"{trnm} 고정값")]
+    if role != "list":
+        request.append(("seq", "조건검색식 일련번호", "String", "Y", 3, ""))
+    if role in ("search", "live"):
+        request.append(
+            (
+                "search_type",
+                "조회타입",
+                "String",
+                "Y",
+                1,
+                "1 고정값" if role == "live" else "0 고정값",
+            )
+        )
+        request.append(("stex_tp", "거래소구분", "String", "Y", 1, "K:KRX"))
+    response: list[TableRow] = [
+        ("trnm", "서비스명", "String", "N", None, ""),
+        ("data", "결과", "LIST", "N", None, ""),
+    ]
+    if role == "live":
+        response += [
+            ("- type", "실시간항목", "String", "N", None, ""),
+            ("- item", "종목코드", "String", "N", None, ""),
+            ("- values", "실시간 값 리스트", "LIST", "N", None, ""),
+            ("- - 841", "조건식일련번호", "String", "N", None, ""),
+            ("- - 9001", "종목코드", "String", "N", None, ""),
+            ("- - 843", "삽입삭제구분", "String", "N", None, "I:삽입, D:삭제"),
+            ("- - 20", "체결시간", "String", "N", None, ""),
+        ]
+    else:
+        response += [("- 9001", "종목코드", "String", "N", None, "")]
+    us = market == "미국주식"
+    return SheetData(
+        api_id=api_id,
+        name=name,
+        menu=f"{market} > 조건검색 > {name}({api_id})",
+        url="/api/us/websocket" if us else "/api/dostk/websocket",
+        production=PROD_WSS,
+        mock=MOCK_WSS,
+        request_body=request,
+        response_body=response,
+        request_headers=(),
+        response_headers=(),
+    )
+
+
 def _websocket(rng: random.Random, api_id: str) -> SheetData:
+    if api_id in CONDITION_ROLES:
+        return _condition(api_id)
+    us = api_id in US_WS_IDS
     name = f"실시간 항목 {api_id}"
     values = [
         (f"- - {k}", f"값{k}", "String", "N", None, "")
@@ -161,8 +230,8 @@ def _websocket(rng: random.Random, api_id: str) -> SheetData:
     return SheetData(
         api_id=api_id,
         name=name,
-        menu=f"국내주식 > 실시간시세 > {name}({api_id})",
-        url="/api/dostk/websocket",
+        menu=f"{'미국주식' if us else '국내주식'} > 실시간시세 > {name}({api_id})",
+        url="/api/us/websocket" if us else "/api/dostk/websocket",
         production=PROD_WSS,
         mock=MOCK_WSS,
         request_body=(
@@ -237,9 +306,12 @@ def synthetic_workbook(n: int = 350, seed: int = 20240101) -> WorkbookData:
     n_domestic = max(1, n - n_ws - n_us - 2)
     ws_ids = ["0g", "0G", "0u", "0U"] + [i for i in WS_IDS if i not in ("0g", "0G", "0u", "0U")]
     sheets: list[SheetData] = _oauth()
+    # ka10001, ka10002, ... without the condition services' ids (ka10171-ka10174)
+    domestic_ids = [f"ka{i}" for i in range(10001, 10001 + n_domestic + len(CONDITION_ROLES))]
+    domestic_ids = [i for i in domestic_ids if i not in CONDITION_ROLES][:n_domestic]
     for k in range(n_domestic):
         menu, url = DOMESTIC_MENUS[k % len(DOMESTIC_MENUS)]
-        api_id = f"ka{10001 + k}"
+        api_id = domestic_ids[k]
         # Every seventh name is too long for a sheet name: Excel keeps 31 characters.
         name = f"{menu} 조회 {k}" + (" 요청 (기간별 상세 내역 포함) 일별" if k % 7 == 0 else "")
         sheets.append(_query(rng, api_id, name, f"국내주식 > {menu} > {name}({api_id})", url))

@@ -123,6 +123,21 @@ def test_every_api_of_the_workbook_is_generated(big: Generated) -> None:
     assert len({f.casefold() for f in files}) == len(files)  # no clash on case-insensitive disks
 
 
+def test_every_realtime_service_has_typed_messages(big: Generated) -> None:
+    """The 31 WebSocket services: 23 subscription types and the live condition types 02/S2."""
+    import importlib
+
+    registry = importlib.import_module(f"{big.name}._realtime_registry")
+    subscriptions = [i for i in synth.WS_IDS if i not in synth.CONDITION_ROLES]
+    assert len(synth.WS_IDS) == 31 and len(subscriptions) == 23
+    assert sorted(registry.REALTIME_TYPES) == sorted([*subscriptions, "02", "S2"])
+    for code, info in registry.REALTIME_TYPES.items():
+        assert info.message_class.TYPE == code and info.message_class.VALUES.FIELDS
+        us = code in ("F4", "F5", "FE", "FT", "S2")
+        assert info.path == ("/api/us/websocket" if us else "/api/dostk/websocket")
+    assert {s.list_trnm for s in registry.CONDITION_SERVICES.values()} == {"CNSRLST", "GNSRLST"}
+
+
 def test_every_http_api_is_a_method_and_answers(big: Generated) -> None:
     http_groups = {op.group for op in big.OPERATIONS.values() if op.transport == "http"}
     aclient = big.AsyncKiwoomClient(appkey=APPKEY, secretkey=SECRETKEY)

@@ -434,8 +434,13 @@ class AsyncRealtime:
                 pass
 
     def events(self, queue_size: int | None = None) -> Feed[Any]:
-        """Every message, condition event and StatusEvent from now on, in arrival order."""
+        """Every message, condition event and StatusEvent from now on, in arrival order.
+
+        It starts with the session's state: ``StatusEvent("connected")`` when connected.
+        """
         feed: Feed[Any] = Feed(self, queue_size or self.queue_size, self.overflow)
+        if self._ready:
+            feed._put(StatusEvent("connected", self.url))
         self._feeds.append(feed)
         return feed
 

@@ -335,7 +335,7 @@ def test_drop_reconnects_replays_each_registration_once_and_reports_a_gap(
     assert [f["trnm"] for f in fake.frames_of("CNSRLST")] == ["CNSRLST", "CNSRLST"]
     assert [f["search_type"] for f in fake.frames_of("CNSRREQ")] == ["1", "1"]
     assert trades.gaps == orders.gaps == watch.gaps == 1
-    assert kinds[:3] == ["disconnected", "reconnected", "gap"]
+    assert kinds[:4] == ["connected", "disconnected", "reconnected", "gap"]
     assert (change.action, change.item) == ("insert", "035720")
 
 
