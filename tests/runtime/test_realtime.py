@@ -21,6 +21,16 @@ from websockets.asyncio.client import connect
 SAMSUNG, HYNIX = "005930", "000660_NX"
 
 
+class _AnyTime(str):
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and len(other) == 6 and other.isdigit()
+
+    __hash__ = str.__hash__
+
+
+ANY_TIME = _AnyTime()
+
+
 def run(coro: Awaitable[Any]) -> Any:
     return asyncio.run(coro)  # type: ignore[arg-type]
 
@@ -120,6 +130,33 @@ def test_server_closes_with_r10002_when_the_echo_stops(server: Any, fake: Any) -
     assert frames[0]["trnm"] == "LOGIN" and frames[0]["return_code"] == 0
     assert frames[1]["trnm"] == "PING"
     assert frames[-1] == {"trnm": "SYSTEM", "code": "R10002", "message": frames[-1]["message"]}
+
+
+def test_system_and_ping_before_the_login_answer(kc: Any, server: Any, fake: Any) -> None:
+    fake.noise_before_login = True
+
+    async def body(rt: Any) -> None:
+        assert rt.connected
+        assert await wait_until(lambda: fake.echoes == 1)
+
+    run(session(kc, server, body))
+    assert fake.frames_of("PING") == [{"trnm": "PING", "seq": 0, "time": ANY_TIME}]
+    assert fake.frames_of("SYSTEM") == []
+
+
+def test_token_not_issued_without_keys_stops_clearly(kc: Any, server: Any, fake: Any) -> None:
+    async def main() -> None:
+        async with kc.pkg.AsyncKiwoomClient(
+            access_token="NOT-ISSUED-TOKEN-77", base_url=server.url,
+            realtime_url=server.realtime_url,
+        ) as client:  # fmt: skip
+            with pytest.raises(kc.errors.KiwoomError, match="appkey and secretkey") as info:
+                async with client.realtime(**FAST):
+                    pass
+            assert "NOT-ISSUED-TOKEN-77" not in str(info.value)
+
+    run(main())
+    assert [f["token"] for f in fake.frames_of("LOGIN")] == ["NOT-ISSUED-TOKEN-77"]
 
 
 def test_system_frames_are_not_echoed(kc: Any, server: Any, fake: Any) -> None:
