@@ -426,8 +426,19 @@ class AsyncRealtime:
         self._subs.remove(sub)
         self._reroute()
         sub._end()
-        if self._ready and sub._generation == self._generation:
-            frame = {"trnm": "REMOVE", "grp_no": sub.group, "data": sub._data()}
+        # what another subscription of the same group still needs stays registered
+        kept = {r for s in self._subs if s.group == sub.group for r in s._routes()}
+        data = []
+        for code in sub.types:
+            items = [i for i in sub.items if (code, item_key(i)) not in kept]
+            if not sub.items and (code, None) not in kept:
+                items = [""]
+            if items:
+                data.append(
+                    {"item": [i if isinstance(i, str) else dict(i) for i in items], "type": [code]}
+                )
+        if data and self._ready and sub._generation == self._generation:
+            frame = {"trnm": "REMOVE", "grp_no": sub.group, "data": data}
             try:
                 await self._call(frame, wait=False)
             except _Lost:  # the connection is gone, and Kiwoom forgot the registration with it

@@ -198,7 +198,25 @@ def test_subscribe_receive_unsubscribe_domestic(kc: Any, server: Any, fake: Any)
         "data": [{"item": [SAMSUNG, HYNIX], "type": ["0B"]}],
     }
     (remove,) = fake.frames_of("REMOVE")
-    assert remove == {"trnm": "REMOVE", "grp_no": "1", "data": reg["data"]}
+    assert remove == {
+        "trnm": "REMOVE",
+        "grp_no": "1",
+        "data": [{"item": [SAMSUNG, HYNIX], "type": ["0B"]}],
+    }
+
+
+def test_unsubscribe_keeps_what_the_group_still_needs(kc: Any, server: Any, fake: Any) -> None:
+    async def body(rt: Any) -> Any:
+        both = await rt.subscribe("0B", [SAMSUNG, HYNIX], group="9")
+        one = await rt.subscribe("0B", [SAMSUNG], group="9")
+        await both.unsubscribe()
+        assert fake.registrations() == {("9", "0B", SAMSUNG)}
+        fake.push("0B", SAMSUNG, {"10": "1"})
+        return await one.get(2)
+
+    assert run(session(kc, server, body)).values.cur_prc == "1"
+    (remove,) = fake.frames_of("REMOVE")
+    assert remove["data"] == [{"item": [HYNIX], "type": ["0B"]}]
 
 
 def test_subscribe_us_type_with_object_items(kc: Any, server: Any, fake: Any) -> None:

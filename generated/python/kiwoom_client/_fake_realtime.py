@@ -85,6 +85,7 @@ class FakeRealtimeServer:
         self.ping_interval = ping_interval
         self.ping_timeout = ping_timeout
         self.real_before_ack = False  # push one REAL per registered pair before the REG answer
+        self.noise_before_login = False  # a SYSTEM notice and a PING before the LOGIN answer
         self.frames: list[tuple[int, dict[str, Any]]] = []  # (connection id, frame) received
         self.logins = 0
         self.connections = 0
@@ -374,6 +375,11 @@ class FakeRealtimeServer:
             forced = self._login_errors.pop(0) if self._login_errors else None
         valid = isinstance(token, str) and not token.lower().startswith("bearer")
         valid = valid and self._token_valid(str(token))
+        if self.noise_before_login:  # as production may: a notice and a heartbeat first
+            await self._send(conn, {"trnm": "SYSTEM", "code": "R10000", "message": "공지"})
+            conn.ping = {"trnm": "PING", "seq": 0, "time": time.strftime("%H%M%S")}
+            conn.ping_sent = time.monotonic()
+            await self._send(conn, conn.ping)
         if forced is None and valid:
             conn.logged_in = True
             with self._lock:
