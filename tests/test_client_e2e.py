@@ -418,8 +418,8 @@ def test_websocket_api_is_not_offered_over_http(
 ) -> None:
     op = reads.OPERATIONS["0B"]
     assert op.transport == "websocket"
-    assert not hasattr(reads_client, "realtime")
-    assert not hasattr(reads.AsyncKiwoomClient, "realtime")
+    # offered by the real-time session (client.realtime()), not as an HTTP method
+    assert callable(reads_client.realtime) and callable(reads.AsyncKiwoomClient.realtime)
     assert not any(hasattr(reads_client.stock_info, name) for name in ("trades", "0B", "api_0b"))
     body = {"trnm": "REG", "grp_no": "1", "refresh": "1", "data": [{"type": "0B"}]}
     with pytest.raises(reads.errors.WebSocketNotSupportedError, match="0B"):

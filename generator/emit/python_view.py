@@ -29,6 +29,8 @@ CLIENT_ATTRIBUTES = frozenset(
         "issue_token",
         "max_retries",
         "max_retry_delay",
+        "realtime",
+        "realtime_url",
         "request",
         "revoke_token",
         "timeout",
@@ -177,12 +179,14 @@ class ClientView:
 
 def group_names(spec: Spec) -> dict[str, tuple[str, str]]:
     """api.group -> (client attribute, module file name); unique, also ignoring case."""
-    attrs: set[str] = set(CLIENT_ATTRIBUTES)
+    attrs: set[str] = set()
     modules: set[str] = set()
     out: dict[str, tuple[str, str]] = {}
+    # only a group with HTTP methods becomes a client attribute that could hide the runtime's
+    http = {a.group for a in spec.apis if a.transport is Transport.HTTP}
     for group in sorted({a.group for a in spec.apis}):
         attr = group
-        while attr in attrs:
+        while attr in attrs or (group in http and attr in CLIENT_ATTRIBUTES):
             attr += "_"
         attrs.add(attr)
         module = unique(attr.lower(), modules)
