@@ -49,12 +49,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.generate import render, source_names
+from kiwoom_codegen.regen.layout import save_workbook
+from kiwoom_codegen.regen.writer import write_tree
 
 from benchmarks.synth import count_field_rows, synthetic_workbook
-from generator.generate import render, source_names
-from generator.layout import save_workbook
-from generator.load import load
-from generator.writer import write_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "kiwoom_client"

@@ -20,15 +20,16 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.synth import write_synthetic
-from generator.emit.openapi import (
+from kiwoom_codegen.emit.openapi import (
     FAST_DUMPER,
     PURE_DUMPER,
     build_document,
     dumps_json,
     dumps_yaml,
 )
-from generator.load import load
+from kiwoom_codegen.model.load import load
+
+from benchmarks.synth import write_synthetic
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:

@@ -7,8 +7,8 @@ measures in this process, best of ``--repeat`` runs, interleaved:
 
 - floor: openpyxl ``load_workbook(read_only=True)`` and iterating every row of every sheet with
   ``values_only=True`` (the least any reader built on openpyxl can do);
-- parse: ``generator.load.load()``, the whole way to the immutable model (caches cleared before
-  every run, as in a fresh process);
+- parse: ``kiwoom_codegen.model.load.load()``, the whole way to the immutable model (caches
+  cleared before every run, as in a fresh process);
 
 and the peak memory of each (tracemalloc, one extra run each). Both wall-clock and CPU time
 (``time.process_time``) are shown; the verdict uses CPU time, which other processes on a busy
@@ -27,13 +27,13 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+from kiwoom_codegen.model.describe import understand
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.model.names import identifier
+from kiwoom_codegen.regen.layout import save_workbook
 from openpyxl import load_workbook
 
 from benchmarks.synth import count_field_rows, synthetic_workbook
-from generator.describe import understand
-from generator.layout import save_workbook
-from generator.load import load
-from generator.names import identifier
 
 
 def floor(path: Path) -> int:

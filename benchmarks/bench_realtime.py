@@ -30,11 +30,11 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
-from generator.emit import EmitContext
-from generator.emit.python_client import emit
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
-from generator.load import load
+from kiwoom_codegen import __version__
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.emit.python_client import emit
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 N_FIELDS = 45

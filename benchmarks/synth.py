@@ -19,7 +19,7 @@ import random
 import sys
 from pathlib import Path
 
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
 MOCK_WSS = "wss://mockapi.kiwoom.com:10000"
 PROD_WSS = "wss://api.kiwoom.com:10000"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.layout import SheetData, WorkbookData, save_workbook
+from kiwoom_codegen.regen.layout import SheetData, WorkbookData, save_workbook
 
 HERE = Path(__file__).resolve().parent
 WORKBOOK = HERE / "kiwoom_credit_orders.xlsx"

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.layout import SheetData, WorkbookData, save_workbook
+from kiwoom_codegen.regen.layout import SheetData, WorkbookData, save_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -99,7 +99,7 @@ BUY = CREDIT_ORDERS[0][2]
 
 
 def _has_generate_command() -> bool:
-    from generator.cli import build_parser
+    from kiwoom_codegen.cli.main import build_parser
 
     parser = build_parser()
     for action in parser._subparsers._group_actions if parser._subparsers else []:
@@ -113,15 +113,15 @@ def generate(specs: Sequence[Path], out: Path) -> Path:
     """Generate the client from ``specs`` (workbooks or directories) into ``out``; return
     ``out/python``. A failing generation fails the calling test with the tool's exit code."""
     if _has_generate_command():
-        from generator.cli import main
+        from kiwoom_codegen.cli import main
 
         code = main(["generate", *map(str, specs), "--out", str(out)])
         assert code == 0, f"kiwoom-codegen generate exited with {code}"
     else:  # before the pipeline existed: the emitter alone
-        from generator import __version__
-        from generator.emit import EmitContext
-        from generator.emit.python_client import emit
-        from generator.load import load
+        from kiwoom_codegen import __version__
+        from kiwoom_codegen.emit import EmitContext
+        from kiwoom_codegen.emit.python_client import emit
+        from kiwoom_codegen.model.load import load
 
         spec = load(list(specs)).spec
         ctx = EmitContext(__version__, spec.content_hash(), tuple(p.name for p in specs))

@@ -1,8 +1,9 @@
 """Synthetic spec workbooks in Kiwoom's official layout, built from readable Python data.
 
 Tests write their own workbooks into ``tmp_path`` with :func:`write` (through
-``generator.layout``) and bend them with the small openpyxl mutators below for the odd cases of
-the official workbook: merged cells, values one column off, blank rows, text stored as numbers.
+``kiwoom_codegen.regen.layout``) and bend them with the small openpyxl mutators below for the odd
+cases of the official workbook: merged cells, values one column off, blank rows, text stored
+as numbers.
 Nothing here copies a Kiwoom file.
 """
 
@@ -12,13 +13,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from kiwoom_codegen.model import Api, Field, Spec
+from kiwoom_codegen.model.load import Loaded, load
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
-from generator.load import Loaded, load
-from generator.model import Api, Field, Spec
 
 REST = "https://api.kiwoom.com"
 WSS = "wss://api.kiwoom.com:10000"

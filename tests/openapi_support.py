@@ -26,13 +26,13 @@ from typing import Any
 
 import pytest
 import yaml
+from kiwoom_codegen import __version__
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.emit.openapi import JSON_PATH, YAML_PATH, emit
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.layout import SheetData
 
-from generator import __version__
-from generator.emit import EmitContext
-from generator.emit.openapi import JSON_PATH, YAML_PATH, emit
-from generator.layout import SheetData
-from generator.load import load
-from generator.model import Spec
 from tests.fixtures import api, f
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,7 +273,7 @@ def python_client_root() -> Path | str:
     package matches the current generator), else ``generated/python`` when it exists.
     """
     try:
-        from generator.emit import python_client
+        from kiwoom_codegen.emit import python_client
     except ModuleNotFoundError:
         committed = ROOT / "generated" / "python"
         if (committed / "kiwoom_client").is_dir():

@@ -14,12 +14,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 
-from generator import __version__
-from generator.emit import EmitContext
-from generator.emit.python_client import emit
-from generator.generate import source_names
-from generator.load import load
-from generator.model import Spec
+from kiwoom_codegen import __version__
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.emit.python_client import emit
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.generate import source_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
 from .fixtures import WSS, WSS_MOCK, f
 

@@ -16,12 +16,12 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from kiwoom_codegen import __version__
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.emit.asyncapi import JSON_PATH, YAML_PATH, build_document, emit
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.model.load import load
 
-from generator import __version__
-from generator.emit import EmitContext
-from generator.emit.asyncapi import JSON_PATH, YAML_PATH, build_document, emit
-from generator.load import load
-from generator.model import Spec
 from tests.openapi_support import JS, node_tools
 from tests.python_client_support import emit_files, imported, write_files
 from tests.realtime_sheets import write_realtime_workbook
@@ -260,7 +260,7 @@ def test_spec_text_cannot_break_the_documents(spec: Spec) -> None:
 
 
 def test_openapi_points_at_the_asyncapi_document(spec: Spec) -> None:
-    from generator.emit.openapi import build_document as openapi_document
+    from kiwoom_codegen.emit.openapi import build_document as openapi_document
 
     doc = openapi_document(spec, spec.content_hash())
     assert doc["x-kiwoom-websocket"]["asyncapi"] == "asyncapi.yaml"

@@ -9,18 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.regen import writer
+from kiwoom_codegen.regen.writer import MANIFEST_NAME, OutputError, manifest_bytes, write_tree
 
-from generator import writer
-from generator.emit import EmitContext
-from generator.model import Spec
-from generator.writer import MANIFEST_NAME, OutputError, manifest_bytes, write_tree
 from tests.test_generate_pipeline import SEED, described, per_api_emitter, run, tree, write_edition
 
 
 @pytest.fixture(autouse=True)
 def per_api(monkeypatch: pytest.MonkeyPatch) -> None:
     """Generate with a stand-in emitter that writes one file per API (besides any real ones)."""
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_failing_emitter_writes_nothing(
         raise ValueError("emitter bug")
 
     monkeypatch.setattr(
-        "generator.emit.emitters", lambda: [("per_api", per_api_emitter), ("broken", broken)]
+        "kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter), ("broken", broken)]
     )
     code, _, err = run(["generate", str(later), "--out", str(out)], capsys)
     assert code == 3 and "emitter bug" in err

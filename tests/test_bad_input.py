@@ -11,9 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.cli import main
 from openpyxl import Workbook
-
-from generator.cli import main
 
 from .fixtures import api, edit, f, replace, set_cell, write
 

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.changelog import INTRO, TITLE, EntryId, add_entry
+from kiwoom_codegen.regen.generate import CHANGELOG_PATH
+from kiwoom_codegen.regen.writer import MANIFEST_NAME
 
-from generator.changelog import INTRO, TITLE, EntryId, add_entry
-from generator.generate import CHANGELOG_PATH
-from generator.load import load
-from generator.writer import MANIFEST_NAME
 from tests.test_diff import later_edition
 from tests.test_generate_pipeline import (
     NESTED,
@@ -78,7 +78,7 @@ def test_entry_survives_generate_and_check_passes(
 def test_newest_entry_on_top_and_no_twins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     first = write_edition(tmp_path / "e1", SEED)
     second = write_edition(tmp_path / "e2", described(SEED), version="0.1.1")
     third = write_edition(tmp_path / "e3", [*described(SEED), NESTED], version="0.2.0")
@@ -105,7 +105,7 @@ def test_newest_entry_on_top_and_no_twins(
 def test_same_version_twice_asks_for_a_bump(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     first = write_edition(tmp_path / "e1", SEED)
     second = write_edition(tmp_path / "e2", described(SEED))
     third = write_edition(tmp_path / "e3", [*SEED, NESTED])

@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.regen.writer import MANIFEST_NAME, compare_tree
 from openpyxl import load_workbook
 
-from generator.writer import MANIFEST_NAME, compare_tree
 from tests.test_generate_pipeline import NESTED, SEED, manifest, per_api_emitter, run, write_edition
 
 
@@ -74,7 +74,7 @@ def test_check_fails_after_a_spec_cell_is_edited(
 def test_check_reports_missing_and_extra_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("generator.emit.emitters", lambda: [("per_api", per_api_emitter)])
+    monkeypatch.setattr("kiwoom_codegen.emit.emitters", lambda: [("per_api", per_api_emitter)])
     full = write_edition(tmp_path / "full", SEED)
     out = tmp_path / "generated"
     assert run(["generate", str(full), "--out", str(out)], capsys)[0] == 0

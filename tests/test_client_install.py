@@ -5,7 +5,7 @@ The wheel is built from the generated ``python/`` directory with pypa/build. The
 so the build runs isolated (pypa/build fetches setuptools from the package index). The venv is
 created without ``--system-site-packages``: ``httpx`` and ``pydantic`` come from the package
 index through the wheel's own dependency metadata, and nothing of the development environment
-(``generator``, ``pytest``) is importable there.
+(``kiwoom_codegen``, ``pytest``) is importable there.
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ def test_installed_package_places_a_mock_credit_buy(
         [
             python,
             "-c",
-            "import importlib.util as u; print(u.find_spec('generator'), u.find_spec('pytest'))",
+            "import importlib.util as u; "
+            "print(u.find_spec('kiwoom_codegen'), u.find_spec('pytest'))",
         ],
         cwd=tmp_path,
         env=clean_env(),

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiwoom_codegen.model import Condition, Field, Kind, Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.diff import Change, DiffReport, diff_specs, next_version
+from kiwoom_codegen.regen.diff_render import render_markdown, render_text
 
-from generator.diff import Change, DiffReport, diff_specs, next_version
-from generator.diff_render import render_markdown, render_text
-from generator.load import load
-from generator.model import Condition, Field, Kind, Spec
 from tests.test_generate_pipeline import (
     NESTED,
     SEED,

@@ -19,15 +19,14 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-
-from generator import __version__
-from generator.cli import main
-from generator.emit import EmitContext
-from generator.generate import RenderError, render, source_names
-from generator.layout import SheetData, TableRow, WorkbookData, save_workbook
-from generator.load import load
-from generator.model import Spec
-from generator.writer import MANIFEST_NAME
+from kiwoom_codegen import __version__
+from kiwoom_codegen.cli import main
+from kiwoom_codegen.emit import EmitContext
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.regen.generate import RenderError, render, source_names
+from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
+from kiwoom_codegen.regen.writer import MANIFEST_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
@@ -330,7 +329,7 @@ def test_generate_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
         path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": path}
         subprocess.run(
-            [sys.executable, "-m", "generator", "generate", "specs", "--out", out.name],
+            [sys.executable, "-m", "kiwoom_codegen", "generate", "specs", "--out", out.name],
             cwd=tmp_path,
             env=env,
             check=True,

@@ -24,7 +24,7 @@ def test_model_json_matches_the_golden() -> None:
 def parse_specs(hash_seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "parse", "specs/", "--json"],
+        [sys.executable, "-m", "kiwoom_codegen", "parse", "specs/", "--json"],
         cwd=ROOT,
         env=env,
         capture_output=True,

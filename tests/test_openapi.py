@@ -13,12 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from openapi_spec_validator import validate
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
-
-from generator.emit import emitters
-from generator.emit.openapi import (
+from kiwoom_codegen.emit import emitters
+from kiwoom_codegen.emit.openapi import (
     JSON_PATH,
     PURE_DUMPER,
     YAML_PATH,
@@ -27,10 +23,14 @@ from generator.emit.openapi import (
     dumps_json,
     dumps_yaml,
 )
-from generator.emit.openapi_encoding import DEFAULT_ENCODING, ENCODINGS, FRAGMENT
-from generator.layout import SheetData
-from generator.model import Spec, Transport
-from generator.schema import spec_schemas
+from kiwoom_codegen.emit.openapi_encoding import DEFAULT_ENCODING, ENCODINGS, FRAGMENT
+from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.model import Spec, Transport
+from kiwoom_codegen.regen.layout import SheetData
+from openapi_spec_validator import validate
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+
 from tests.fixtures import WSS, WSS_MOCK, api, f, heading, read, write
 from tests.openapi_support import (
     NASTY,

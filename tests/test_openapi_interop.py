@@ -23,10 +23,10 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from kiwoom_codegen.emit.openapi import JSON_PATH, YAML_PATH
+from kiwoom_codegen.model import Spec
 from openapi_python_client.strings import snake_case
 
-from generator.emit.openapi import JSON_PATH, YAML_PATH
-from generator.model import Spec
 from tests.fixtures import read, write
 from tests.openapi_support import (
     JS,

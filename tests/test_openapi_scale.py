@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiwoom_codegen.model import Spec, Transport
+from kiwoom_codegen.model.load import load
 from openapi_python_client.strings import snake_case
 from openapi_spec_validator import validate
 
 from benchmarks.synth import write_synthetic
-from generator.load import load
-from generator.model import Spec, Transport
 from tests.openapi_support import (
     RedoclyLint,
     lint_summary,
@@ -69,9 +69,7 @@ def test_synthetic_document_validates_lints_and_generates(
         output, _ = generate.communicate(timeout=600)
 
     # Clean with the recommended rules and nothing ignored.
-    assert report["totals"] == {"errors": 0, "warnings": 0, "ignored": 0}, (
-        lint_summary(report)
-    )
+    assert report["totals"] == {"errors": 0, "warnings": 0, "ignored": 0}, lint_summary(report)
     assert generate.returncode == 0, output
     assert not re.search(r"warning|error|unable|skipp", output, re.IGNORECASE), output
     modules = sorted(p.stem for p in (package / "api").glob("*/*.py") if p.stem != "__init__")

@@ -15,10 +15,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.cli import main
+from kiwoom_codegen.emit import emitters
+from kiwoom_codegen.emit.python_client import RUNTIME
 
-from generator.cli import main
-from generator.emit import emitters
-from generator.emit.python_client import RUNTIME
 from tests.python_client_support import (
     PACKAGE,
     ROOT,

@@ -23,11 +23,11 @@ from typing import Any
 
 import pydantic
 import pytest
+from kiwoom_codegen.emit.python_text import docstring_safe, md_code, py_str, toml_str
+from kiwoom_codegen.emit.python_view import CLIENT_ATTRIBUTES
+from kiwoom_codegen.model import Spec, Transport
+from kiwoom_codegen.regen.layout import SheetData
 
-from generator.emit.python_text import docstring_safe, md_code, py_str, toml_str
-from generator.emit.python_view import CLIENT_ATTRIBUTES
-from generator.layout import SheetData
-from generator.model import Spec, Transport
 from tests.fixtures import WSS, WSS_MOCK, api, f, read, write
 from tests.python_client_support import (
     PACKAGE,
@@ -247,8 +247,13 @@ def test_async_client_calls(pkg: ModuleType, server: Any) -> None:
 def test_responses_keep_unknown_fields_and_strings(pkg: ModuleType) -> None:
     model = pkg.OPERATIONS["kt10009"].response_model
     data = model.model_validate(
-        {"ord_no": "0001695", "cncl_qty": "000000000001", "new_field": "+60000", "return_code": 0,
-         "return_msg": "ok"}  # fmt: skip
+        {
+            "ord_no": "0001695",
+            "cncl_qty": "000000000001",
+            "new_field": "+60000",
+            "return_code": 0,
+            "return_msg": "ok",
+        }  # fmt: skip
     )
     assert data.cncl_qty == "000000000001"
     assert data.model_extra == {"new_field": "+60000"}
@@ -315,7 +320,7 @@ def test_groups_are_lazy_and_cached(pkg: ModuleType) -> None:
 
 def test_client_attributes_cover_the_runtime() -> None:
     """A group may not hide an attribute of the runtime client: the list must be complete."""
-    from generator.runtime._client import AsyncAPIClient, SyncAPIClient
+    from kiwoom_codegen.runtime._client import AsyncAPIClient, SyncAPIClient
 
     public = {
         n for cls in (SyncAPIClient, AsyncAPIClient) for n in dir(cls) if not n.startswith("_")
@@ -374,17 +379,35 @@ def _nasty_workbook(directory: Path) -> Path:
         {"out_list": [{"name": NASTY, "inner": [{"deep": "1"}]}], "return_code": 0}
     )
     sheets: list[SheetData] = [
-        api("ka99001", f"이상한 {NASTY}", request=request, response=response,
-            request_example=example_req, response_example=example_resp,
-            overview=[NASTY, NASTY2]),  # fmt: skip
+        api(
+            "ka99001",
+            f"이상한 {NASTY}",
+            request=request,
+            response=response,
+            request_example=example_req,
+            response_example=example_resp,
+            overview=[NASTY, NASTY2],
+        ),  # fmt: skip
         api("ka99002", "두번째", request=(f("a", "에이", "String", "Y", 3, ""),)),
-        api("0g", "실시간 소문자", url="/api/dostk/websocket", production=WSS,
-            mock=WSS_MOCK, menu="국내주식 > 실시간시세 > 실시간 소문자(0g)",
+        api(
+            "0g",
+            "실시간 소문자",
+            url="/api/dostk/websocket",
+            production=WSS,
+            mock=WSS_MOCK,
+            menu="국내주식 > 실시간시세 > 실시간 소문자(0g)",
             request=(f("trnm", "서비스명", "String", "Y", 10, "REG 고정값"),),
-            response=(f("10", "현재가", "String", "N", 20, NASTY),)),  # fmt: skip
-        api("0G", "실시간 대문자", url="/api/dostk/websocket", production=WSS,
-            mock=WSS_MOCK, menu="국내주식 > 실시간시세 > 실시간 대문자(0G)",
-            response=(f("20", "시간", "String", "N", 6, ""),)),  # fmt: skip
+            response=(f("10", "현재가", "String", "N", 20, NASTY),),
+        ),  # fmt: skip
+        api(
+            "0G",
+            "실시간 대문자",
+            url="/api/dostk/websocket",
+            production=WSS,
+            mock=WSS_MOCK,
+            menu="국내주식 > 실시간시세 > 실시간 대문자(0G)",
+            response=(f("20", "시간", "String", "N", 6, ""),),
+        ),  # fmt: skip
     ]
     return write(directory, *sheets, error_codes=[(1501, NASTY), (1700, "한도 초과")])
 

@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.model import Kind, Transport
+from kiwoom_codegen.problems import SpecError
+from kiwoom_codegen.reader.workbook import display_path as shown
+from kiwoom_codegen.regen.layout import safe_sheet_name
 from openpyxl import Workbook, load_workbook
-
-from generator.layout import safe_sheet_name
-from generator.model import Kind, Transport
-from generator.problems import SpecError
-from generator.reader.workbook import display_path as shown
 
 from .fixtures import (
     WSS,
@@ -540,7 +539,7 @@ def test_directories_of_files_and_mixes(tmp_path: Path) -> None:
 def test_python_m_generator(tmp_path: Path) -> None:
     path = write(tmp_path, cancel_sheet())
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "parse", str(path), "--json"],
+        [sys.executable, "-m", "kiwoom_codegen", "parse", str(path), "--json"],
         capture_output=True,
         text=True,
         encoding="utf-8",

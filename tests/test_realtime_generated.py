@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.model.realtime import field_names, label_names, realtime_spec
+from kiwoom_codegen.problems import SpecError
 
-from generator.load import load
-from generator.model import Spec
-from generator.problems import SpecError
-from generator.realtime_model import field_names, label_names, realtime_spec
 from tests.client_helpers import mypy_strict
 from tests.python_client_support import emit_files, imported, write_files
 from tests.realtime_sheets import write_realtime_workbook

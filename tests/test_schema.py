@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import jsonschema
+from kiwoom_codegen.emit.schema import spec_schemas
 
-from generator.schema import spec_schemas
 from tests.fixtures import api, f, read, write
 
 

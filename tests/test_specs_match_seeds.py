@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from generator.load import load
-from generator.model import Api, Field, Spec
+from kiwoom_codegen.model import Api, Field, Spec
+from kiwoom_codegen.model.load import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

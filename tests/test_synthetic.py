@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from kiwoom_codegen.model import Field, Transport
+from kiwoom_codegen.model.load import Loaded
+from kiwoom_codegen.problems import Level
 
 from benchmarks.synth import count_field_rows, synthetic_workbook, write_synthetic
-from generator.load import Loaded
-from generator.model import Field, Transport
-from generator.problems import Level
 
 from .fixtures import read
 

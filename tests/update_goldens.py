@@ -29,7 +29,7 @@ Golden = Callable[[], dict[Path, bytes]]
 
 def model_json() -> dict[Path, bytes]:
     """What `kiwoom-codegen parse specs/ --json` prints, run from the repository root."""
-    from generator.cli import main
+    from kiwoom_codegen.cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(ROOT), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -59,11 +59,12 @@ def realtime() -> dict[Path, bytes]:
     import shutil
     import tempfile
 
-    from generator import __version__
-    from generator.emit import EmitContext
-    from generator.emit.asyncapi import YAML_PATH, emit
-    from generator.emit.python_client import emit as emit_python
-    from generator.load import load
+    from kiwoom_codegen import __version__
+    from kiwoom_codegen.emit import EmitContext
+    from kiwoom_codegen.emit.asyncapi import YAML_PATH, emit
+    from kiwoom_codegen.emit.python_client import emit as emit_python
+    from kiwoom_codegen.model.load import load
+
     from tests.realtime_sheets import write_realtime_workbook
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,7 @@
 
 An emitter is a function ``emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]`` whose paths
 are relative to the output directory (``generated/`` by default), with forward slashes.
-``generator.generate`` runs them all and writes the result atomically.
+``kiwoom_codegen.regen.generate`` runs them all and writes the result atomically.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ servers production and mock, and per channel the operations of Kiwoom's session 
 and REG/REMOVE and the condition services (send, with their answers as replies), PING (receive,
 replied with the same frame), SYSTEM (receive), and REAL (receive) whose ``data`` entries are a
 ``oneOf`` over the channel's real-time types, told apart by ``type``. The entry schemas come from
-:mod:`generator.realtime_model`, like the generated client's typed messages: the same field ids,
-labels and Python names (``x-python-name``).
+:mod:`kiwoom_codegen.model.realtime`, like the generated client's typed messages: the same
+field ids, labels and Python names (``x-python-name``).
 
 Built as plain data and serialised by the OpenAPI emitter's JSON and YAML writers, so spec text
 is escaped correctly in both.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..model import Field, Kind, Spec, Transport
-from ..realtime_model import (
+from ..model.realtime import (
     DEFAULT_LIVE_TYPE,
     DEFAULT_TRNM,
     DOMESTIC_PATH,

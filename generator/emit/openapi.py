@@ -2,9 +2,9 @@
 
 The document is built as plain data from the model and serialised by ``json`` and ``yaml``, so any
 text a sheet holds comes out escaped correctly. The body schemas come from
-:mod:`generator.schema`, the same builder the Python client's models come from. How APIs sharing
-one URL are keyed is decided in :mod:`generator.emit.openapi_encoding`; docs/openapi.md explains
-it to the teams that generate clients from the document.
+:mod:`kiwoom_codegen.emit.schema`, the same builder the Python client's models come from. How APIs
+sharing one URL are keyed is decided in :mod:`kiwoom_codegen.emit.openapi_encoding`;
+docs/openapi.md explains it to the teams that generate clients from the document.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 from ..model import Api, Example, Field, Servers, Spec, Transport
-from ..names import unique
-from ..schema import ApiSchemas, api_schemas
+from ..model.names import unique
 from . import EmitContext
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
+from .schema import ApiSchemas, api_schemas
 
 JsonObject = dict[str, Any]
 
@@ -411,9 +411,9 @@ def _operation_id(api: Api) -> str:
 def _check(schema: JsonObject, value: Any, schemas: JsonObject, at: str = "") -> list[str]:
     """Why ``value`` does not conform to ``schema`` (empty when it does).
 
-    Handles exactly the keywords :mod:`generator.schema` writes; tests compare the verdicts with
-    jsonschema's. An example that does not conform stays out of ``examples``: tools validate
-    examples (Redocly warns) and a team would copy it.
+    Handles exactly the keywords :mod:`kiwoom_codegen.emit.schema` writes; tests compare the
+    verdicts with jsonschema's. An example that does not conform stays out of ``examples``: tools
+    validate examples (Redocly warns) and a team would copy it.
     """
     where = at or "body"
     if "$ref" in schema:

@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..model import Api, Spec
-from ..schema import ApiSchemas, spec_schemas
 from . import EmitContext
 from .python_models import (
     DCG_VERSION,
@@ -39,6 +38,7 @@ from .python_readme import readme_snippets
 from .python_realtime import registry_module
 from .python_render import format_python, header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, build_view
+from .schema import ApiSchemas, spec_schemas
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 OUT = "python"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from ..describe import parse_enum_line
 from ..model import Api, Field, Kind
+from ..model.describe import parse_enum_line
 
 DOC_WIDTH = 80  # method docstrings sit 8 columns in: lines end by column 88
 

@@ -24,8 +24,8 @@ from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
 from datamodel_code_generator.enums import DataModelType
 
 from ..model import Api, Field, Kind
-from ..schema import DEFS, ApiSchemas, JsonSchema
 from .cache import cached_text
+from .schema import DEFS, ApiSchemas, JsonSchema
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")
 

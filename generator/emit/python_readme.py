@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Api, Kind, Spec
-from ..realtime_model import realtime_spec
+from ..model.realtime import realtime_spec
 from .python_text import md_fence, py_str
 from .python_view import ClientView, MethodView
 

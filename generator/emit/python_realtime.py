@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Spec
-from ..realtime_model import ConditionServices, RealtimeType, ValueField, realtime_spec
+from ..model.realtime import ConditionServices, RealtimeType, ValueField, realtime_spec
 from .python_render import format_python, render
 
 

@@ -11,6 +11,7 @@ import functools
 import importlib.metadata
 import sys
 from collections.abc import Iterable, Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,9 @@ import jinja2
 from .cache import cached_text
 from .python_text import docstring_safe, html_comment, md_code, md_text, one_line, toml_str
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "python"
+# The templates ship inside the distribution (kiwoom_codegen.templates, mapped from the
+# repository's top-level templates/), so an installed wheel finds them from any directory.
+TEMPLATES = Path(str(resources.files("kiwoom_codegen.templates"))) / "python"
 BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=88)
 
 FILTERS: dict[str, Any] = {
@@ -55,7 +58,7 @@ def render(template: str, **context: Any) -> str:
 def format_python(source: str) -> str:
     """Black, in-process, at the pinned version. Invalid code is a generator bug: it raises.
 
-    Results are cached by their exact input (see :mod:`generator.emit.cache`).
+    Results are cached by their exact input (see :mod:`kiwoom_codegen.emit.cache`).
     """
     return cached_text(
         "black",

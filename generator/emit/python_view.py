@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..model import Api, Field, Kind, Spec, Transport
-from ..names import ClassName, unique
-from ..schema import ApiSchemas
+from ..model.names import ClassName, unique
 from .python_docs import field_doc, method_docstring, sibling
 from .python_text import plain_json
+from .schema import ApiSchemas
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
 # tests/test_python_client_models.py checks this list against the runtime.

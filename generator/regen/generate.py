@@ -1,6 +1,6 @@
 """Model -> every output file in memory: all emitters, merged, plus the ownership manifest.
 
-Nothing here touches disk; :mod:`generator.writer` writes the result atomically and
+Nothing here touches disk; :mod:`kiwoom_codegen.regen.writer` writes the result atomically and
 ``kiwoom-codegen check`` compares it with what is on disk.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from . import __version__
-from . import emit as emit_package
-from .emit import EmitContext, Emitter
-from .model import Spec
-from .problems import Problems
-from .reader.workbook import expand_inputs
+from .. import __version__
+from .. import emit as emit_package
+from ..emit import EmitContext, Emitter
+from ..model import Spec
+from ..problems import Problems
+from ..reader.workbook import expand_inputs
 from .writer import MANIFEST_NAME, check_relpath, manifest_bytes
 
 GENERATOR_NAME = "kiwoom-codegen"
@@ -27,14 +27,21 @@ class RenderError(RuntimeError):
 
 
 def source_names(paths: Iterable[Path]) -> tuple[str, ...]:
-    """The input workbooks as shown in "generated from" headers: relative to the working
-    directory when inside it, else just the file name (no machine paths in the output)."""
+    """The input workbooks as shown in "generated from" headers, independent of the working
+    directory: a workbook inside a directory argument as ``<dir name>/<path inside it>``
+    (``specs/kiwoom_credit_orders.xlsx`` whether ``specs`` or ``/abs/specs`` was given), a
+    workbook given directly by its file name. No machine paths reach the output."""
     names: set[str] = set()
-    for path in expand_inputs(paths, Problems()):
-        absolute = path.resolve()
-        try:
-            names.add(absolute.relative_to(Path.cwd().resolve()).as_posix())
-        except ValueError:
+    for arg in paths:
+        root = arg.resolve()
+        for path in expand_inputs([arg], Problems()):
+            absolute = path.resolve()
+            if root.is_dir():
+                try:
+                    names.add(f"{root.name}/{absolute.relative_to(root).as_posix()}")
+                    continue
+                except ValueError:
+                    pass
             names.add(absolute.name)
     return tuple(sorted(names))
 
@@ -47,7 +54,7 @@ def render(
 ) -> dict[str, bytes]:
     """Run every built emitter and return {relative path: bytes}, manifest included.
 
-    ``emitters`` defaults to :func:`generator.emit.emitters` (looked up at call time).
+    ``emitters`` defaults to :func:`kiwoom_codegen.emit.emitters` (looked up at call time).
     """
     ctx = EmitContext(
         generator_version=__version__,

@@ -6,51 +6,11 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from . import __version__
-from .load import Loaded, load
-from .problems import Level, Problem, SpecError
-
-EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
-DEFAULT_SPECS = Path("specs")
-DEFAULT_OUT = Path("generated")
-
-
-def print_problems(problems: Sequence[Problem], *, strict: bool = False) -> None:
-    for p in problems:
-        level = "error" if p.level is Level.ERROR or strict else "warning"
-        print(f"{level}: {p.line()}", file=sys.stderr)
-
-
-def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Loaded:
-    paths = [Path(p) for p in (args.spec or [DEFAULT_SPECS])]
-    config_dir = Path(args.config) if getattr(args, "config", None) else None
-    loaded = load(
-        paths,
-        config_dir=config_dir,
-        use_config=not getattr(args, "no_config", False),
-        strict=getattr(args, "strict", False),
-    )
-    if not quiet_warnings:
-        print_problems(loaded.problems)
-    return loaded
-
-
-def _add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
-    p.add_argument(
-        "spec",
-        nargs=nargs,
-        help="spec workbooks (.xlsx) or directories of them (default: specs/)",
-    )
-    p.add_argument(
-        "--config",
-        metavar="DIR",
-        help="directory with names.toml, overrides.toml, package.toml "
-        "(default: the first directory argument that has them)",
-    )
-    p.add_argument("--no-config", action="store_true", help="ignore names/overrides/package files")
-    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+from .. import __version__
+from ..problems import Level, SpecError
+from . import diff_cmd, generate_cmd
+from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, print_problems
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -75,13 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="read specs and print the model")
-    _add_spec_args(p)
+    add_spec_args(p)
     p.add_argument("--json", action="store_true", help="print the model as JSON on stdout")
     p.set_defaults(func=cmd_parse)
 
-    from .commands import register
-
-    register(sub, _add_spec_args)
+    generate_cmd.register(sub, add_spec_args)
+    diff_cmd.register(sub, add_spec_args)
     return parser
 
 

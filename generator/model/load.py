@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..problems import Problem, Problems, SpecError
+from ..reader import read_inputs
 from .build import build_spec
 from .config import CONFIG_FILES, Config, load_config
-from .model import Spec
-from .problems import Problem, Problems, SpecError
-from .reader import read_inputs
+from .core import Spec
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The intermediate model: the single input of every emitter.
 
-Everything here is immutable and built only by :mod:`generator.build`. Emitters read it; they never
-see raw cells. ``Spec.to_json()`` is the documented, stable JSON form (see README, "Model JSON").
+Everything here is immutable and built only by :mod:`kiwoom_codegen.model.build`. Emitters read
+it; they never see raw cells. ``Spec.to_json()`` is the documented, stable JSON form (see README,
+"Model JSON").
 """
 
 from __future__ import annotations

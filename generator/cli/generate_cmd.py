@@ -11,13 +11,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .changelog import EntryId, add_entry, entry, top_entry
-from .cli import DEFAULT_OUT, DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, load_inputs
-from .diff import diff_specs, next_version
-from .diff_cli import load_edition, own_names
-from .generate import CHANGELOG_PATH, render, source_names
-from .model import Spec
-from .writer import MANIFEST_NAME, OutputError, compare_tree, write_tree
+from ..model import Spec
+from ..regen.changelog import EntryId, add_entry, entry, top_entry
+from ..regen.diff import diff_specs, next_version
+from ..regen.generate import CHANGELOG_PATH, render, source_names
+from ..regen.writer import MANIFEST_NAME, OutputError, compare_tree, write_tree
+from .common import DEFAULT_OUT, DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, load_inputs
+from .diff_cmd import load_edition, own_names
 
 DIFF_EXCERPT_LINES = 40
 

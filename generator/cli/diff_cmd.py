@@ -8,12 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .cli import DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, print_problems
-from .config import CONFIG_FILES, load_config
-from .diff import DiffReport, PythonName, diff_specs
-from .diff_render import FORMATS
-from .load import Loaded, find_config_dir, load
-from .problems import Level, Problems, SpecError
+from ..model.config import CONFIG_FILES, load_config
+from ..model.load import Loaded, find_config_dir, load
+from ..problems import Level, Problems, SpecError
+from ..regen.diff import DiffReport, PythonName, diff_specs
+from ..regen.diff_render import FORMATS
+from .common import DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, print_problems
 
 FAIL_ON = ("any", "breaking", "wire", "none")
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .model import EnumValue
+from .core import EnumValue
 
 # `0:보통`, `K:KRX`, `33:융자`, `1:1분`: a short ASCII code, a colon, a label.
 _PAIR = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*[:：]\s*(\S(?:.*\S)?)\s*$")

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .describe import FORMAT_PATTERNS
-from .model import Api, Field, Kind, Spec
-from .names import ClassName, unique
+from ..model import Api, Field, Kind, Spec
+from ..model.describe import FORMAT_PATTERNS
+from ..model.names import ClassName, unique
 
 JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Api, Condition, EnumValue, Field, Kind, Message, Spec
+from ..model import Api, Condition, EnumValue, Field, Kind, Message, Spec
 
 MAJOR, MINOR, PATCH, NONE = "major", "minor", "patch", "none"
 PythonName = tuple[str | None, str | None]  # (group, method) from a names table

@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from ..problems import Problems
 from .config import Config, FieldOverride
-from .model import Api, Field, Message
+from .core import Api, Field, Message
 from .names import ClassName, PythonIdentifier, fallback_method, snake, unique
-from .problems import Problems
 
 Report = Callable[[str, str | None, str], None]
 

@@ -6,9 +6,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from ..problems import Problems
+from ..reader.cells import key
+from ..reader.raw import RawApi, RawBook, RawCell, RawRow
 from .config import Config
-from .describe import Meaning, understand
-from .model import (
+from .core import (
     Api,
     Condition,
     ErrorCode,
@@ -22,12 +24,10 @@ from .model import (
     Transport,
     walk,
 )
+from .describe import Meaning, understand
 from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
-from .problems import Problems
-from .reader.cells import key
-from .reader.raw import RawApi, RawBook, RawCell, RawRow
-from .realtime_model import apply_realtime_names
+from .realtime import apply_realtime_names
 
 # The official workbook's Type spellings (compared with cells.key()) -> canonical spelling, kind.
 TYPES: dict[str, tuple[str, Kind]] = {

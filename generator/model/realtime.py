@@ -32,9 +32,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from .model import Api, Field, RealtimeTable, Spec, Transport
-from .problems import Problems
-from .reader.workbook import display_path
+from ..problems import Problems
+from ..reader.workbook import display_path
+from .core import Api, Field, RealtimeTable, Spec, Transport
 
 REALTIME_FILE = "realtime_fields.toml"
 DOMESTIC_PATH = "/api/dostk/websocket"

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .model import Condition, EnumValue, RealtimeTable
-from .problems import Problems
-from .reader.workbook import display_path
+from ..problems import Problems
+from ..reader.workbook import display_path
+from .core import Condition, EnumValue, RealtimeTable
 
 NAMES_FILE = "names.toml"
 OVERRIDES_FILE = "overrides.toml"
@@ -130,7 +130,7 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
     package_path = directory / PACKAGE_FILE
     if package_path.is_file():
         _read_package(package_path, config, problems)
-    from .realtime_model import load_realtime_table  # late: it imports the model
+    from .realtime import load_realtime_table  # late: it imports the model
 
     config.realtime = load_realtime_table(directory, problems)
     return config

@@ -1,7 +1,8 @@
 """Atomic output: replace the generated tree in one step, never touching files it does not own.
 
 The generator owns exactly the files listed in the output's manifest (``.kiwoom-codegen.json``,
-written by :mod:`generator.generate`) plus the manifest itself and whatever it is about to write.
+written by :mod:`kiwoom_codegen.regen.generate`) plus the manifest itself and whatever it is
+about to write.
 Everything else in the output directory (a user's notes, ``python/CHANGELOG.md``, caches of a
 virtual environment) is carried over byte for byte.
 

@@ -1,0 +1,57 @@
+"""What every command shares: exit codes, default paths, problem printing, loading the specs.
+
+The command modules import this one and nothing of each other's, so there is no import cycle:
+``main`` imports the command modules, they import ``common``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..model.load import Loaded, load
+from ..problems import Level, Problem
+
+EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
+DEFAULT_SPECS = Path("specs")
+DEFAULT_OUT = Path("generated")
+
+AddSpecArgs = Callable[..., None]
+
+
+def print_problems(problems: Sequence[Problem], *, strict: bool = False) -> None:
+    for p in problems:
+        level = "error" if p.level is Level.ERROR or strict else "warning"
+        print(f"{level}: {p.line()}", file=sys.stderr)
+
+
+def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Loaded:
+    paths = [Path(p) for p in (args.spec or [DEFAULT_SPECS])]
+    config_dir = Path(args.config) if getattr(args, "config", None) else None
+    loaded = load(
+        paths,
+        config_dir=config_dir,
+        use_config=not getattr(args, "no_config", False),
+        strict=getattr(args, "strict", False),
+    )
+    if not quiet_warnings:
+        print_problems(loaded.problems)
+    return loaded
+
+
+def add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
+    p.add_argument(
+        "spec",
+        nargs=nargs,
+        help="spec workbooks (.xlsx) or directories of them (default: specs/)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="DIR",
+        help="directory with names.toml, overrides.toml, package.toml "
+        "(default: the first directory argument that has them)",
+    )
+    p.add_argument("--no-config", action="store_true", help="ignore names/overrides/package files")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")

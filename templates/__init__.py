@@ -1,0 +1,1 @@
+"""The Jinja templates, shipped in the generator's distribution as kiwoom_codegen.templates."""
