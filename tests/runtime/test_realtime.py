@@ -297,6 +297,26 @@ def test_refresh_0_replaces_the_group(kc: Any, server: Any, fake: Any) -> None:
     assert first.closed and [f["refresh"] for f in fake.frames_of("REG")] == ["1", "0"]
 
 
+def test_auto_groups_skip_the_ones_given(kc: Any, server: Any, fake: Any) -> None:
+    async def body(rt: Any) -> list[str]:
+        given = await rt.subscribe("0B", [SAMSUNG], group="2")
+        first = await rt.subscribe("0B", [HYNIX])
+        second = await rt.subscribe("00")
+        return [given.group, first.group, second.group]
+
+    assert run(session(kc, server, body)) == ["2", "1", "3"]
+
+
+def test_a_session_that_is_not_connected_says_so(kc: Any, server: Any) -> None:
+    async def main() -> None:
+        async with aclient(kc, server) as client:
+            rt = client.realtime()
+            with pytest.raises(kc.pkg.RealtimeClosedError, match="async with"):
+                await rt.subscribe("0B", [SAMSUNG])
+
+    run(main())
+
+
 def test_refused_registration_raises(kc: Any, server: Any, fake: Any) -> None:
     async def body(rt: Any) -> None:
         with pytest.raises(kc.pkg.RealtimeRequestError, match="REG refused"):
