@@ -337,6 +337,8 @@ class AsyncRealtime:
 
     async def connect(self) -> Self:
         """Connect and log in; raises when the first connection or LOGIN fails."""
+        if self._fatal is not None:
+            raise self._fatal
         if self._runner is None:
             first: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._runner = asyncio.create_task(self._run(first), name="kiwoom-realtime")
@@ -393,8 +395,11 @@ class AsyncRealtime:
         type_codes = (types,) if isinstance(types, str) else tuple(types)
         item_list = (items,) if isinstance(items, str | Mapping) else tuple(items)
         self._check_types(type_codes, item_list)
-        if group is None:
+        if group is None:  # the next number no subscription uses
+            used = {s.group for s in self._subs}
             self._groups += 1
+            while str(self._groups) in used:
+                self._groups += 1
             group = str(self._groups)
         sub = Subscription(
             self,
@@ -657,6 +662,10 @@ class AsyncRealtime:
             self._pending = None
 
     async def _wait_ready(self) -> None:
+        if self._runner is None and not self._closing:
+            raise RealtimeClosedError(
+                "the real-time session is not connected: use `async with client.realtime()`"
+            )
         async with self._state:
             await self._state.wait_for(lambda: self._ready or self._closing or self._fatal)
         if self._fatal is not None:
