@@ -83,9 +83,9 @@ def test_field_names_table_then_http_label_then_fallback(spec: Spec) -> None:
         "10": "cur_prc",  # reviewed table
         "11": "pred_pre",  # reviewed table
         "27": "sel_bid",  # the HTTP table's wire name for 매도호가
-        "290": "f_290",  # no rule: fallback
-        "1890": "f_1890",  # 현재가 has two HTTP wire names: ambiguous, not reused
-        "9081": "f_9081",
+        "290": "field_290",  # no rule: the model's own name
+        "1890": "field_1890",  # 현재가 has two HTTP wire names: ambiguous, not reused
+        "9081": "field_9081",
     }
     labels = realtime_spec(spec).type("02").fields
     assert [(x.id, x.label) for x in labels][:3] == [
@@ -128,7 +128,7 @@ def test_generated_package_types_every_realtime_type(package_root: Path) -> None
         assert sorted(types) == ["00", "02", "0B", "F5", "FE", "S2"]
         trade = types["0B"].message_class({"type": "0B", "item": "005930",
                                            "values": {"10": "-20800", "27": "1"}})  # fmt: skip
-        assert (trade.values.cur_prc, trade.values.sel_bid, trade.values.f_290) == (
+        assert (trade.values.cur_prc, trade.values.sel_bid, trade.values.field_290) == (
             "-20800", "1", None)  # fmt: skip
         assert types["F5"].needs_item is False and types["FE"].path == "/api/us/websocket"
         assert registry.CONDITION_SERVICES["/api/us/websocket"].list_trnm == "GNSRLST"

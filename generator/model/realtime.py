@@ -16,7 +16,7 @@ Python names of field ids (``"10"`` is not an identifier), in this order:
    that a reviewer can correct what the next rule guesses;
 2. the wire name the HTTP tables give the same Korean label, when exactly one wire name has it
    (``현재가`` -> ``cur_prc``);
-3. ``f_<id>``.
+3. the name the model gives every field: ``field_<id>`` (``10`` -> ``field_10``).
 
 Within one type, a name two ids would share is kept by the first id; the others get ``_<id>``.
 The id itself is always available (``values["10"]``), and the raw strings are kept.
@@ -151,18 +151,16 @@ def field_names(
     out: list[str] = []
     for f in fields:
         fid = f.name.strip()
-        name = table.get(fid) or labels.get(_norm_label(f.label)) or _fallback(fid)
+        name = table.get(fid) or labels.get(_norm_label(f.label)) or f.python_name
+        if name in RESERVED:
+            name += "_"
         if name in taken:
-            name = f"{name}_{_fallback(fid).removeprefix('f_')}"
+            name = f"{name}_{re.sub(r'[^0-9A-Za-z]+', '_', fid).strip('_').lower()}"
         while name in taken:
             name += "_"
         taken.add(name)
         out.append(name)
     return out
-
-
-def _fallback(field_id: str) -> str:
-    return "f_" + (re.sub(r"[^0-9A-Za-z]+", "_", field_id).strip("_").lower() or "x")
 
 
 def apply_realtime_names(apis: Sequence[Api], table: RealtimeTable) -> list[Api]:

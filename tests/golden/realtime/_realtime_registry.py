@@ -41,7 +41,7 @@ class Realtime00Values(RealtimeValues):
     FIELDS = {
         "9201": ("acnt_no", "계좌번호"),
         "9203": ("ord_no", "주문번호"),
-        "913": ("f_913", "주문상태"),
+        "913": ("field_913", "주문상태"),
     }
 
     @property
@@ -55,7 +55,7 @@ class Realtime00Values(RealtimeValues):
         return self._raw.get("9203")
 
     @property
-    def f_913(self) -> str | None:
+    def field_913(self) -> str | None:
         """주문상태 (id 913)."""
         return self._raw.get("913")
 
@@ -77,9 +77,9 @@ class Realtime0BValues(RealtimeValues):
         "10": ("cur_prc", "현재가"),
         "11": ("pred_pre", "전일대비"),
         "27": ("sel_bid", "매도호가"),
-        "290": ("f_290", "장구분"),
-        "1890": ("f_1890", "현재가"),
-        "9081": ("f_9081", "거래소구분"),
+        "290": ("field_290", "장구분"),
+        "1890": ("field_1890", "현재가"),
+        "9081": ("field_9081", "거래소구분"),
     }
 
     @property
@@ -105,19 +105,19 @@ class Realtime0BValues(RealtimeValues):
         return self._raw.get("27")
 
     @property
-    def f_290(self) -> str | None:
+    def field_290(self) -> str | None:
         """장구분 (id 290).
 
         1:장전 시간외, 2:장중, 3:장후 시간외"""
         return self._raw.get("290")
 
     @property
-    def f_1890(self) -> str | None:
+    def field_1890(self) -> str | None:
         """현재가 (id 1890)."""
         return self._raw.get("1890")
 
     @property
-    def f_9081(self) -> str | None:
+    def field_9081(self) -> str | None:
         """거래소구분 (id 9081)."""
         return self._raw.get("9081")
 
@@ -189,7 +189,7 @@ class Realtime02Values(RealtimeValues):
         "9001": ("stk_cd", "종목코드"),
         "843": ("insert_delete_tp", "삽입삭제구분"),
         "20": ("cntr_tm", "체결시간"),
-        "907": ("f_907", "매도수구분"),
+        "907": ("field_907", "매도수구분"),
     }
 
     @property
@@ -215,7 +215,7 @@ class Realtime02Values(RealtimeValues):
         return self._raw.get("20")
 
     @property
-    def f_907(self) -> str | None:
+    def field_907(self) -> str | None:
         """매도수구분 (id 907)."""
         return self._raw.get("907")
 
@@ -237,7 +237,7 @@ class RealtimeS2Values(RealtimeValues):
         "9001": ("stk_cd", "종목코드"),
         "843": ("insert_delete_tp", "삽입삭제구분"),
         "20": ("cntr_tm", "체결시간"),
-        "907": ("f_907", "매도수구분"),
+        "907": ("field_907", "매도수구분"),
     }
 
     @property
@@ -263,7 +263,7 @@ class RealtimeS2Values(RealtimeValues):
         return self._raw.get("20")
 
     @property
-    def f_907(self) -> str | None:
+    def field_907(self) -> str | None:
         """매도수구분 (id 907)."""
         return self._raw.get("907")
 
