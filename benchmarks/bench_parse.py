@@ -8,7 +8,9 @@ measures in this process, best of ``--repeat`` runs, interleaved:
 - floor: openpyxl ``load_workbook(read_only=True)`` and iterating every row of every sheet with
   ``values_only=True`` (the least any reader built on openpyxl can do);
 - parse: ``kiwoom_codegen.model.load.load()``, the whole way to the immutable model (caches
-  cleared before every run, as in a fresh process);
+  cleared before every run, as in a fresh process), without the self-check;
+- parse + self-check: the same with the self-check of the sheets' examples, as every command
+  runs it (shown with its ratio; the verdict is on parse alone, the reader's own cost);
 
 and the peak memory of each (tracemalloc, one extra run each). Both wall-clock and CPU time
 (``time.process_time``) are shown; the verdict uses CPU time, which other processes on a busy
@@ -49,6 +51,12 @@ def floor(path: Path) -> int:
 def parse(path: Path) -> int:
     understand.cache_clear()
     identifier.cache_clear()
+    return len(load([path], use_config=False, self_check=False).spec.apis)
+
+
+def parse_checked(path: Path) -> int:
+    understand.cache_clear()
+    identifier.cache_clear()
     return len(load([path], use_config=False).spec.apis)
 
 
@@ -87,9 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         apis = parse(path)  # warm up imports and the file cache
         floors: list[tuple[float, float]] = []
         parses: list[tuple[float, float]] = []
+        checked: list[tuple[float, float]] = []
         for _ in range(args.repeat):
             floors.append(timed(floor, path))
             parses.append(timed(parse, path))
+            checked.append(timed(parse_checked, path))
         floor_mb, parse_mb = peak_mb(floor, path), peak_mb(parse, path)
 
     floor_wall, floor_cpu = (min(t[i] for t in floors) for i in (0, 1))
@@ -99,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'floor (openpyxl read-only)':28}{floor_wall:9.3f}{floor_cpu:9.3f}{floor_mb:10.1f}")
     label = f"parse to model ({apis} APIs)"
     print(f"{label:28}{parse_wall:9.3f}{parse_cpu:9.3f}{parse_mb:10.1f}")
+    checked_wall, checked_cpu = (min(t[i] for t in checked) for i in (0, 1))
+    print(f"{'parse + self-check':28}{checked_wall:9.3f}{checked_cpu:9.3f}")
+    print(f"ratio (parse + self-check)/floor: {checked_cpu / floor_cpu:.2f} CPU")
     verdict = "ok" if ratio <= args.max_ratio else f"FAIL: above {args.max_ratio}"
     print(
         f"ratio parse/floor: {ratio:.2f} CPU ({verdict}), {parse_wall / floor_wall:.2f} wall-clock"

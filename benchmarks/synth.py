@@ -9,7 +9,10 @@ a `공통` row), 국내주식 APIs (queries with LIST responses nested to depth 
 APIs (`usa...` ids), the two OAuth APIs, WebSocket real-time services (two-character ids with
 case twins `0g`/`0G`, numeric field names), the `오류코드` sheet; long sheet names that Excel
 shortens, descriptions with enumerations, formats, units and notes, and about one example in
-five that is not valid JSON. Output is deterministic for a given ``n`` and ``seed``.
+five that is not valid JSON; ka10173 (조건검색 요청 실시간) with its Response split into two
+alternative shapes by heading rows, and response examples holding two documents after `#...`
+comment lines (ka10173 and the real-time services). Output is deterministic for a given
+``n`` and ``seed``.
 """
 
 from __future__ import annotations
@@ -87,6 +90,28 @@ DESCRIPTIONS = (
     "거래소별 종목코드\n(KRX:039490,NXT:039490_NX,SOR:039490_AL)",
     "Y:예, N:아니오   ",
     "+ 부호는 상승, - 부호는 하락\n값은 0으로 채워진 문자열",
+    # the full workbook's harder styles (issue 8)
+    "1:KRX, 2:NXT 3.통합",
+    "00:지정가 03시장가 26:VWAP지정가 ... 34:STOP LIMIT",
+    "001:종합(KOSPI), 002:대형주, ... 004:소형주 101:종합(KOSDAQ) ... 나머지 ※ 업종코드 참고",
+    "0:기존유지안함 1:기존유지(Default)",
+    "%:전체,NA:AMEX,ND:NASDAQ,NY:NYSE",
+    "0:전체,1:5미만,2:5~10,3:10~20,4:20이상",
+    "분단위(5:10분, 15:15분, ...)",
+    "10;10일, 20;20일, 60;60일",
+    "금액:0, 수량:1",
+    "1:매수,\n2:매도,\n3:전체,",
+    "HH:mm",
+    "HH:mm:ss",
+    "0:평균, YYYY:년도",
+    "YYYY",
+    "YYYMMDD",
+    "5값으로 고정",
+    "지정가(00) 주문시 필수",
+    "주문유형이 STOP LIMIT인 경우 필수",
+    "조회구분\n(미입력시 과거거래순)",
+    "빈값('') 허용",
+    "공백허용",
 )
 ERROR_CODES = (
     (1501, "API ID가 없습니다"),
@@ -210,6 +235,8 @@ def _condition(api_id: str) -> SheetData:
 
 
 def _websocket(rng: random.Random, api_id: str) -> SheetData:
+    if api_id == "ka10173":  # the real-time condition search, as the official workbook has it
+        return _condition_realtime(rng)
     if api_id in CONDITION_ROLES:
         return _condition(api_id)
     us = api_id in US_WS_IDS
@@ -261,6 +288,69 @@ def _websocket(rng: random.Random, api_id: str) -> SheetData:
             },
             indent=4,
         ),
+        response_example="#요청\n"
+        + json.dumps({"trnm": "REG", "return_code": 0, "return_msg": ""}, indent=4)
+        + "\n#실시간 수신\n"
+        + json.dumps(
+            {
+                "trnm": "REAL",
+                "data": [
+                    {"type": api_id, "name": name, "item": "005930", "values": {"10": "+60000"}}
+                ],
+            },
+            ensure_ascii=False,
+            indent=4,
+        ),
+    )
+
+
+def _condition_realtime(rng: random.Random) -> SheetData:
+    """ka10173's shape: a Response split by two headings into alternative messages that repeat
+    `trnm` and `data`, and examples holding two documents after `#...` lines."""
+    api_id = "ka10173"
+    name = "조건검색 요청 실시간"
+    lookup = {"trnm": "CNSRREQ", "seq": "4", "return_code": 0, "return_msg": "", "data": [
+        {"jmcode": "A005930"}]}  # fmt: skip
+    realtime = {"trnm": "REAL", "data": [{"type": "02", "name": "조건검색", "item": "005930",
+                "values": {"841": "4", "9001": "005930", "843": "I"}}]}  # fmt: skip
+    dumped = [json.dumps(doc, ensure_ascii=False, indent=4) for doc in (lookup, realtime)]
+    return SheetData(
+        api_id=api_id,
+        name=name,
+        menu=f"국내주식 > 조건검색 > {name}({api_id})",
+        url="/api/dostk/websocket",
+        production=PROD_WSS,
+        mock=MOCK_WSS,
+        request_body=(
+            ("trnm", "서비스명", "String", "Y", 7, "CNSRREQ 고정값"),
+            ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
+            ("search_type", "조회타입", "String", "Y", 1, "1: 조건검색+실시간조건검색"),
+            ("stex_tp", "거래소구분", "String", "Y", 1, "K:KRX"),
+        ),
+        response_body=(
+            ("조회 데이터", "", "", None, None, ""),
+            ("trnm", "서비스명", "String", "N", 7, "CNSRREQ"),
+            ("seq", "조건검색식 일련번호", "String", "N", 3, ""),
+            ("data", "검색결과데이터", "LIST", "N", None, ""),
+            ("- jmcode", "종목코드", "String", "N", 7, ""),
+            ("실시간 데이터", "", "", None, None, ""),
+            ("trnm", "서비스명", "String", "N", 7, "REAL"),
+            ("data", "실시간 데이터", "LIST", "N", None, ""),
+            ("- type", "실시간 항목", "String", "N", 2, "TR 명(02)"),
+            ("- name", "실시간 항목명", "String", "N", 10, ""),
+            ("- item", "종목코드", "String", "N", 12, ""),
+            ("- values", "실시간 값 리스트", "Object", "N", None, ""),
+            ("- - 841", "일련번호", "String", "N", 3, ""),
+            ("- - 9001", "종목코드", "String", "N", 12, ""),
+            ("- - 843", "삽입삭제 구분", "String", "N", 1, "I:삽입,D:삭제"),
+        ),
+        request_headers=(),
+        response_headers=(),
+        request_example=json.dumps(
+            {"trnm": "CNSRREQ", "seq": "4", "search_type": "1", "stex_tp": "K"}, indent=4
+        ),
+        response_example=f"#조회데이터\n{dumped[0]}\n#실시간데이터\n{dumped[1]}",
+        overview=("조건검색 결과와 실시간 편입/이탈을 받습니다.",)[: rng.randint(0, 1)],
     )
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .escape import terminal
+
 
 class Level(StrEnum):
     WARNING = "warning"
@@ -26,8 +28,7 @@ class Problem:
         got 'X'`` (on one line)
         """
         api = f" ({self.api_id})" if self.api_id else ""
-        line = f"{self.where}{api}: {self.message}"
-        return " ".join(line.splitlines()) if "\n" in line or "\r" in line else line
+        return terminal(f"{self.where}{api}: {self.message}")
 
 
 class Problems:
@@ -64,6 +65,7 @@ class Problems:
 class SpecError(Exception):
     """Raised by the loading entry points when the docs cannot be turned into a model."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], notes: list[str] | None = None) -> None:
         self.problems = problems
+        self.notes = notes or []  # lines to show after the problems (the self-check summary)
         super().__init__("\n".join(p.line() for p in problems))

@@ -223,3 +223,80 @@ def write_grid(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+# --- ka10173's shape: a Response split into two alternative shapes by heading rows ---------
+
+CONDITION_REQUEST_EXAMPLE = """{
+    "trnm": "CNSRREQ",
+    "seq": "4",
+    "search_type": "1",
+    "stex_tp": "K"
+}"""
+CONDITION_RESPONSE_EXAMPLE = """#조회데이터
+{
+    "trnm": "CNSRREQ",
+    "seq": "4",
+    "return_code": 0,
+    "return_msg": "",
+    "data": [
+        {"jmcode": "A005930"},
+        {"jmcode": "A000660"}
+    ]
+}
+#실시간데이터
+{
+    "trnm": "REAL",
+    "data": [
+        {
+            "type": "02",
+            "name": "조건검색",
+            "item": "005930",
+            "values": [{"841": "4", "9001": "005930", "843": "I"}]
+        }
+    ]
+}"""
+
+
+def condition_realtime_sheet(**kw: Any) -> SheetData:
+    """A real-time condition search in the shape of ka10173 (조건검색 요청 실시간).
+
+    Its Response table opens with a heading row (`Body` in 구분, only the Element filled) and is
+    split by `조회 데이터` and `실시간 데이터` into two alternative messages that repeat `trnm` and
+    `data`. Its example holds both documents after `#조회데이터` / `#실시간데이터` lines.
+    """
+    values: dict[str, Any] = dict(
+        menu="국내주식 > 조건검색 > 조건검색 요청 실시간(ka10173)",
+        url="/api/dostk/websocket",
+        production=WSS,
+        mock=WSS_MOCK,
+        request=[
+            ("trnm", "서비스명", "String", "Y", 7, "CNSRREQ 고정값"),
+            ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
+            ("search_type", "조회타입", "String", "Y", 1, "1: 조건검색+실시간조건검색"),
+            ("stex_tp", "거래소구분", "String", "Y", 1, "K:KRX"),
+        ],
+        response=[
+            heading("조회 데이터"),
+            ("trnm", "서비스명", "String", "N", 7, "CNSRREQ"),
+            ("seq", "조건검색식 일련번호", "String", "N", 3, ""),
+            ("data", "검색결과데이터", "LIST", "N", None, ""),
+            ("- jmcode", "종목코드", "String", "N", 7, ""),
+            heading("실시간 데이터"),
+            ("trnm", "서비스명", "String", "N", 7, "REAL"),
+            ("data", "실시간 데이터", "LIST", "N", None, ""),
+            ("- type", "실시간 항목", "String", "N", 2, "TR 명(02)"),
+            ("- name", "실시간 항목명", "String", "N", 10, ""),
+            ("- item", "종목코드", "String", "N", 12, ""),
+            ("- values", "실시간 값 리스트", "LIST", "N", None, ""),
+            ("- - 841", "일련번호", "String", "N", 3, ""),
+            ("- - 9001", "종목코드", "String", "N", 12, ""),
+            ("- - 843", "삽입삭제 구분", "String", "N", 1, "I:삽입,D:삭제"),
+        ],
+        request_headers=(),
+        response_headers=(),
+        request_example=CONDITION_REQUEST_EXAMPLE,
+        response_example=CONDITION_RESPONSE_EXAMPLE,
+    )
+    values.update(kw)
+    return api("ka10173", "조건검색 요청 실시간", **values)

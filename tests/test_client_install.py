@@ -1,8 +1,8 @@
 """The generated package installs from a wheel into a fresh virtual environment and works there.
 
 The wheel is built from the generated ``python/`` directory with pypa/build. The generated
-``pyproject.toml`` asks for ``setuptools>=68``, newer than the development environment may have,
-so the build runs isolated (pypa/build fetches setuptools from the package index). The venv is
+``pyproject.toml`` asks for hatchling, which the development environment need not have, so the
+build runs isolated (pypa/build fetches hatchling from the package index). The venv is
 created without ``--system-site-packages``: ``httpx`` and ``pydantic`` come from the package
 index through the wheel's own dependency metadata, and nothing of the development environment
 (``kiwoom_codegen``, ``pytest``) is importable there.
@@ -70,8 +70,9 @@ client.credit_orders.buy(dmst_stex_tp="KRX", stk_cd="005930", ord_qty="1", trde_
 
 
 @pytest.fixture(scope="module")
-def venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(venv python, wheel): the generated package built and installed into a fresh venv."""
+def venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
+    """(venv python, wheel, generated python/ directory): the generated package built and
+    installed into a fresh venv."""
     root = tmp_path_factory.mktemp("install")
     python_dir = generate([SPECS], root / "generated")
     dist = root / "dist"
@@ -85,13 +86,13 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         env=clean_env(),
         timeout=600,
     )
-    return python, wheel
+    return python, wheel, python_dir
 
 
-def test_wheel_declares_its_dependencies(venv: tuple[Path, Path]) -> None:
+def test_wheel_declares_its_dependencies(venv: tuple[Path, Path, Path]) -> None:
     """What lets pip resolve httpx and pydantic into the fresh venv (the wheel's file list is
     checked by tests/test_python_client_golden.py)."""
-    _, wheel = venv
+    _, wheel, _ = venv
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         metadata = next(zf.read(n) for n in names if n.endswith(".dist-info/METADATA"))
@@ -99,12 +100,13 @@ def test_wheel_declares_its_dependencies(venv: tuple[Path, Path]) -> None:
     text = metadata.decode("utf-8")
     assert "Name: kiwoom-client" in text and "Requires-Python: >=3.11" in text
     assert "Requires-Dist: httpx" in text and "Requires-Dist: pydantic" in text
+    assert "License-Expression: MIT" in text and "License: " not in text
 
 
 def test_installed_package_places_a_mock_credit_buy(
-    venv: tuple[Path, Path], tmp_path: Path
+    venv: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
-    python, _ = venv
+    python, _, _ = venv
     isolated = run(
         [
             python,
@@ -142,9 +144,11 @@ def test_installed_package_places_a_mock_credit_buy(
     }
 
 
-def test_installed_package_is_typed_for_its_users(venv: tuple[Path, Path], tmp_path: Path) -> None:
+def test_installed_package_is_typed_for_its_users(
+    venv: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
     """mypy --strict sees the installed wheel's types (PEP 561, py.typed) from user code."""
-    python, _ = venv
+    python, _, _ = venv
     (tmp_path / "ok.py").write_text(textwrap.dedent(TYPED_OK), encoding="utf-8")
     (tmp_path / "bad.py").write_text(textwrap.dedent(TYPED_BAD), encoding="utf-8")
     cache = tmp_path / ".mypy_cache"
@@ -158,3 +162,46 @@ def test_installed_package_is_typed_for_its_users(venv: tuple[Path, Path], tmp_p
     ), lines
     assert any(line.startswith("bad.py:6:") and '"str | None"' in line for line in lines), lines
     assert any(line.startswith("bad.py:7:") and '"foo"' in line for line in lines), lines
+
+
+DOCS = """
+import importlib.resources
+import json
+
+import kiwoom_client
+
+files = importlib.resources.files("kiwoom_client")
+print(json.dumps({
+    "doc": kiwoom_client.__doc__,
+    "api.md": files.joinpath("api.md").read_text(encoding="utf-8"),
+    "README.md": files.joinpath("README.md").read_text(encoding="utf-8"),
+}))
+"""
+
+
+def listing(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes() if p.is_file() else b"<dir>"
+        for p in sorted(directory.rglob("*"))
+    }
+
+
+def test_pip_install_of_the_directory_writes_nothing_into_it_and_installs_the_docs(
+    venv: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """``pip install ./generated/python`` as the README says: no build/ or *.egg-info left in
+    the source (a stale file there was once installed later), and the docs the package
+    docstring points to are installed with it."""
+    python, _, python_dir = venv
+    before = listing(python_dir)
+    run(
+        [python, "-m", "pip", "install", "--disable-pip-version-check", "-q", "--no-deps",
+         "--force-reinstall", python_dir],
+        env=clean_env(),
+        timeout=600,
+    )  # fmt: skip
+    assert listing(python_dir) == before
+    out = json.loads(run([python, "-c", DOCS], cwd=tmp_path, env=clean_env()).stdout)
+    assert out["api.md"] == (python_dir / "api.md").read_text(encoding="utf-8")
+    assert out["README.md"] == (python_dir / "README.md").read_text(encoding="utf-8")
+    assert 'importlib.resources.files("kiwoom_client").joinpath("api.md")' in out["doc"]

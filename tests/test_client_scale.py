@@ -49,7 +49,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
         yield generated
 
 
-CANDIDATES = ("1", "20240101", "20240101093000", "093000", "0")
+CANDIDATES = ("1", "20240101", "20240101093000", "093000", "0", "2024", "09:30", "09:30:00")
 
 
 class Unsatisfiable(Exception):
@@ -57,10 +57,15 @@ class Unsatisfiable(Exception):
 
 
 def _text_type(annotation: Any) -> Any:
-    """``str`` or a ``Literal`` (with ``None`` taken out of an optional), else None."""
+    """``str`` or a ``Literal`` (with ``None`` taken out of an optional), else None; an open
+    enumeration, ``Literal[...] | str``, gives its ``Literal`` (known values pass for sure)."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
-        annotation = args[0]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        literals = [a for a in args if typing.get_origin(a) is typing.Literal]
+        if len(args) == 1:
+            annotation = args[0]
+        elif len(literals) == 1 and set(args) == {literals[0], str}:
+            annotation = literals[0]
     literal = typing.get_origin(annotation) is typing.Literal
     return annotation if annotation is str or literal else None
 

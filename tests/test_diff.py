@@ -256,9 +256,9 @@ def test_bad_input_is_exit_2_without_traceback(
     code, out, err = run(["diff", str(old), str(tmp_path / "missing")], capsys)
     assert code == 2 and out == ""
     assert "no such file or directory" in err and "new edition" in err and "Traceback" not in err
-    bad = write_edition(tmp_path / "bad", edit_row(SEED, "kt10006", "stk_cd", type="Number"))
+    bad = write_edition(tmp_path / "bad", edit_row(SEED, "kt10006", "stk_cd", required="X"))
     code, _, err = run(["diff", str(bad), str(old)], capsys)
-    assert code == 2 and "unknown Type" in err and "old edition" in err
+    assert code == 2 and "Required must be Y or N" in err and "old edition" in err
     code, _, err = run(["diff", str(old), str(old), "--config", str(tmp_path / "nope")], capsys)
     assert code == 2 and "not a directory" in err
 

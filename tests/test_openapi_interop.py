@@ -393,3 +393,61 @@ if __name__ == "__main__":
         _serve(sys.argv[2], sys.argv[3])
     else:
         _validate(sys.argv[2])
+
+
+# --- alternative shapes (variants): a union the foreign tools accept -------------------------
+
+
+def test_variants_lint_clean_and_foreign_generators_accept_the_union(tmp_path: Path) -> None:
+    """An HTTP API whose response and request have variants, and ka10173's WebSocket shape:
+    Redocly lints the document clean, openapi-typescript makes a union type, and
+    openapi-python-client generates without a warning."""
+    from tests.fixtures import api, condition_realtime_sheet, f, heading
+
+    http = api(
+        "ka2",
+        request=[heading("등록"), f("trnm", required="Y", description="REG 고정값"), f("item"),
+                 heading("해지"), f("trnm", required="Y", description="REMOVE 고정값")],
+        response=[f("cnt"), heading("조회 데이터"), f("rows", type="LIST", length=None), f("- a"),
+                  heading("실시간 데이터"), f("rows", type="LIST", length=None), f("- b")],
+        request_example='#등록\n{"trnm": "REG", "item": "005930"}\n#해지\n{"trnm": "REMOVE"}',
+        response_example='#조회데이터\n{"cnt": "1", "rows": [{"a": "1"}]}\n'
+        '#실시간데이터\n{"rows": [{"b": "2"}]}',
+    )  # fmt: skip
+    spec = read(write(tmp_path, http, condition_realtime_sheet())).spec
+    json_path, yaml_path = write_document(spec, tmp_path / "doc")
+    for path in (json_path, yaml_path):
+        report = redocly_lint(path)
+        assert report["totals"] == {"errors": 0, "warnings": 0, "ignored": 0}, lint_summary(report)
+    doc = json.loads(json_path.read_text())
+    media = doc["paths"]["/api/dostk/test#ka2"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
+    assert sorted(media["examples"]) == ["sheet1", "sheet2"]
+
+    work = tmp_path / "ts"
+    work.mkdir()
+    run_tool("openapi-typescript", json_path, "--output", work / "kiwoom.ts", cwd=work)
+    types = (work / "kiwoom.ts").read_text()
+    prefix = spec.api("ka2").class_prefix
+    assert re.search(
+        rf'{prefix}Response: components\["schemas"\]\["{prefix}ResponseJohoeDeiteo"\] \| '
+        rf'components\["schemas"\]\["{prefix}ResponseSilsiganDeiteo"\];',
+        types,
+    ), types
+
+    config = tmp_path / "config.yaml"
+    config.write_text("post_hooks: []\n")
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "openapi-python-client"), "generate",
+         "--path", str(json_path), "--output-path", str(tmp_path / "opc"), "--meta", "none",
+         "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert not re.search(r"warning|error|unable|skipp", output, re.IGNORECASE), output
+    models = "\n".join(p.read_text() for p in (tmp_path / "opc" / "models").glob("*.py"))
+    assert "ResponseJohoeDeiteo" in models and "ResponseSilsiganDeiteo" in models

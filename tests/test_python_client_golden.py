@@ -176,12 +176,25 @@ def test_pyproject() -> None:
         "pydantic>=2.7,<3",
         "websockets>=14,<18",  # the real-time client (imported only when used)
     ]
-    assert data["tool"]["setuptools"]["package-data"] == {PACKAGE: ["py.typed"]}
+    assert data["project"]["license"] == "MIT"  # an SPDX expression, not a deprecated table
+    assert data["build-system"] == {
+        "requires": ["hatchling>=1.27,<2"],
+        "build-backend": "hatchling.build",
+    }
+    wheel = data["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert wheel["packages"] == [PACKAGE]
+    assert wheel["force-include"] == {
+        "README.md": f"{PACKAGE}/README.md",
+        "api.md": f"{PACKAGE}/api.md",
+    }
 
 
-def test_wheel_builds_with_py_typed(tmp_path: Path) -> None:
-    """pip builds the wheel (setuptools from the configured package index) with py.typed."""
+def test_wheel_builds_out_of_tree_with_py_typed_and_the_docs(tmp_path: Path) -> None:
+    """pip builds the wheel (hatchling from the configured package index): every generated
+    module, py.typed, the README and api.md inside the package, and nothing written into the
+    source directory."""
     root = write_files(shipped_files(), tmp_path / "src")
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path / "dist"), root],
         capture_output=True,
@@ -189,11 +202,17 @@ def test_wheel_builds_with_py_typed(tmp_path: Path) -> None:
         timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
     (wheel,) = (tmp_path / "dist").glob("kiwoom_client-*.whl")
-    names = set(zipfile.ZipFile(wheel).namelist())
-    for rel in shipped_files():
-        if rel.startswith(f"python/{PACKAGE}/"):
-            assert rel.removeprefix("python/") in names
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        for rel, data in shipped_files().items():
+            if rel.startswith(f"python/{PACKAGE}/"):
+                assert rel.removeprefix("python/") in names
+            if rel in ("python/README.md", "python/api.md"):
+                assert zf.read(f"{PACKAGE}/{rel.removeprefix('python/')}") == data
+    assert f"{PACKAGE}/py.typed" in names
+    assert not any("__pycache__" in n for n in names)
 
 
 def test_other_sources_change_only_headers() -> None:

@@ -23,8 +23,8 @@ from typing import Any
 
 import pydantic
 import pytest
-from kiwoom_codegen.emit.python_text import docstring_safe, md_code, py_str, toml_str
 from kiwoom_codegen.emit.python_view import CLIENT_ATTRIBUTES
+from kiwoom_codegen.escape import md_code, py_docstring, py_str, toml_str
 from kiwoom_codegen.model import Spec, Transport
 from kiwoom_codegen.regen.layout import SheetData
 
@@ -332,13 +332,13 @@ def test_client_attributes_cover_the_runtime() -> None:
 # --- escaping ------------------------------------------------------------------------------
 
 
-def test_docstring_safe_round_trips_every_short_text() -> None:
+def test_py_docstring_round_trips_every_short_text() -> None:
     alphabet = ['"', "\\", "a", "\n", "'", "\r", "{", "\t", "\u2028", "\x00"]
     for n in range(1, 6):
         for chars in itertools.product(alphabet, repeat=n):
             text = "".join(chars)
-            source = '"""' + docstring_safe(text) + '"""'
-            assert ast.literal_eval(source) == text.replace("\r\n", "\n"), repr(text)
+            source = '"""' + py_docstring(text) + '"""'
+            assert ast.literal_eval(source) == text, repr(text)
 
 
 def test_small_literals_round_trip() -> None:

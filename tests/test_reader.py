@@ -242,7 +242,8 @@ def test_list_members_form_a_tree_to_depth_two(tmp_path: Path) -> None:
     assert all(not x.children for x in days.children)
 
 
-def test_section_heading_rows_are_not_fields(tmp_path: Path) -> None:
+def test_section_heading_rows_open_variants_or_decorate(tmp_path: Path) -> None:
+    """A heading followed by a top-level field opens a variant; inside a LIST it decorates."""
     sheet = api(
         "ka1",
         response=[
@@ -252,12 +253,17 @@ def test_section_heading_rows_are_not_fields(tmp_path: Path) -> None:
             heading("상세 항목"),
             f("- a"),
             f("- b"),
+            heading("※ 참고"),
         ],
     )
     a, loaded = parse_one(tmp_path, sheet)
     assert messages(loaded) == []
-    assert [x.name for x in a.response.body] == ["total", "rows"]
-    assert [x.name for x in field(a.response.body, "rows").children] == ["a", "b"]
+    assert [x.name for x in a.response.body] == ["total"]
+    [variant] = a.response.variants
+    assert variant.name == "조회 데이터"
+    assert [x.name for x in variant.body] == ["rows"]
+    assert [x.name for x in field(variant.body, "rows").children] == ["a", "b"]
+    assert a.request.variants == ()
 
 
 def test_rare_types(tmp_path: Path) -> None:
@@ -328,6 +334,7 @@ def test_examples_parsed_when_valid_and_kept_as_text_always(tmp_path: Path) -> N
         "text": bad,
         "json": None,
         "valid": False,
+        "parts": [],
         "source": str(a.request_example.source),
     }
 
@@ -547,7 +554,7 @@ def test_python_m_generator(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
+    assert result.stderr == "self-check: request examples accepted 1/1, response examples 1/1\n"
     assert [a["id"] for a in json.loads(result.stdout)["apis"]] == ["kt10009"]
 
 
@@ -857,13 +864,18 @@ def test_model_json_keys_are_stable(tmp_path: Path) -> None:
             "source",
         ]
     )  # fmt: skip
+    assert sorted(doc["request"]) == ["body", "headers", "variants"]
+    assert sorted(doc["examples"]["request"]) == ["json", "parts", "source", "text", "valid"]
     assert sorted(doc["request"]["body"][0]) == sorted(
         [
             "name", "python_name", "label", "type", "kind", "required", "max_length",
-            "description", "enum", "format", "fixed_value", "required_if", "unit", "children",
-            "source",
+            "description", "enum", "enum_closed", "mining", "length_enforced", "accepts_blank",
+            "format", "fixed_value", "required_if", "unit", "children", "source",
         ]
     )  # fmt: skip
+    assert sorted(doc["request"]["body"][0]["mining"]) == [
+        "decision", "default", "reason", "source"
+    ]  # fmt: skip
 
 
 def test_every_python_name_is_an_identifier(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """specs/ says what the seed documents say, row for row.
 
-The seeds are parsed at test time from ``shared/seeds`` beside the checkout: seed 004 (the
+The seeds are parsed at test time from ``tests/data/seeds`` (the project's own input documents,
+kept in the repository so that the tests need nothing beside it): seed 004 (the
 developer portal's pages for kt10006-kt10009: sample code and tab-separated tables) and seed 000
 (the official sheet of kt10009 as a markdown table). A missing seed is a failure, not a skip.
 """
@@ -18,7 +19,7 @@ from kiwoom_codegen.model import Api, Field, Spec
 from kiwoom_codegen.model.load import load
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parent / "data" / "seeds"
 IDS = ("kt10006", "kt10007", "kt10008", "kt10009")
 
 # (element, 한글명, type, required, length, description)
@@ -27,7 +28,7 @@ Row = tuple[str, str, str, str, str, str]
 
 def seed(prefix: str) -> str:
     found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    assert found, f"seed {prefix}_*.txt not found in {SEEDS} (CI keeps shared/ beside the checkout)"
+    assert found, f"seed {prefix}_*.txt not found in {SEEDS} (they are part of the repository)"
     return found[0].read_text(encoding="utf-8")
 
 

@@ -54,7 +54,15 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
     apis = loaded.spec.apis
     assert 330 <= len(apis) <= 370
     ws = [a for a in apis if a.transport is Transport.WEBSOCKET]
-    assert len(ws) == 31 and {"0g", "0G", "0u", "0U"} <= {a.id for a in ws}
+    assert len(ws) == 32 and {"0g", "0G", "0u", "0U", "ka10173"} <= {a.id for a in ws}
+    condition = loaded.spec.api("ka10173")
+    assert [v.name for v in condition.response.variants] == ["조회 데이터", "실시간 데이터"]
+    assert condition.response_example is not None
+    assert [p.name for p in condition.response_example.parts] == ["조회데이터", "실시간데이터"]
+    realtime = [a.response_example for a in ws if a.id != "ka10173"]
+    assert all(e is not None and [p.name for p in e.parts] == ["요청", "실시간 수신"]
+               for e in realtime)  # fmt: skip
+    assert loaded.self_check is not None and loaded.self_check.response.total > 250
     assert sum(a.id.startswith("usa") for a in apis) >= 120
     assert {"au10001", "au10002"} <= {a.id for a in apis}
     assert len(loaded.spec.error_codes) == 21
@@ -84,6 +92,9 @@ def check_names(loaded: Loaded) -> None:
     for a in apis:
         for part in (a.request.headers, a.request.body, a.response.headers, a.response.body):
             siblings(part)
+        for message in (a.request, a.response):
+            for variant in message.variants:
+                siblings(message.body + variant.body)
 
 
 def test_names_unique_and_valid_without_config(bare: Loaded) -> None:

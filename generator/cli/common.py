@@ -21,10 +21,15 @@ DEFAULT_OUT = Path("generated")
 AddSpecArgs = Callable[..., None]
 
 
-def print_problems(problems: Sequence[Problem], *, strict: bool = False) -> None:
+def print_problems(
+    problems: Sequence[Problem], *, strict: bool = False, notes: Sequence[str] = ()
+) -> None:
+    """Problems one per line, then the notes (the self-check's summary), on stderr."""
     for p in problems:
         level = "error" if p.level is Level.ERROR or strict else "warning"
         print(f"{level}: {p.line()}", file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
 
 
 def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Loaded:
@@ -37,7 +42,7 @@ def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Lo
         strict=getattr(args, "strict", False),
     )
     if not quiet_warnings:
-        print_problems(loaded.problems)
+        print_problems(loaded.problems, notes=loaded.notes)
     return loaded
 
 

@@ -37,13 +37,13 @@ def load_edition(
     try:
         loaded = load([path], config_dir=config_dir, use_config=use_config, lenient_config=True)
     except SpecError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, notes=exc.notes)
         n = sum(1 for p in exc.problems if p.level is Level.ERROR)
         print(
             f"kiwoom-codegen: cannot read the {what} edition {path}: {n} error(s)", file=sys.stderr
         )
         return None
-    print_problems(loaded.problems)
+    print_problems(loaded.problems, notes=[f"{what} edition {n}" for n in loaded.notes])
     return loaded
 
 
@@ -55,6 +55,19 @@ def own_names(edition: Path, shared: Path | None) -> dict[str, PythonName]:
         return {}
     config = load_config(directory, Problems())
     return {api_id: (n.group, n.method) for api_id, n in config.names.items()}
+
+
+def own_version(edition: Path, shared: Path | None) -> str | None:
+    """The package version in the package.toml beside an edition (when it has its own config):
+    the version that edition was released as."""
+    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
+    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
+        return None
+    if not (directory / "package.toml").is_file():
+        return None
+    problems = Problems()
+    config = load_config(directory, problems)
+    return None if problems.errors else config.package_version
 
 
 def compare_editions(

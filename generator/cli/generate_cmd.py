@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Spec
-from ..regen.changelog import EntryId, add_entry, entry, top_entry
-from ..regen.diff import diff_specs, next_version
+from ..regen.changelog import EntryId, add_entry, entry, released_version, version_problem
+from ..regen.diff import diff_specs
 from ..regen.generate import CHANGELOG_PATH, render, source_names
-from ..regen.writer import MANIFEST_NAME, OutputError, compare_tree, write_tree
+from ..regen.writer import MANIFEST_NAME, OutputError, compare_tree, settle, write_tree
 from .common import DEFAULT_OUT, DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, load_inputs
-from .diff_cmd import load_edition, own_names
+from .diff_cmd import load_edition, own_names, own_version
 
 DIFF_EXCERPT_LINES = 40
 
@@ -33,7 +33,8 @@ def _spec_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def _changelog(args: argparse.Namespace, spec: Spec, config_dir: Path | None) -> bytes | None:
-    """The new CHANGELOG.md text, or None (reported) when the old edition cannot be read."""
+    """The new CHANGELOG.md text, or None (reported) when the old edition cannot be read or the
+    version in package.toml does not fit the changes."""
     old = load_edition(
         Path(args.changelog), "old", config_dir=config_dir, use_config=not args.no_config
     )
@@ -44,19 +45,17 @@ def _changelog(args: argparse.Namespace, spec: Spec, config_dir: Path | None) ->
     ident = EntryId(spec.package_version, spec.content_hash(), old.spec.content_hash())
     path = Path(args.out) / CHANGELOG_PATH
     try:
-        existing = path.read_text(encoding="utf-8") if path.is_file() else None
+        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
     except (OSError, UnicodeDecodeError) as exc:
         print(f"kiwoom-codegen: cannot read {path}: {exc}", file=sys.stderr)
         return None
-    previous = top_entry(existing or "")
-    bump, _ = report.suggested_bump()
-    if previous and previous.version == ident.version and previous.spec_hash != ident.spec_hash:
-        print(
-            f"warning: {path} already has an entry for version {ident.version}; set [package] "
-            f"version in package.toml (suggested: {bump} -> "
-            f"{next_version(ident.version, bump)}) and run again",
-            file=sys.stderr,
-        )
+    released = released_version(
+        existing, ident.base_hash, own_version(Path(args.changelog), config_dir)
+    )
+    problem = version_problem(report, ident, released)
+    if problem is not None:
+        print(f"kiwoom-codegen: {path}: {problem}", file=sys.stderr)
+        return None
     return add_entry(existing, entry(report, ident), ident).encode("utf-8")
 
 
@@ -73,7 +72,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     files = render(spec, source_names(_spec_paths(args)))
     out = Path(args.out)
     try:
-        result = write_tree(out, files, unowned=unowned)
+        result = write_tree(out, files, unowned=unowned, adopt=args.adopt)
     except OutputError as exc:
         print(f"kiwoom-codegen: {exc}; nothing written", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -131,6 +130,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     loaded = load_inputs(args)
     files = render(loaded.spec, source_names(_spec_paths(args)))
     out = Path(args.out)
+    try:
+        notes = settle(out)
+    except OutputError as exc:
+        print(f"kiwoom-codegen: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
     stale, missing, extra = compare_tree(out, files)
     if not (stale or missing or extra):
         print(f"{display(out)} is up to date ({len(files)} files)")
@@ -168,11 +174,18 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
         description=(
             "Read the specs and replace the generated files in one step. Files the generator "
             "does not own (not listed in DIR/.kiwoom-codegen.json) are never touched. "
-            "Exit 0: written; 2: bad specs (nothing written)."
+            "Exit 0: written; 2: bad specs, a clash in DIR, a lock held by another run or an "
+            "environment error such as a full or read-only disk (nothing written)."
         ),
     )
     add_spec_args(p)
     _add_out(p)
+    p.add_argument(
+        "--adopt",
+        action="store_true",
+        help="generate into a directory kiwoom-codegen did not write (no manifest), and let "
+        "generated files replace files it does not own",
+    )
     p.add_argument(
         "--changelog",
         metavar="OLD",

@@ -9,18 +9,18 @@ docs/openapi.md explains it to the teams that generate clients from the document
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from typing import Any
 
 import yaml
 
+from ..escape import json_text, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
 from . import EmitContext
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
-from .schema import ApiSchemas, api_schemas
+from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
 
 JsonObject = dict[str, Any]
 
@@ -72,20 +72,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
 
 
 def dumps_json(document: JsonObject) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-# Plain scalars that some YAML parser reads as something other than a string, although PyYAML
-# would write them plain: `005930` is the number 5930 in YAML 1.2 (js-yaml, Go yaml.v3), `Y` and
-# `n` are booleans in YAML 1.1 (Go yaml.v2). Such strings are single-quoted.
-_NOT_PLAIN_STRING = re.compile(
-    r"[-+]?[0-9._].*|0[box].*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|null|Null|NULL|~|"
-    r"[yYnN]|yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|true|True|TRUE|false|False|FALSE|"
-)
-# Text that plain or single-quoted style can carry as is: printable, no line break of any kind.
-_SINGLE_LINE_PRINTABLE = re.compile(
-    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*"
-)
+    return (json_text(document, indent=2) + "\n").encode("utf-8")
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
@@ -97,12 +84,7 @@ def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     style of the rest. Deciding here also makes libyaml's emitter and PyYAML's pure-Python one
     write the same bytes.
     """
-    tag = "tag:yaml.org,2002:str"
-    if not _SINGLE_LINE_PRINTABLE.fullmatch(data):
-        return dumper.represent_scalar(tag, data, style='"')
-    if _NOT_PLAIN_STRING.fullmatch(data):
-        return dumper.represent_scalar(tag, data, style="'")
-    return dumper.represent_scalar(tag, data)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=yaml_style(data))
 
 
 def _yaml_dumper(base: type[yaml.SafeDumper]) -> type[yaml.SafeDumper]:
@@ -146,7 +128,7 @@ class _Document:
         # HTTP APIs' schemas live in components; WebSocket message schemas in
         # x-kiwoom-websocket.schemas (components would hold schemas no operation uses, which
         # linters flag). One name space across both, in API order.
-        taken: set[str] = set()
+        taken: set[str] = set(RESERVED_SCHEMA_NAMES)  # the same names as the Python models
         self.api_schemas: dict[str, ApiSchemas] = {
             api.id: api_schemas(
                 api, WS_SCHEMAS if api.transport is Transport.WEBSOCKET else SCHEMAS, taken
@@ -286,7 +268,8 @@ class _Document:
         for api in self.http:
             key = self.encoding.path_key(api)
             method = api.method.lower() if api.method.lower() in METHODS else "post"
-            paths[key] = {method: self.operation(api, key, unique(_operation_id(api), taken))}
+            operation_id = unique(_operation_id(api), taken, fold=True)  # file names elsewhere
+            paths[key] = {method: self.operation(api, key, operation_id)}
         return paths
 
     def operation(self, api: Api, key: str, operation_id: str) -> JsonObject:
@@ -380,6 +363,11 @@ class _Document:
             ):
                 if example is not None and example.valid:
                     service[name] = example.value
+                elif example is not None and example.parts:
+                    service[name + "s"] = [
+                        {"name": part_name, "value": value}
+                        for part_name, value, _ in example.documents
+                    ]
             services.append(service)
         return {
             "description": "Real-time services over WebSocket. They are not HTTP operations: "
@@ -449,6 +437,12 @@ def _check(schema: JsonObject, value: Any, schemas: JsonObject, at: str = "") ->
                 out += _check(properties[name], item, schemas, f"{at}.{name}" if at else name)
             elif schema.get("additionalProperties", True) is False:
                 out.append(f"{where}: {name} is not a field")
+    alternatives = schema.get("anyOf", ())
+    if alternatives:
+        verdicts: list[list[str]] = [_check(alt, value, schemas, at) for alt in alternatives]
+        if all(verdicts):  # none fits: report the alternative that fits best
+            best: list[str] = min(verdicts, key=len)
+            out += best
     for condition in schema.get("allOf", ()):
         if "if" in condition:
             if not _check(condition["if"], value, schemas, at):
@@ -488,6 +482,7 @@ _CHECKED_KEYWORDS = (
             "required",
             "additionalProperties",
             "allOf",
+            "anyOf",
             "if",
             "then",
         }
@@ -497,17 +492,31 @@ _CHECKED_KEYWORDS = (
 
 
 def _media(ref: str, example: Example | None, kind: str, schemas: JsonObject) -> JsonObject:
-    """A media type: the schema and the sheet's example when it is JSON and conforms."""
+    """A media type: the schema and the sheet's example when it is JSON and conforms.
+
+    An example that holds several documents (``#조회데이터`` / ``#실시간데이터``) gives one
+    example per document.
+    """
     media: JsonObject = {"schema": {"$ref": ref}}
-    if example is None or not example.valid:
+    if example is None:
         return media
-    problems = _check({"$ref": ref}, example.value, schemas)
-    if problems:
-        media["x-kiwoom-nonconforming-example"] = {"value": example.value, "problems": problems}
-    else:
-        media["examples"] = {
-            "sheet": {"summary": f"{kind} Example of the spec sheet", "value": example.value}
-        }
+    documents = example.documents
+    examples: JsonObject = {}
+    rejected: list[JsonObject] = []
+    for n, (name, value, _) in enumerate(documents, start=1):
+        problems = _check({"$ref": ref}, value, schemas)
+        if problems:
+            rejected.append({"value": value, "problems": problems})
+        else:
+            key = "sheet" if len(documents) == 1 else f"sheet{n}"
+            summary = f"{kind} Example of the spec sheet" + (f" ({name})" if name else "")
+            examples[key] = {"summary": summary, "value": value}
+    if len(documents) == 1 and rejected:
+        media["x-kiwoom-nonconforming-example"] = rejected[0]
+    elif rejected:
+        media["x-kiwoom-nonconforming-examples"] = rejected
+    if examples:
+        media["examples"] = examples
     return media
 
 

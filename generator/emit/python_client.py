@@ -2,7 +2,7 @@
 
 Layout (``<pkg>`` is the import name of ``spec.package_name``)::
 
-    python/pyproject.toml, README.md, api.md
+    python/pyproject.toml, README.md, api.md (the wheel installs both inside <pkg>/)
     python/<pkg>/__init__.py        exports, __version__, __spec_hash__, __generator_version__
     python/<pkg>/client.py          KiwoomClient / AsyncKiwoomClient, one lazy property per group
     python/<pkg>/_operations.py     OPERATIONS: api id -> Operation (names of models, no imports)
@@ -30,7 +30,9 @@ from .python_models import (
     class_attributes,
     dcg_aliases,
     dcg_document,
+    hide_descriptions,
     plan_group,
+    restore_docstrings,
     run_datamodel_codegen,
     validators_of,
 )
@@ -42,6 +44,8 @@ from .schema import ApiSchemas, spec_schemas
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 OUT = "python"
+# Written beside pyproject.toml and installed inside the package (the wheel maps them there).
+PACKAGE_DOCS = ("README.md", "api.md")
 
 
 def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
@@ -87,7 +91,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     }
     files[f"{OUT}/pyproject.toml"] = render(
         "pyproject.toml.jinja",
-        packages=[view.import_name, f"{view.import_name}.models", f"{view.import_name}.resources"],
+        package_docs=[(name, f"{view.import_name}/{name}") for name in PACKAGE_DOCS],
         **common,
     )
     files[f"{OUT}/api.md"] = render(
@@ -156,7 +160,8 @@ def runtime_exports(module: str) -> list[str]:
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
-    generated = run_datamodel_codegen(dcg_document(apis, schemas, plans), dcg_aliases(plans))
+    document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
+    generated = restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
     attrs = class_attributes(generated)
     validators = {
         name: textwrap.indent(
@@ -164,13 +169,24 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "    ",
         )
         for name, plan in plans.items()
-        if plan.fixed or plan.conditions
+        if plan.fixed or plan.conditions or plan.lengths
     }
+    for api in apis:
+        s = schemas[api.id]
+        for union, shapes in ((s.request, s.request_shapes), (s.response, s.response_shapes)):
+            if len(shapes) > 1:
+                source = render("union_validator.jinja", shapes=[name for name, _ in shapes])
+                validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
     module = assemble(
         generated,
         plans,
         validators,
-        {"model_validator": "pydantic", "Any": "typing", "Self": "typing"},
+        {
+            "model_validator": "pydantic",
+            "Any": "typing",
+            "Self": "typing",
+            "choose_shape": ".._variants",
+        },
     )
     ids = ", ".join(a.id for a in apis)
     docstring = (
@@ -254,7 +270,9 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         f"{view.package_name}: a typed client of the Kiwoom Securities REST API.\n\n"
         "    from " + view.import_name + " import KiwoomClient\n\n"
         '    client = KiwoomClient(appkey=..., secretkey=..., env="mock")\n\n'
-        "See README.md and api.md."
+        "README.md (how to use it) and api.md (every method with its API id and route) are\n"
+        "installed inside this package:\n\n"
+        f'    importlib.resources.files("{view.import_name}").joinpath("api.md").read_text()'
     )
     source = render(
         "package_init.py.jinja",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from ..escape import split_lines
 from ..model import Api, Field, Kind
 from ..model.describe import parse_enum_line
 
@@ -24,7 +25,7 @@ def _enum_text(f: Field) -> str:
 
 def _description_lines(f: Field) -> list[str]:
     """The description, without lines that are wholly an enumeration when the enum is shown."""
-    lines = [line.strip() for line in f.description.split("\n")]
+    lines = [line.strip() for line in split_lines(f.description)]
     if f.enum is not None:
         lines = [line for line in lines if parse_enum_line(line) is None]
     return [line for line in lines if line]
@@ -106,12 +107,12 @@ def method_docstring(api: Api, arg_docs: Sequence[str], paging: bool, response_m
     parts.append(f"{api.method} {api.path} (api-id {api.id})")
     if api.is_order:
         parts += [""] + _wrap(ORDER_NOTE, "")
-    overview = [line.rstrip() for line in api.overview.strip("\n").split("\n") if line.strip()]
+    overview = [line.rstrip() for line in split_lines(api.overview.strip("\n")) if line.strip()]
     if overview:
         parts += [""] + overview
     parts += ["", "Args:"]
     for doc in arg_docs:
-        parts += ["    " + line for line in doc.split("\n")]
+        parts += ["    " + line for line in split_lines(doc)]
     if paging:
         parts.append("    cont_yn: 연속조회여부: 'Y' to ask for the page after next_key;")
         parts.append("        iterating the response follows the pages for you.")

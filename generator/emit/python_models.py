@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import hashlib
 import importlib.metadata
 import json
 import keyword
@@ -23,6 +24,7 @@ import datamodel_code_generator as dcg
 from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
 from datamodel_code_generator.enums import DataModelType
 
+from ..escape import indent, py_docstring, split_lines
 from ..model import Api, Field, Kind
 from .cache import cached_text
 from .schema import DEFS, ApiSchemas, JsonSchema
@@ -48,6 +50,13 @@ class RequiredIf:
     message: str
 
 
+@dataclass(frozen=True)
+class MaxLength:
+    field: str  # attribute of an open-enum field (typed ``Literal[...] | str``)
+    max_length: int
+    message: str
+
+
 @dataclass
 class ClassPlan:
     """One schema object: its fields, and the conditions of its fields on their siblings."""
@@ -61,6 +70,27 @@ class ClassPlan:
     def fixed(self) -> list[Field]:
         return [f for f in self.fields if self.strict and f.fixed_value is not None]
 
+    @property
+    def open_enums(self) -> list[Field]:
+        """Request fields whose known values are hints: ``Literal[...] | str``."""
+        return [f for f in self.fields if self.strict and is_open_enum(f)]
+
+    @property
+    def lengths(self) -> list[Field]:
+        """Open-enum fields whose Length a validator enforces (a union takes no max_length)."""
+        return [
+            f for f in self.open_enums if f.max_length is not None and f.length_conflict() is None
+        ]
+
+
+def is_open_enum(f: Field) -> bool:
+    return (
+        f.kind is Kind.STRING
+        and f.enum is not None
+        and not f.enum_closed
+        and (f.fixed_value is None)
+    )
+
 
 @dataclass(frozen=True)
 class Validators:
@@ -68,6 +98,7 @@ class Validators:
 
     fixed: list[FixedValue]
     required_if: list[RequiredIf]
+    lengths: list[MaxLength]
 
 
 def validators_of(plan: ClassPlan, attrs: dict[str, str]) -> Validators:
@@ -88,7 +119,16 @@ def validators_of(plan: ClassPlan, attrs: dict[str, str]) -> Validators:
         if f.required_if.text:
             message += f": {f.required_if.text}"
         required_if.append(RequiredIf(attrs[f.name], attrs[when.name], values, message))
-    return Validators(fixed, required_if)
+    lengths = [
+        MaxLength(
+            attrs[f.name],
+            f.max_length or 0,
+            f"{attrs[f.name]}{f' ({f.label})' if f.label else ''}: at most {f.max_length} "
+            "characters",
+        )
+        for f in plan.lengths
+    ]
+    return Validators(fixed, required_if, lengths)
 
 
 def _ref_name(schema: JsonSchema) -> str:
@@ -131,8 +171,10 @@ def plan_group(apis: Sequence[Api], schemas: dict[str, ApiSchemas]) -> dict[str,
     plans: dict[str, ClassPlan] = {}
     for api in apis:
         s = schemas[api.id]
-        plan_classes(api.request.body, s.request, s.schemas, True, plans)
-        plan_classes(api.response.body, s.response, s.schemas, False, plans)
+        for name, fields in s.request_shapes:
+            plan_classes(fields, name, s.schemas, True, plans)
+        for name, fields in s.response_shapes:
+            plan_classes(fields, name, s.schemas, False, plans)
     return plans
 
 
@@ -141,9 +183,11 @@ def dcg_document(
 ) -> JsonSchema:
     """The group's ``$defs`` document as datamodel-code-generator should read it.
 
-    A copy of the shared schemas, changed in two ways only: conditions (``allOf``) are left
-    out (the appended validator enforces them) and fixed values are required, so that their
-    type is the single literal, never ``None``, with the fixed value as default.
+    A copy of the shared schemas, changed in three ways only: conditions (``allOf``) are left
+    out (the appended validator enforces them); fixed values are required, so that their
+    type is the single literal, never ``None``, with the fixed value as default; and an open
+    enumeration of a request becomes ``anyOf`` its known values and a string, which
+    datamodel-code-generator types ``Literal[...] | str`` (its Length: an appended validator).
     """
     defs: dict[str, JsonSchema] = {}
     for api in apis:
@@ -156,9 +200,68 @@ def dcg_document(
         for f in plan.fields:
             if plan.strict and f.fixed_value is not None and f.name not in required:
                 required.append(f.name)
+        for f in plan.open_enums:
+            prop = schema["properties"][f.name]
+            values = [e.value for e in f.enum or ()]
+            hint: JsonSchema = {"anyOf": [{"type": "string", "enum": values}, {"type": "string"}]}
+            hint.update((k, v) for k, v in prop.items() if k in ("title", "description"))
+            schema["properties"][f.name] = hint
         if not required:
             del schema["required"]
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
+
+
+def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]:
+    """The document with every ``description`` replaced by a token, and token -> text.
+
+    datamodel-code-generator writes descriptions into docstrings with escaping of its own that
+    misses characters (raw U+2028, controls...). It sees only tokens; :func:`restore_docstrings`
+    puts the texts back escaped by :func:`generator.escape.py_docstring`. Tokens start with a
+    hash of the whole document, so no spec text can contain one.
+    """
+    document = copy.deepcopy(document)
+    digest = hashlib.sha256(
+        json.dumps(document, ensure_ascii=True, sort_keys=True).encode("ascii")
+    ).hexdigest()[:20]
+    texts: dict[str, str] = {}
+
+    def visit(node: object) -> None:
+        if isinstance(node, dict):
+            text = node.get("description")
+            if isinstance(text, str):
+                token = f"KCG{digest}D{len(texts)}"
+                texts[token] = text
+                node["description"] = token
+            for key, value in node.items():
+                if key != "description":
+                    visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(document["$defs"])
+    return document, texts
+
+
+def restore_docstrings(generated: str, texts: dict[str, str]) -> str:
+    """Each docstring line that is exactly a token of :func:`hide_descriptions` becomes the
+    escaped text, indented like the token; every token must be found exactly once."""
+    lines = split_lines(generated)
+    found: set[str] = set()
+    for i, line in enumerate(lines):
+        token = line.strip()
+        text = texts.get(token)
+        if text is None:
+            continue
+        if token in found:
+            raise ModelGenerationError(f"description token {token} appears twice")
+        found.add(token)
+        prefix = line[: len(line) - len(line.lstrip())]
+        lines[i] = indent(py_docstring(text), prefix, first=True)
+    missing = set(texts) - found
+    if missing or any(token in generated for token in texts if token not in found):
+        raise ModelGenerationError(f"descriptions not placed as docstrings: {sorted(missing)}")
+    return "\n".join(lines)
 
 
 def dcg_aliases(plans: dict[str, ClassPlan]) -> dict[str, str]:
@@ -281,7 +384,7 @@ def assemble(
     ``extra_imports``: name -> module for the names the validators use.
     """
     tree = ast.parse(generated)
-    lines = generated.splitlines()
+    lines = split_lines(generated)  # the tokenizer's lines: ast's line numbers index these
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
     attributes = class_attributes(generated)
     chunks: list[str] = []

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..escape import md_fence, py_str
 from ..model import Api, Kind, Spec
 from ..model.realtime import realtime_spec
-from .python_text import md_fence, py_str
 from .python_view import ClientView, MethodView
 
 
@@ -28,6 +28,9 @@ def example_arguments(api: Api, m: MethodView) -> list[tuple[str, str]]:
     example = api.request_example
     values = example.value if example is not None and isinstance(example.value, dict) else {}
     fields = {f.name: f for f in api.request.body}
+    for variant in api.request.variants:  # the method takes every shape's fields
+        for f in variant.body:
+            fields.setdefault(f.name, f)
     out: list[tuple[str, str]] = []
     for a in m.args:
         if not a.required:

@@ -7,14 +7,15 @@ built here holds spec text only as ``repr()`` literals.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ..model import Api, Field, Kind, Spec, Transport
+from ..escape import plain_json
+from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
 from .python_docs import field_doc, method_docstring, sibling
-from .python_text import plain_json
 from .schema import ApiSchemas
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
@@ -37,8 +38,9 @@ CLIENT_ATTRIBUTES = frozenset(
         "token_refresh_margin",
     }
 )
-# Keyword arguments every method has besides the body fields.
+# Keyword arguments every method has besides the body fields, and its local variables.
 CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout")
+METHOD_LOCALS = ("body",)
 # Names bound in a resource module besides its model classes; arguments must not shadow them.
 RESOURCE_MODULE_NAMES = frozenset(
     {
@@ -212,8 +214,49 @@ def _type_hint(f: Field, item_model: str | None) -> str:
     if f.kind is Kind.OBJECT:
         return f"{item_model} | dict[str, Any]"
     if f.enum is not None:
-        return "Literal[" + ", ".join(repr(e.value) for e in f.enum) + "]"
+        values = [e.value for e in f.enum]
+        if not f.enum_closed:
+            return "Literal[" + ", ".join(repr(v) for v in values) + "] | str"
+        if f.accepts_blank and "" not in values:
+            values.append("")
+        return "Literal[" + ", ".join(repr(v) for v in values) + "]"
     return "str"
+
+
+def request_arguments(schemas: ApiSchemas) -> list[tuple[Field, str]]:
+    """The request fields a method takes, with the schema that holds each.
+
+    Without variants: the body. With variants: every field of every shape, once by wire name
+    (the first shape's definition); the request model's union then picks the shape. A field is
+    required only when every shape requires it.
+    """
+    seen: dict[str, int] = {}
+    out: list[tuple[Field, str]] = []
+    shapes = schemas.request_shapes
+    for owner, fields in shapes:
+        for f in fields:
+            if f.name in seen:
+                continue
+            everywhere = all(
+                any(g.name == f.name and g.required for g in other) for _, other in shapes
+            )
+            if f.required and not everywhere:
+                f = dataclasses.replace(f, required=False)
+            fixed = {g.fixed_value for _, other in shapes for g in other if g.name == f.name} | (
+                {None} if any(all(g.name != f.name for g in o) for _, o in shapes) else set()
+            )
+            if f.fixed_value is not None and len(fixed) > 1:
+                # Fixed per shape (trnm CNSRREQ / REAL): the caller chooses, among those values.
+                values = sorted(v for v in fixed if v is not None)
+                f = dataclasses.replace(
+                    f,
+                    fixed_value=None,
+                    enum=tuple(EnumValue(v) for v in values),
+                    enum_closed=True,
+                )
+            seen[f.name] = len(out)
+            out.append((f, owner))
+    return out
 
 
 def _item_model(f: Field, owner: str, schemas: ApiSchemas) -> str | None:
@@ -229,12 +272,14 @@ def method_view(
     api: Api, schemas: ApiSchemas, reserved: frozenset[str]
 ) -> tuple[MethodView, set[str]]:
     """The method of one HTTP API, and the model classes its signature names."""
-    taken = set(reserved) | set(CALL_ARGUMENTS)
+    taken = set(reserved) | set(CALL_ARGUMENTS) | set(METHOD_LOCALS)
     required: list[ArgView] = []
     optional: list[ArgView] = []
     fixed: list[FixedView] = []
     models = {schemas.request, schemas.response}
-    for f in api.request.body:
+    arguments = request_arguments(schemas)
+    fields = tuple(f for f, _ in arguments)
+    for f, owner in arguments:
         if f.fixed_value is not None:
             fixed.append(FixedView(f.name, f.fixed_value))
             continue
@@ -242,10 +287,10 @@ def method_view(
         while name in taken:
             name += "_"
         taken.add(name)
-        item = _item_model(f, schemas.request, schemas)
+        item = _item_model(f, owner, schemas)
         if item is not None:
             models.add(item)
-        doc = "\n".join(field_doc(f, name, sibling(api.request.body, f)))
+        doc = "\n".join(field_doc(f, name, sibling(fields, f)))
         arg = ArgView(
             name, f.name, _type_hint(f, item), f.kind, f.enum is not None, bool(f.required), doc
         )

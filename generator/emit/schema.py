@@ -4,7 +4,9 @@ One source of truth: the Python client's pydantic models are generated from thes
 datamodel-code-generator, and the OpenAPI document carries the same schemas under components.
 
 Requests are strict (required, maxLength, enum, patterns, conditions, no unknown properties);
-responses are lenient (optional unless the sheet says Y, unknown properties kept, lengths and
+an optional field also takes "" (Kiwoom's "not given"), as does a required one whose description
+documents a blank; an open enumeration is documented (``x-kiwoom-enum``) but any string passes.
+Responses are lenient (optional unless the sheet says Y, unknown properties kept, lengths and
 enumerations documented but not enforced: Kiwoom adds values, and a new value must not break a
 trading program).
 """
@@ -15,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Api, Field, Kind, Spec
+from ..model import Api, Field, Kind, Message, Spec, Variant
 from ..model.describe import FORMAT_PATTERNS
 from ..model.names import ClassName, unique
 
@@ -23,6 +25,22 @@ JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"
 RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
+# Names a generated models module imports or defines besides its classes: no schema takes them.
+RESERVED_SCHEMA_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "Model",
+        "RootModel",
+        "Self",
+        "model_validator",
+    }
+)
+BLANK_DESCRIPTION = "빈값: not given"
 
 
 def request_name(api: Api) -> str:
@@ -66,8 +84,9 @@ class _Builder:
         fields: tuple[Field, ...],
         description: str,
         extra: JsonSchema | None = None,
+        variant: str | None = None,
     ) -> str:
-        name = unique(name, self.taken)
+        name = unique(name, self.taken, sep="")
         properties: dict[str, JsonSchema] = {}
         required: list[str] = []
         conditions: list[JsonSchema] = []
@@ -97,6 +116,8 @@ class _Builder:
         schema: JsonSchema = {"type": "object", "title": name}
         if description:
             schema["description"] = description
+        if variant is not None:
+            schema["x-kiwoom-variant"] = variant
         schema["properties"] = properties
         if required:
             schema["required"] = required
@@ -117,22 +138,26 @@ class _Builder:
             schema = {"type": "string"}
             if self.strict and f.max_length is not None and f.length_conflict() is None:
                 schema["maxLength"] = f.max_length
+            blank = [""] if self.strict and f.accepts_blank else []
             if f.fixed_value is not None and self.strict:
-                schema["enum"] = [f.fixed_value]
+                schema["enum"] = [f.fixed_value] + [b for b in blank if b != f.fixed_value]
                 schema["default"] = f.fixed_value
             elif f.fixed_value is not None:
                 schema["x-kiwoom-fixed-value"] = f.fixed_value  # documented, not enforced
             elif f.enum is not None:
                 values = [e.value for e in f.enum]
-                if self.strict:
-                    schema["enum"] = values
-                    schema["x-enum-varnames"] = enum_varnames(values)
-                    schema["x-enum-descriptions"] = [e.label or e.value for e in f.enum]
-                else:
+                if self.strict and f.enum_closed:
+                    extra = [b for b in blank if b not in values]
+                    schema["enum"] = values + extra
+                    schema["x-enum-varnames"] = enum_varnames(values + extra)
+                    schema["x-enum-descriptions"] = [e.label or e.value for e in f.enum] + [
+                        BLANK_DESCRIPTION for _ in extra
+                    ]
+                else:  # responses, and open request enums: documented, any string passes
                     schema["x-kiwoom-enum"] = [{"value": e.value, "label": e.label} for e in f.enum]
             if f.format is not None:
-                pattern = format_pattern(f.format, allow_empty=not f.required)
-                if pattern and self.strict:
+                pattern = format_pattern(f.format, allow_empty=f.accepts_blank)
+                if pattern and self.strict and f.enum is None and f.fixed_value is None:
                     schema["pattern"] = pattern
                 schema["x-kiwoom-format"] = f.format
             if not self.strict and f.max_length is not None:
@@ -154,30 +179,83 @@ RESPONSE_EXTRA: JsonSchema = {
 }
 
 
+Shape = tuple[str, tuple[Field, ...]]  # (schema name, the fields of one whole object)
+
+
 @dataclass(frozen=True)
 class ApiSchemas:
     request: str  # name of the request body schema
     response: str  # name of the response body schema
     schemas: dict[str, JsonSchema]  # those two and their nested item schemas, by name
+    # The object schemas of each whole body: one (named like the body schema) without variants,
+    # else one per variant, the common body plus that variant's fields, and the body schema is
+    # their union (anyOf).
+    request_shapes: tuple[Shape, ...] = ()
+    response_shapes: tuple[Shape, ...] = ()
+
+
+def variant_suffix(variant: Variant, number: int) -> str:
+    """A class-name suffix for a variant: 조회 데이터 -> JohoeDeiteo (Variant2 if it has none)."""
+    name = str(ClassName(variant.name))
+    return name if name != "Api" and not name.startswith("Api") else f"Variant{number}"
+
+
+def _message_schema(
+    builder: _Builder,
+    name: str,
+    message: Message,
+    description: str,
+    extra: JsonSchema | None = None,
+) -> tuple[str, tuple[Shape, ...]]:
+    variants = message.variants
+    if len(variants) <= 1:  # one heading opens no alternative: the shape is the whole body
+        fields = message.body + (variants[0].body if variants else ())
+        one = builder.object(name, fields, description, extra)
+        return one, ((one, fields),)
+    union = unique(name, builder.taken)
+    builder.schemas[union] = {}  # keeps its place before its variants
+    shapes: list[Shape] = []
+    for number, variant in enumerate(variants, start=1):
+        fields = message.body + variant.body
+        shape = builder.object(
+            f"{union}{variant_suffix(variant, number)}",
+            fields,
+            f"{description}: {variant.name}",
+            extra,
+            variant=variant.name,
+        )
+        shapes.append((shape, fields))
+    listed = ", ".join(v.name for v in variants)
+    builder.schemas[union] = {
+        "title": union,
+        "description": f"{description}: one of {len(variants)} shapes ({listed})",
+        "anyOf": [{"$ref": builder.ref_prefix + shape} for shape, _ in shapes],
+    }
+    return union, tuple(shapes)
 
 
 def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None) -> ApiSchemas:
     """The request and response body schemas of one API and their nested item schemas.
 
-    Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...).
+    Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...);
+    a body with variants is the union of ``<ClassPrefix>Response<Variant>`` schemas.
     """
     schemas: dict[str, JsonSchema] = {}
-    names = taken if taken is not None else set()
-    request = _Builder(ref_prefix, True, schemas, names).object(
-        request_name(api), api.request.body, api.summary
+    names = taken if taken is not None else set(RESERVED_SCHEMA_NAMES)
+    request, request_shapes = _message_schema(
+        _Builder(ref_prefix, True, schemas, names), request_name(api), api.request, api.summary
     )
-    response = _Builder(ref_prefix, False, schemas, names).object(
-        response_name(api), api.response.body, f"{api.summary} response", RESPONSE_EXTRA
+    response, response_shapes = _message_schema(
+        _Builder(ref_prefix, False, schemas, names),
+        response_name(api),
+        api.response,
+        f"{api.summary} response",
+        RESPONSE_EXTRA,
     )
-    return ApiSchemas(request, response, schemas)
+    return ApiSchemas(request, response, schemas, request_shapes, response_shapes)
 
 
 def spec_schemas(spec: Spec, ref_prefix: str = DEFS) -> dict[str, ApiSchemas]:
     """The schemas of every API by API id, names unique across the whole spec."""
-    taken: set[str] = set()
+    taken: set[str] = set(RESERVED_SCHEMA_NAMES)
     return {api.id: api_schemas(api, ref_prefix, taken) for api in spec.apis}

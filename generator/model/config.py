@@ -46,6 +46,9 @@ class FieldOverride:
     python_name: str | None
     required: bool | None
     where: str
+    enum_closed: bool | None = None  # close or open the (mined or given) enumeration
+    add_enum: tuple[EnumValue, ...] | None = None  # values added to the mined enumeration
+    enforce_length: bool | None = None  # false: keep Length in the model, do not enforce it
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,17 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
     config = Config(directory=directory)
     if directory is None:
         return config
+    if not directory.is_dir():
+        what = "does not exist" if not directory.exists() else "is not a directory"
+        problems.error(display_path(directory), None, f"config directory {what}")
+        return config
+    if not any((directory / name).is_file() for name in CONFIG_FILES):
+        problems.error(
+            display_path(directory),
+            None,
+            f"config directory holds none of {', '.join(CONFIG_FILES)}",
+        )
+        return config
     names_path = directory / NAMES_FILE
     if names_path.is_file():
         _read_names(names_path, config, problems)
@@ -188,6 +202,9 @@ def _read_overrides(path: Path, config: Config, problems: Problems) -> None:
         "required_if",
         "python_name",
         "required",
+        "enum_closed",
+        "add_enum",
+        "enforce_length",
     }
     for n, entry in enumerate(_tables(data, "field", where, problems)):
         at = f"{where} › field[{n}]"
@@ -210,20 +227,14 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
     if part not in PARTS:
         problems.error(at, api, f"part must be one of {', '.join(PARTS)}, got {part!r}")
         return None
-    enum: tuple[EnumValue, ...] | None = None
-    if "enum" in entry:
-        raw = entry["enum"]
-        values: list[EnumValue] = []
-        for item in raw if isinstance(raw, list) else [None]:
-            if isinstance(item, str):
-                values.append(EnumValue(item))
-            elif isinstance(item, dict) and isinstance(item.get("value"), str):
-                label = item.get("label")
-                values.append(EnumValue(item["value"], label if isinstance(label, str) else None))
-            else:
-                problems.error(at, api, "enum must be a list of strings or {value, label} tables")
-                return None
-        enum = tuple(values)
+    enum = _enum_entry(entry, "enum", at, api, problems)
+    add_enum = _enum_entry(entry, "add_enum", at, api, problems)
+    if (enum is None and "enum" in entry) or (add_enum is None and "add_enum" in entry):
+        return None
+    for key in ("enum_closed", "enforce_length"):
+        if key in entry and not isinstance(entry[key], bool):
+            problems.error(at, api, f"{key} must be true or false")
+            return None
     condition: Condition | None = None
     if "required_if" in entry:
         rule = entry["required_if"]
@@ -264,7 +275,32 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
         python_name=python_name,
         required=required,
         where=at,
+        enum_closed=entry.get("enum_closed"),
+        add_enum=add_enum,
+        enforce_length=entry.get("enforce_length"),
     )
+
+
+def _enum_entry(
+    entry: dict[str, Any], key: str, at: str, api: str, problems: Problems
+) -> tuple[EnumValue, ...] | None:
+    """``enum = ["A", {value = "B", label = "..."}]``: None when absent or wrong (reported)."""
+    if key not in entry:
+        return None
+    raw = entry[key]
+    values: list[EnumValue] = []
+    for item in raw if isinstance(raw, list) and raw else [None]:
+        if isinstance(item, str):
+            values.append(EnumValue(item))
+        elif isinstance(item, dict) and isinstance(item.get("value"), str):
+            label = item.get("label")
+            values.append(EnumValue(item["value"], label if isinstance(label, str) else None))
+        else:
+            problems.error(
+                at, api, f"{key} must be a non-empty list of strings or {{value, label}} tables"
+            )
+            return None
+    return tuple(values)
 
 
 def _read_package(path: Path, config: Config, problems: Problems) -> None:

@@ -8,10 +8,11 @@ it; they never see raw cells. ``Spec.to_json()`` is the documented, stable JSON 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from ..escape import json_text
 
 
 class Kind(StrEnum):
@@ -49,6 +50,28 @@ class EnumValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Mining:
+    """What the description miner decided for a field, why, and where it read the text.
+
+    ``decision``: closed enum, open enum, format, fixed, condition or prose (see describe.py).
+    """
+
+    decision: str = "prose"
+    reason: str = ""
+    default: str | None = None  # the enum value the text marks `(Default)`
+    source: Source | None = None  # the Description cell
+    declined: bool = False  # the text looked structured and the miner declined it
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "default": self.default,
+            "source": None if self.source is None else str(self.source),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Condition:
     """``field`` is required when the sibling field ``when_field`` has one of ``when_values``."""
 
@@ -77,10 +100,19 @@ class Field:
     unit: str | None
     children: tuple[Field, ...]
     source: Source
+    enum_closed: bool | None = None  # None when there is no enum; open: other values pass too
+    mining: Mining = Mining()
+    length_note: str | None = None  # why Length is not enforced beyond enum/fixed/format
+    blank_documented: bool = False  # the description says "" may be sent (`미입력시 ...`)
 
     @property
     def is_container(self) -> bool:
         return self.kind is not Kind.STRING
+
+    @property
+    def accepts_blank(self) -> bool:
+        """In a request, "" means "not given": optional fields and documented blanks take it."""
+        return not self.required or self.blank_documented
 
     def length_conflict(self) -> str | None:
         """Why Length cannot hold: shorter than a fixed value, an enum value or the format.
@@ -90,6 +122,8 @@ class Field:
         """
         if self.max_length is None:
             return None
+        if self.length_note is not None:
+            return self.length_note
         values = [self.fixed_value] if self.fixed_value is not None else []
         values += [e.value for e in self.enum or ()]
         longest = max(values, key=len, default="")
@@ -114,9 +148,13 @@ class Field:
                 if self.enum is None
                 else [{"value": e.value, "label": e.label} for e in self.enum]
             ),
+            "enum_closed": None if self.enum is None else self.enum_closed,
+            "mining": self.mining.to_json(),
+            "length_enforced": self.max_length is not None and self.length_conflict() is None,
+            "accepts_blank": self.accepts_blank,
             "format": self.format,
             "fixed_value": self.fixed_value,
-            "required_if": None if self.required_if is None else self.required_if.to_json(),
+            "required_if": (None if self.required_if is None else self.required_if.to_json()),
             "unit": self.unit,
             "children": [c.to_json() for c in self.children],
             "source": str(self.source),
@@ -124,31 +162,93 @@ class Field:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """One alternative shape of a message body, opened by a heading row such as 조회 데이터.
+
+    The message's ``body`` (the fields above the first heading) is common to every variant; a
+    variant adds its own fields, which may repeat the names of another variant's.
+    """
+
+    name: str  # the heading's text, as the sheet spells it
+    body: tuple[Field, ...]
+    source: Source  # the heading cell
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "body": [f.to_json() for f in self.body],
+            "source": str(self.source),
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
-    """One direction of an API: its header fields and its body fields."""
+    """One direction of an API: its header fields, its body fields and alternative shapes."""
 
     headers: tuple[Field, ...]
     body: tuple[Field, ...]
+    variants: tuple[Variant, ...] = ()
+
+    def shapes(self) -> list[tuple[Variant | None, tuple[Field, ...]]]:
+        """Every whole body shape: the common body plus one variant's fields (or just the body)."""
+        if not self.variants:
+            return [(None, self.body)]
+        return [(v, self.body + v.body) for v in self.variants]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "headers": [f.to_json() for f in self.headers],
             "body": [f.to_json() for f in self.body],
+            "variants": [v.to_json() for v in self.variants],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExamplePart:
+    """One JSON document of an example that holds several, each after a ``#name`` line."""
+
+    name: str | None  # the comment's text without '#' (조회데이터), None before any comment
+    text: str
+    value: Any  # the parsed JSON, or None when the part is not valid JSON
+    valid: bool
+    line: int  # 1-based line of the example's text where the part's document starts
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "text": self.text,
+            "json": self.value,
+            "valid": self.valid,
+            "line": self.line,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class Example:
     text: str  # always kept, exactly as the sheet has it (stripped)
-    value: Any  # the parsed JSON, or None when the text is not valid JSON
+    value: Any  # the parsed JSON, or None when the text is not one valid JSON document
     valid: bool
     source: Source
+    parts: tuple[ExamplePart, ...] = ()  # the documents of a text that holds several
+
+    @property
+    def documents(self) -> list[tuple[str | None, Any, str]]:
+        """(part name, parsed JSON, where) of every JSON document the example holds."""
+        if self.valid:
+            return [(None, self.value, str(self.source))]
+        return [(p.name, p.value, f"{self.source} line {p.line}") for p in self.parts if p.valid]
+
+    @property
+    def is_json(self) -> bool:
+        """One JSON document, or several that all parse."""
+        return self.valid or (bool(self.parts) and all(p.valid for p in self.parts))
 
     def to_json(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "json": self.value,
             "valid": self.valid,
+            "parts": [p.to_json() for p in self.parts],
             "source": str(self.source),
         }
 
@@ -204,7 +304,9 @@ class Api:
             "request": self.request.to_json(),
             "response": self.response.to_json(),
             "examples": {
-                "request": None if self.request_example is None else self.request_example.to_json(),
+                "request": (
+                    None if self.request_example is None else self.request_example.to_json()
+                ),
                 "response": (
                     None if self.response_example is None else self.response_example.to_json()
                 ),
@@ -261,8 +363,9 @@ class Spec:
         }
 
     def dumps(self) -> str:
-        """The model's JSON text: sorted keys, two-space indent, UTF-8 text unescaped."""
-        return json.dumps(self.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        """The model's JSON text: sorted keys, two-space indent, UTF-8 text unescaped but for
+        the unsafe characters of :func:`generator.escape.json_text`."""
+        return json_text(self.to_json(), indent=2, sort_keys=True) + "\n"
 
     def content_hash(self) -> str:
         """A hash of what the docs say, independent of where they were read from.
@@ -277,7 +380,7 @@ class Spec:
                 return [strip(v) for v in obj]
             return obj
 
-        text = json.dumps(strip(self.to_json()), ensure_ascii=False, sort_keys=True)
+        text = json_text(strip(self.to_json()), indent=None, sort_keys=True)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -11,6 +11,7 @@ from ..reader import read_inputs
 from .build import build_spec
 from .config import CONFIG_FILES, Config, load_config
 from .core import Spec
+from .selfcheck import SelfCheck, check_examples
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,13 @@ class Loaded:
     spec: Spec
     problems: list[Problem]
     config: Config
+    self_check: SelfCheck | None = None  # the sheets' examples against the models
+
+    @property
+    def notes(self) -> list[str]:
+        """Lines to show after the problems: the self-check's summary."""
+        checked = self.self_check
+        return [checked.summary()] if checked is not None and checked.examples else []
 
 
 def find_config_dir(paths: Sequence[Path]) -> Path | None:
@@ -35,17 +43,23 @@ def load(
     use_config: bool = True,
     strict: bool = False,
     lenient_config: bool = False,
+    self_check: bool = True,
 ) -> Loaded:
-    """Read every input and build the model.
+    """Read every input, build the model, and check the sheets' examples against it.
 
     Raises SpecError (with every problem found) when there is an error, or with ``strict`` a
     warning. ``config_dir`` defaults to the first directory input that holds config files.
+    The self-check (``self_check``) reports each example that disagrees with the models as a
+    warning and sums up in ``Loaded.self_check``; it runs only on a model built without errors.
     """
     problems = Problems()
     directory = config_dir if config_dir is not None else find_config_dir(paths)
     config = load_config(directory if use_config else None, problems)
     book = read_inputs(paths, problems)
     spec = build_spec(book, config, problems, lenient_config=lenient_config)
+    checked = None
+    if self_check and not problems.error_count:
+        checked = check_examples(spec, problems)
     if problems.has_errors(strict):
-        raise SpecError(problems.items)
-    return Loaded(spec, problems.items, config)
+        raise SpecError(problems.items, [checked.summary()] if checked and checked.examples else [])
+    return Loaded(spec, problems.items, config, checked)

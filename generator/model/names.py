@@ -39,6 +39,19 @@ _RESERVED = frozenset(
         "bytes",
         "type",
         "object",
+        # Names the generated model classes use in their bodies: annotations and decorators are
+        # looked up in the class body first, so a field must not take them.
+        "Annotated",
+        "Any",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "RootModel",
+        "Self",
+        "classmethod",
+        "staticmethod",
+        "property",
     }
 )
 
@@ -115,11 +128,16 @@ def fallback_method(api_id: str, taken_lower: set[str]) -> str:
     return name
 
 
-def unique(name: str, taken: set[str]) -> str:
-    """`name`, or `name_2`, `name_3`... whichever is free; records the choice in `taken`."""
+def unique(name: str, taken: set[str], *, sep: str = "_", fold: bool = False) -> str:
+    """`name`, or `name_2`, `name_3`... whichever is free; records the choice in `taken`.
+
+    ``sep=""`` keeps class names CamelCase (`Item`, `Item2`); ``fold=True`` also keeps names
+    apart that differ only by case (file names on case-insensitive file systems): ``taken``
+    then holds case-folded names.
+    """
     candidate, n = name, 2
-    while candidate in taken:
-        candidate = f"{name}_{n}"
+    while (candidate.casefold() if fold else candidate) in taken:
+        candidate = f"{name}{sep}{n}"
         n += 1
-    taken.add(candidate)
+    taken.add(candidate.casefold() if fold else candidate)
     return candidate

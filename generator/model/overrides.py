@@ -78,9 +78,9 @@ def _override_field(api: Api, fo: FieldOverride, problems: Problems) -> Api | No
     if new_fields is None:
         return None
     if group == "Header":
-        new_message = Message(new_fields, message.body)
+        new_message = dataclasses.replace(message, headers=new_fields)
     else:
-        new_message = Message(message.headers, new_fields)
+        new_message = dataclasses.replace(message, body=new_fields)
     if direction == "request":
         return dataclasses.replace(api, request=new_message)
     return dataclasses.replace(api, response=new_message)
@@ -101,14 +101,61 @@ def _changed(
             fo.where, api_id, f"python_name {fo.python_name!r} is taken by a sibling field"
         )
         return None
+    enum = fo.enum if fo.enum is not None else f.enum
+    closed = f.enum_closed if fo.enum is None else True  # a given list is the whole list
+    if fo.add_enum is not None:
+        known = {e.value for e in enum or ()}
+        enum = tuple(enum or ()) + tuple(e for e in fo.add_enum if e.value not in known)
+        closed = bool(closed) if f.enum is not None or fo.enum is not None else False
+    if fo.enum_closed is not None:
+        closed = fo.enum_closed
+    if (fo.enum is not None or fo.add_enum is not None or fo.enum_closed is not None) and (
+        f.is_container
+    ):
+        problems.error(fo.where, api_id, f"{f.name!r} is a {f.type}: it takes no enumeration")
+        return None
+    if fo.enum_closed is not None and enum is None:
+        problems.error(
+            fo.where,
+            api_id,
+            f"enum_closed for {f.name!r}, which has no enumeration (give enum or add_enum)",
+        )
+        return None
+    if fo.enforce_length is not None and f.max_length is None:
+        problems.error(fo.where, api_id, f"enforce_length for {f.name!r}, which has no Length")
+        return None
+    length_note = f.length_note
+    if fo.enforce_length is False:
+        length_note = f"Length {f.max_length} is not enforced (overrides.toml)"
+    elif fo.enforce_length is True:
+        length_note = None
+    mining = f.mining
+    changes = [
+        k
+        for k in ("enum", "add_enum", "enum_closed", "enforce_length", "required_if", "fixed_value")
+        if getattr(fo, k) is not None
+    ]
+    if changes:
+        decision = mining.decision
+        if enum is not None and (
+            fo.enum is not None or fo.add_enum is not None or fo.enum_closed is not None
+        ):
+            decision = "closed enum" if closed else "open enum"
+        reason = f"{mining.reason}; " if mining.reason else ""
+        mining = dataclasses.replace(
+            mining, decision=decision, reason=f"{reason}overrides.toml sets {', '.join(changes)}"
+        )
     return dataclasses.replace(
         f,
-        enum=fo.enum if fo.enum is not None else f.enum,
+        enum=enum,
+        enum_closed=closed if enum is not None else None,
         format=fo.format if fo.format is not None else f.format,
         fixed_value=fo.fixed_value if fo.fixed_value is not None else f.fixed_value,
         required_if=fo.required_if if fo.required_if is not None else f.required_if,
         python_name=fo.python_name or f.python_name,
         required=fo.required if fo.required is not None else f.required,
+        length_note=length_note,
+        mining=mining,
     )
 
 

@@ -187,11 +187,11 @@ def _rename_values(api: Api, table: Mapping[str, str], labels: Mapping[str, str]
                 out.append(replace(f, children=fix(f.children)) if f.children else f)
         return tuple(out)
 
-    response = replace(api.response, body=fix(api.response.body))
-    variants = getattr(api.response, "variants", None)
-    if variants:  # named alternative shapes (ka10173 조회 데이터 / 실시간 데이터)
-        fixed: dict[str, Any] = {"variants": tuple(replace(v, body=fix(v.body)) for v in variants)}
-        response = replace(response, **fixed)
+    response = replace(
+        api.response,
+        body=fix(api.response.body),
+        variants=tuple(replace(v, body=fix(v.body)) for v in api.response.variants),
+    )
     return replace(api, response=response)
 
 
@@ -302,9 +302,7 @@ def _fixed(api: Api, name: str) -> str | None:
 
 def values_fields(api: Api, prefer: str = "") -> tuple[Field, ...]:
     """The children of the pushed ``values`` object (of the variant named like ``prefer``)."""
-    bodies: list[tuple[str, tuple[Field, ...]]] = []
-    for v in getattr(api.response, "variants", None) or ():
-        bodies.append((str(v.name), tuple(v.body)))
+    bodies = [(v.name, v.body) for v in api.response.variants]
     bodies.append(("", api.response.body))
     ordered = [b for n, b in bodies if prefer and prefer in n] + [b for _, b in bodies]
     for body in ordered:
@@ -315,11 +313,11 @@ def values_fields(api: Api, prefer: str = "") -> tuple[Field, ...]:
 
 
 def _example_values(api: Api, code: str) -> dict[str, str] | None:
+    """The ``values`` of the first REAL entry of type ``code`` in the response example."""
     example = api.response_example
     if example is None:
         return None
-    values = example.value if example.valid else None
-    for doc in values if isinstance(values, list) else [values]:
+    for _, doc, _ in example.documents:
         if isinstance(doc, dict) and isinstance(doc.get("data"), list):
             for entry in doc["data"]:
                 if (

@@ -53,6 +53,9 @@ HEADINGS = {
     "length": "Length",
     "description": "Description",
 }
+# A heading or 구분 text starting so is a note (※ 참고), never a section that opens a variant.
+NOTE_MARKS = ("※", "*", "(", "[", "<")
+_HEADER_NAMES = frozenset({"api-id", "authorization", "cont-yn", "next-key"})
 _API_SHEET_KEYS = ("apiid", "메뉴위치", "request", "response")
 _ID_IN_TITLE = re.compile(r"\(([0-9A-Za-z_]+)\)\s*$")
 
@@ -89,6 +92,13 @@ class _Table:
         self.group = ""
         self.source = where
         self.unreadable = bool(self.missing)
+        self.guessed = False  # rows before any Header/Body were read as Body (said once)
+        self.pending: list[RawRow] = []  # headings above the first 구분: they take its group
+
+    def adopt_pending(self) -> None:
+        for row in self.pending:
+            row.group = self.group
+        self.pending.clear()
 
 
 class _SheetReader:
@@ -203,8 +213,15 @@ class _SheetReader:
         api_id = self.api.api_id
         if group:
             g = key(group)
-            if g in ("header", "body"):
-                table.group = "Header" if g == "header" else "Body"
+            if g.endswith(("header", "body", "헤더", "바디")):
+                table.group = "Header" if g.endswith(("header", "헤더")) else "Body"
+                table.guessed = False
+                table.adopt_pending()
+            elif not element and not any(others) and not group.startswith(NOTE_MARKS):
+                # A section heading merged across the row from 구분 (조회 데이터): a heading row
+                # located at its cell; the builder decides whether it opens a variant.
+                self._append(table, row_no, group, ("", "", "", "", ""), "group")
+                return
             elif not element and not any(others):
                 self.problems.warning(
                     str(self.src(row_no, cols["group"])),
@@ -213,17 +230,26 @@ class _SheetReader:
                 )
                 return
             else:
-                self.problems.error(
-                    str(self.src(row_no, cols["group"])),
+                where = self.src(row_no, cols["group"])
+                read_as = table.group or ("Header" if element.lower() in _HEADER_NAMES else "Body")
+                self.problems.warning(
+                    str(where),
                     api_id,
-                    f"구분 must be Header or Body, got {group!r}",
+                    f"구분 should be Header or Body, got {group!r}; read as {read_as}",
                 )
-                return
+                table.group = read_as
+                table.adopt_pending()
         if not element:
             if not any(others):
                 return
             only_description = not any(others[:4])
-            if only_description and table.rows and table.rows[-1].group == table.group:
+            previous_row = table.rows[-1] if table.rows else None
+            if (
+                only_description
+                and previous_row is not None
+                and previous_row.group == table.group
+                and (previous_row.label or previous_row.type or previous_row.description)
+            ):
                 # A description that spilled into the row below its field.
                 previous = table.rows[-1]
                 previous.description = f"{previous.description}\n{others[4]}".strip()
@@ -233,32 +259,55 @@ class _SheetReader:
                     f"Description without Element: read as more of {previous.element!r}'s",
                 )
                 return
-            self.problems.error(
-                str(self.src(row_no, cols["element"])), api_id, "row has values but no Element"
-            )
-            return
-        if not table.group:
-            self.problems.error(
-                str(self.src(row_no, cols["group"])),
+            self.problems.warning(
+                str(self.src(row_no, cols["element"])),
                 api_id,
-                "table row before any Header/Body in 구분",
+                "row has values but no Element; skipped",
             )
             return
-        table.rows.append(
-            RawRow(
-                table.group,
-                element,
-                others[0],
-                others[1],
-                others[2],
-                others[3],
-                others[4],
-                self.file,
-                self.sheet,
-                row_no,
-                cols,
-            )
+        if (not table.group or table.guessed) and any(others):
+            # Fields before any Header/Body in 구분: standard header names are headers, the rest
+            # body (said once per table). Headings before them wait for the group of the next row.
+            guess = "Header" if element.lower() in _HEADER_NAMES else "Body"
+            if not table.guessed and not table.group:
+                self.problems.warning(
+                    str(self.src(row_no, cols["group"])),
+                    api_id,
+                    "table rows before any Header/Body in 구분; read as Header when named like "
+                    "a standard header (api-id, authorization, cont-yn, next-key), else as Body",
+                )
+                table.guessed = True
+            table.group = guess
+            table.adopt_pending()
+        self._append(table, row_no, element, others)
+
+    def _append(
+        self,
+        table: _Table,
+        row_no: int,
+        element: str,
+        others: tuple[str, ...],
+        element_column: str = "element",
+    ) -> None:
+        columns = table.columns
+        if element_column != "element":
+            columns = {**columns, "element": columns[element_column]}
+        row_read = RawRow(
+            table.group,
+            element,
+            others[0],
+            others[1],
+            others[2],
+            others[3],
+            others[4],
+            self.file,
+            self.sheet,
+            row_no,
+            columns,
         )
+        table.rows.append(row_read)
+        if not table.group:
+            table.pending.append(row_read)
 
     def finish(self) -> RawApi:
         self.close_table()
@@ -268,10 +317,16 @@ class _SheetReader:
             # `00` typed into Excel becomes the number 0: take the id from the sheet's own title.
             for title in (api.info["menu"].value if "menu" in api.info else "", self.sheet):
                 m = _ID_IN_TITLE.search(title)
-                if m and m.group(1).isdigit() and int(m.group(1)) == int(float(cell.value)):
+                if m and _same_number(m.group(1), cell.value):
                     api.info["apiid"] = RawCell(m.group(1), cell.source, True)
                     break
         return api
+
+
+def _same_number(digits: str, value: str) -> bool:
+    """``007`` in a title against the cell's number text ``7`` (never a huge conversion)."""
+    number = value[:-2] if value.endswith(".0") else value
+    return digits.isascii() and digits.isdigit() and digits.lstrip("0") == number.lstrip("0")
 
 
 def read_api_sheet(

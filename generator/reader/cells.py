@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 _LETTERS = [get_column_letter(i) for i in range(1, 65)]
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def coord(row: int, col: int) -> str:
@@ -19,12 +21,15 @@ def coord(row: int, col: int) -> str:
 def text(value: Any) -> str:
     """A cell's text: stripped, line ends normalised, trailing spaces of each line removed.
 
-    Numbers stored as numbers come out as they would be typed (12, not 12.0).
+    Numbers stored as numbers come out as they would be typed (12, not 12.0). A lone
+    surrogate (an ``_xD800_`` escape in the file) becomes U+FFFD: no output format can hold it.
     """
     if value is None:
         return ""
     if isinstance(value, str):
         s: str = value
+        if _SURROGATE.search(s):
+            s = _SURROGATE.sub("\ufffd", s)
         if "\r" in s:
             s = s.replace("\r\n", "\n").replace("\r", "\n")
         if "\n" in s:

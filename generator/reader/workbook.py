@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import os
 import warnings
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
 from ..model import Source
 from ..problems import Problems
 from .api_sheet import looks_like_api_sheet, read_api_sheet
 from .cells import coord, key, text
+from .limits import (
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    MAX_INFLATED_BYTES,
+    MAX_PART_BYTES,
+    MAX_ROWS,
+    MAX_ZIP_MEMBERS,
+)
 from .raw import RawBook, RawCell, RawErrorCode, RawIndexEntry
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
@@ -78,9 +89,114 @@ def _check_container(path: Path, where: str, problems: Problems) -> bool:
     return True
 
 
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def _check_zip(path: Path, where: str, problems: Problems) -> bool:
+    """The ZIP's declared sizes within the limits, before any part is inflated.
+
+    Python's zipfile never inflates a part beyond its declared size (it fails the CRC check
+    instead), so the declared sizes bound what openpyxl can read.
+    """
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        problems.error(where, None, f"corrupt .xlsx workbook ({_why(exc)})")
+        return False
+    if len(members) > MAX_ZIP_MEMBERS:
+        problems.error(
+            where,
+            None,
+            f"workbook has {len(members):,} parts, above the limit of "
+            f"{MAX_ZIP_MEMBERS:,} (generator/reader/limits.py)",
+        )
+        return False
+    for info in members:
+        if info.file_size > MAX_PART_BYTES:
+            problems.error(
+                where,
+                None,
+                f"part {info.filename!r} inflates to {_mb(info.file_size)}, above the limit of "
+                f"{_mb(MAX_PART_BYTES)} (generator/reader/limits.py)",
+            )
+            return False
+    total = sum(info.file_size for info in members)
+    if total > MAX_INFLATED_BYTES:
+        problems.error(
+            where,
+            None,
+            f"workbook inflates to {_mb(total)}, above the limit of {_mb(MAX_INFLATED_BYTES)} "
+            "(generator/reader/limits.py)",
+        )
+        return False
+    return True
+
+
+def _declared_size(ws: Any) -> tuple[int, int] | None:
+    """(rows, columns) of the sheet's declared dimension (``A1:G120``), if it has one."""
+    try:
+        ref = ws.calculate_dimension()
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+    except Exception:  # noqa: BLE001 - no or a broken dimension: the reading limits still apply
+        return None
+    if max_row is None or max_col is None:
+        return None
+    return int(max_row), int(max_col)
+
+
+def _read_rows(ws: Any, where: str, problems: Problems) -> list[tuple[Any, ...]] | None:
+    """The sheet's rows (trailing empty cells dropped), or None after a located limit error."""
+    declared = _declared_size(ws)
+    if declared is not None and (declared[0] > MAX_ROWS or declared[1] > MAX_COLUMNS):
+        rows_n, cols_n = declared
+        problems.error(
+            where,
+            None,
+            f"sheet spans {rows_n:,} rows x {cols_n:,} columns (to "
+            f"{get_column_letter(min(cols_n, 16384))}{rows_n}), above the limit of "
+            f"{MAX_ROWS:,} rows x {MAX_COLUMNS} columns "
+            "(generator/reader/limits.py)",
+        )
+        return None
+    ws.reset_dimensions()  # the declared dimension may be too small; read what is there
+    rows: list[tuple[Any, ...]] = []
+    # One row past the limit, to tell content there from the end of the sheet. Rows come as
+    # wide as their last cell: a row reaching past MAX_COLUMNS stops reading at once.
+    for r, row in enumerate(ws.iter_rows(max_row=MAX_ROWS + 1, values_only=True), start=1):
+        end = len(row)
+        while end and row[end - 1] is None:
+            end -= 1
+        if not end:
+            rows.append(())
+            continue
+        if r > MAX_ROWS or end > MAX_COLUMNS:
+            at = coord(r, end - 1) if end > MAX_COLUMNS else coord(r, 0)
+            problems.error(
+                f"{where} › {at}",
+                None,
+                f"content beyond the limit of {MAX_ROWS:,} rows x {MAX_COLUMNS} columns "
+                "(generator/reader/limits.py)",
+            )
+            return None
+        for c in range(end):
+            value = row[c]
+            if type(value) is str and len(value) > MAX_CELL_CHARS:
+                problems.error(
+                    f"{where} › {coord(r, c)}",
+                    None,
+                    f"cell holds {len(value):,} characters, above the limit of "
+                    f"{MAX_CELL_CHARS:,} (Excel's own; generator/reader/limits.py)",
+                )
+                return None
+        rows.append(row[:end] if end < len(row) else row)
+    return rows
+
+
 def read_file(path: Path, book: RawBook, problems: Problems) -> None:
     where = display_path(path)
-    if not _check_container(path, where, problems):
+    if not _check_container(path, where, problems) or not _check_zip(path, where, problems):
         return
     try:
         with warnings.catch_warnings():
@@ -91,13 +207,14 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
         return
     try:
         for ws in wb.worksheets:
+            sheet_where = str(Source(where, ws.title))
             try:
-                ws.reset_dimensions()
-                rows: list[tuple[Any, ...]] = list(ws.iter_rows(values_only=True))
+                rows = _read_rows(ws, sheet_where, problems)
             except Exception as exc:  # noqa: BLE001 - a broken sheet part
-                problems.error(str(Source(where, ws.title)), None, f"corrupt sheet ({_why(exc)})")
+                problems.error(sheet_where, None, f"corrupt sheet ({_why(exc)})")
                 continue
-            read_sheet(where, ws.title, rows, book, problems)
+            if rows is not None:
+                read_sheet(where, ws.title, rows, book, problems)
     finally:
         wb.close()
 

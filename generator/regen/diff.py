@@ -256,6 +256,7 @@ class _FieldDiff:
         for part in ("headers", "body"):
             prefix = f"{self.direction}.{part}"
             self.siblings(getattr(old, part), getattr(new, part), prefix, prefix)
+        self.variants(old, new)
         self.pair_moves()
         for loose in self.removed:
             self.emit(
@@ -267,6 +268,27 @@ class _FieldDiff:
             self.emit(
                 "field_added", loose.location, None, summary, MAJOR if breaking else MINOR, True
             )
+
+    def variants(self, old: Message, new: Message) -> None:
+        """Alternative shapes matched by heading name; their fields compared like the body's.
+
+        A variant removed takes its class (and a shape of the wire) away: breaking. One added
+        widens the union: an addition.
+        """
+        old_by = {v.name: v for v in old.variants}
+        new_by = {v.name: v for v in new.variants}
+        for name in old_by:
+            location = f"{self.direction}.variants.{name}"
+            if name not in new_by:
+                summary = {"fields": [f.name for f in old_by[name].body]}
+                self.emit("variant_removed", location, summary, None, MAJOR, True)
+            else:
+                self.siblings(old_by[name].body, new_by[name].body, location, location)
+        for name in new_by:
+            if name not in old_by:
+                summary = {"fields": [f.name for f in new_by[name].body]}
+                location = f"{self.direction}.variants.{name}"
+                self.emit("variant_added", location, None, summary, MINOR, True)
 
     def emit(self, kind: str, location: str, old: Any, new: Any, level: str, wire: bool) -> None:
         self.out.append(_change(self.api_id, kind, location, old, new, level, wire))
@@ -352,7 +374,17 @@ class _FieldDiff:
             )
             level = (MAJOR if shorter else MINOR) if req else PATCH
             self.emit("max_length", location, a.max_length, b.max_length, level, False)
-        self.compare_enum(a.enum, b.enum, location)
+        self.compare_enum(a.enum, b.enum, location, closed=bool(b.enum_closed))
+        if a.enum is not None and b.enum is not None and bool(a.enum_closed) != bool(b.enum_closed):
+            closing = req and bool(b.enum_closed)  # values that passed are now refused
+            self.emit(
+                "enum_closed",
+                location,
+                bool(a.enum_closed),
+                bool(b.enum_closed),
+                MAJOR if closing else MINOR,
+                False,
+            )
         if a.format != b.format:
             self.emit(
                 "format", location, a.format, b.format, MAJOR if req and b.format else MINOR, False
@@ -368,9 +400,15 @@ class _FieldDiff:
         self.siblings(a.children, b.children, old_location, location)
 
     def compare_enum(
-        self, a: tuple[EnumValue, ...] | None, b: tuple[EnumValue, ...] | None, location: str
+        self,
+        a: tuple[EnumValue, ...] | None,
+        b: tuple[EnumValue, ...] | None,
+        location: str,
+        *,
+        closed: bool = True,
     ) -> None:
-        req = self.request
+        """``closed``: whether the new enumeration is closed (an open one refuses nothing)."""
+        req = self.request and closed
         if a is None or b is None:
             if a != b:
                 old = None if a is None else [e.value for e in a]
@@ -398,7 +436,8 @@ class _FieldDiff:
 
 
 def _value_key(value: str) -> tuple[int, str]:
-    return (int(value), value) if value.isdigit() else (1 << 62, value)
+    small = value.isascii() and value.isdigit() and len(value) <= 18
+    return (int(value), value) if small else (1 << 62, value)
 
 
 def _enum_json(e: EnumValue) -> dict[str, Any]:

@@ -6,11 +6,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..escape import json_text, md_cell, md_code_cell, terminal
 from .diff import Change, DiffReport
 
 
 def render_json(report: DiffReport) -> str:
-    return json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(report.to_json(), indent=2, sort_keys=True) + "\n"
 
 
 def short(value: Any, width: int = 60) -> str:
@@ -101,13 +102,10 @@ def render_text(report: DiffReport) -> str:
     for c in [*report.breaking, *report.non_breaking]:
         flag = "BREAKING" if c.breaking else ""
         wire = "  [wire]" if c.wire else ""
-        lines.append(f"{flag:<8}  {c.api_id or '*'}  {c.location}  {c.kind}: {_what(c, 60)}{wire}")
+        line = f"{flag:<8}  {c.api_id or '*'}  {c.location}  {c.kind}: {_what(c, 60)}{wire}"
+        lines.append(terminal(line))
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table(changes: Sequence[Change]) -> list[str]:
@@ -118,14 +116,14 @@ def markdown_table(changes: Sequence[Change]) -> list[str]:
     for c in changes:
         old, new = pair(c.old, c.new, 80)
         cells = [
-            c.api_id or "*",
-            f"`{c.kind}`",
-            f"`{c.location}`",
-            "" if c.old is None else old,
-            "" if c.new is None else new,
+            md_cell(c.api_id or "*"),
+            md_code_cell(c.kind),
+            md_code_cell(c.location),
+            "" if c.old is None else md_cell(old),
+            "" if c.new is None else md_cell(new),
             "yes" if c.wire else "",
         ]
-        lines.append("| " + " | ".join(_cell(x) for x in cells) + " |")
+        lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 

@@ -4,12 +4,15 @@ The generator owns exactly the files listed in the output's manifest (``.kiwoom-
 written by :mod:`kiwoom_codegen.regen.generate`) plus the manifest itself and whatever it is
 about to write.
 Everything else in the output directory (a user's notes, ``python/CHANGELOG.md``, caches of a
-virtual environment) is carried over byte for byte.
+virtual environment) is carried over byte for byte; a file the generator does not own is never
+overwritten (unless the user asks it to adopt the directory).
 
-``write_tree`` builds the complete new tree in a temporary directory beside the target (same
-parent, so the same file system), then swaps it in with two renames while Ctrl-C is held back.
+``write_tree`` takes the output's lock, settles what an interrupted run left, builds the complete
+new tree beside the target (same parent, so the same file system), then swaps it in with two
+renames (:mod:`kiwoom_codegen.regen.swap`: a kill at any moment is recovered by the next run
+or ``check``).
 On any exception or KeyboardInterrupt before the swap completes, the target is left exactly as it
-was and the temporary directory is removed.
+was and the working directory is removed.
 """
 
 from __future__ import annotations
@@ -18,24 +21,20 @@ import hashlib
 import json
 import os
 import shutil
-import signal
 import stat
-import tempfile
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from types import FrameType
 from typing import Any
+
+from ..escape import json_text
+from . import swap
+from .swap import OutputError as OutputError
+from .swap import describe_os_error, is_environment_error
 
 MANIFEST_NAME = ".kiwoom-codegen.json"
 MANIFEST_FORMAT = 1
 _CACHE_DIR = "__pycache__"
-
-
-class OutputError(Exception):
-    """The output directory cannot be written as asked (a path clash, a file where a directory
-    should be...). Shown to the user as one line; the target is left unchanged."""
 
 
 @dataclass
@@ -83,7 +82,7 @@ def manifest_bytes(files: Mapping[str, bytes], info: Mapping[str, Any]) -> bytes
     doc: dict[str, Any] = dict(info)
     doc["format"] = MANIFEST_FORMAT
     doc["files"] = {p: sha256(files[p]) for p in sorted(files) if p != MANIFEST_NAME}
-    return (json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    return (json_text(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any] | None:
@@ -112,9 +111,21 @@ def owned_paths(out_dir: Path) -> tuple[set[str], bool]:
 # --- comparing -------------------------------------------------------------------------------
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def linked_ancestor(out_dir: Path, rel: str) -> str | None:
+    """The first proper ancestor of ``rel`` inside ``out_dir`` that is a symbolic link, if any:
+    a file below it would be read or written through the link, somewhere else."""
+    parts = rel.split("/")
+    for i in range(1, len(parts)):
+        prefix = "/".join(parts[:i])
+        if (out_dir / prefix).is_symlink():
+            return prefix
+    return None
+
+
+def _read_bytes(out_dir: Path, rel: str) -> bytes | None:
+    path = out_dir / rel
     try:
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file() or linked_ancestor(out_dir, rel):
             return None
         return path.read_bytes()
     except OSError:
@@ -132,7 +143,7 @@ def compare_tree(
     stale: list[str] = []
     missing: list[str] = []
     for rel in sorted(files):
-        current = _read_bytes(out_dir / rel)
+        current = _read_bytes(out_dir, rel)
         if current is None:
             missing.append(rel)
         elif current != files[rel]:
@@ -155,34 +166,11 @@ def _umask() -> int:
     return mask
 
 
-class _HeldInterrupts:
-    """Hold Ctrl-C back for the few system calls of the swap (main thread only).
-
-    The swap is two renames; an interrupt that arrives during it is dropped once the swap has
-    completed (the work is done and the command ends right after).
-    """
-
-    def __init__(self) -> None:
-        self.received = False
-        self._previous: Any = None
-        self._active = threading.current_thread() is threading.main_thread()
-
-    def _hold(self, signum: int, frame: FrameType | None) -> None:
-        self.received = True
-
-    def __enter__(self) -> _HeldInterrupts:
-        if self._active:
-            self._previous = signal.signal(signal.SIGINT, self._hold)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._active:
-            signal.signal(signal.SIGINT, self._previous)
-
-
 def _write_file(path: Path, data: bytes, mode: int) -> None:
+    """Create a new file in the staging tree; never follows a symlink (the tree is ours, but a
+    carried-over link must not redirect a write)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
 
@@ -195,9 +183,9 @@ def _carry(src: Path, dst: Path) -> None:
         os.symlink(os.readlink(src), dst)
     elif stat.S_ISREG(st.st_mode):
         try:
-            os.link(src, dst)  # same file system: instant, and every byte and bit kept
+            os.link(src, dst, follow_symlinks=False)  # instant, and every byte and bit kept
         except OSError:
-            shutil.copy2(src, dst)
+            shutil.copy2(src, dst, follow_symlinks=False)
     elif stat.S_ISDIR(st.st_mode):
         dst.mkdir(exist_ok=True)
     else:
@@ -247,17 +235,78 @@ def _copy_dir_modes(old: Path, new: Path, default: int) -> None:
                 pass
 
 
+def _refuse_unsafe(
+    target: Path,
+    out_dir: Path,
+    produced: set[str],
+    owned: set[str],
+    readable: bool,
+    files: Mapping[str, bytes],
+    adopt: bool,
+) -> None:
+    """OutputError when writing would go through a symlink or overwrite a user's file."""
+    for rel in sorted(produced):
+        link = linked_ancestor(target, rel)
+        if link is not None:
+            raise OutputError(
+                f"{out_dir / link}: is a symbolic link; generate never writes through links "
+                f"(the files would land outside {out_dir}): replace it with a real directory"
+            )
+    if adopt or not target.is_dir():
+        return
+    if not os.path.lexists(target / MANIFEST_NAME) and any(target.iterdir()):
+        raise OutputError(
+            f"{out_dir}: is not empty and has no {MANIFEST_NAME}, so kiwoom-codegen did not "
+            "write it; choose a new or empty directory, or pass --adopt to generate into it "
+            "(files at generated paths are then overwritten and owned by the generator)"
+        )
+    clashes = [
+        rel
+        for rel in sorted(produced)
+        if rel in files
+        and rel not in owned
+        and os.path.lexists(target / rel)
+        and _read_bytes(target, rel) != files[rel]
+    ]
+    if clashes:
+        shown = ", ".join(str(out_dir / rel) for rel in clashes[:3])
+        more = f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+        why = "" if readable else f" ({MANIFEST_NAME} is unreadable, so it owns nothing)"
+        raise OutputError(
+            f"{shown}{more}: the generator does not own this (not in {MANIFEST_NAME}){why} and "
+            "would overwrite it; move it away, or pass --adopt to let the generator own it"
+        )
+
+
+def settle(out_dir: Path) -> list[str]:
+    """Settle what an interrupted run left beside ``out_dir`` (under the lock); notes for the
+    user. Nothing to do (and nothing written, not even the lock) when nothing was left."""
+    target = Path(os.path.realpath(out_dir))
+    if not swap.pending(target):
+        return []
+    try:
+        with swap.locked(target, out_dir):
+            return swap.recover(target)
+    except OSError as exc:
+        if is_environment_error(exc):
+            raise OutputError(describe_os_error(exc)) from exc
+        raise
+
+
 def write_tree(
     out_dir: Path,
     files: Mapping[str, bytes],
     *,
     unowned: Mapping[str, bytes] | None = None,
+    adopt: bool = False,
 ) -> WriteResult:
     """Make ``out_dir`` hold exactly ``files`` plus everything the generator does not own.
 
     ``unowned`` files (e.g. the package's CHANGELOG.md) are written in the same swap but are not
-    owned: a later run carries them over. Raises OutputError for a clash the user must fix; the
-    target is unchanged whenever this raises or is interrupted.
+    owned: a later run carries them over. ``adopt`` allows a directory that kiwoom-codegen did not
+    write, and lets produced files replace files it does not own. Raises OutputError for a clash
+    the user must fix, a lock held by another run, or an environment error (permissions, a full
+    or read-only disk); the target is unchanged whenever this raises or is interrupted.
     """
     extra_files = dict(unowned or {})
     for rel in list(files) + list(extra_files):
@@ -266,7 +315,6 @@ def write_tree(
     if clash:
         raise ValueError(f"paths both owned and unowned: {sorted(clash)}")
     target = Path(os.path.realpath(out_dir))
-    result = WriteResult(out_dir=out_dir)
     if target.exists() and not target.is_dir():
         raise OutputError(f"{out_dir}: exists and is not a directory")
     here = Path(os.getcwd()).resolve()
@@ -275,26 +323,68 @@ def write_tree(
             f"{out_dir}: is the working directory or holds it; the output needs a directory of "
             "its own (e.g. generated/)"
         )
+    try:
+        if not swap.pending(target):
+            # Up to date: nothing to write, so no lock either (a read-only checkout that is up
+            # to date passes). Anything else is decided again under the lock.
+            planned = _plan(target, out_dir, files, extra_files, adopt)
+            if not planned.changed:
+                return planned
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with swap.locked(target, out_dir):
+            notes = swap.recover(target)
+            result = _write_locked(target, out_dir, files, extra_files, adopt)
+    except OSError as exc:
+        if is_environment_error(exc):
+            raise OutputError(f"{describe_os_error(exc)}; {out_dir} is unchanged") from exc
+        raise
+    result.notes[:0] = notes
+    return result
+
+
+def _plan(
+    target: Path,
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    extra_files: Mapping[str, bytes],
+    adopt: bool,
+) -> WriteResult:
+    """What writing would change (nothing is written); OutputError when it must not happen."""
+    result = WriteResult(out_dir=out_dir)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{out_dir}: exists and is not a directory")
     owned, readable = owned_paths(target)
     if not readable:
         result.notes.append(
             f"{out_dir / MANIFEST_NAME} is unreadable: files of removed APIs, if any, were kept"
         )
+    produced = set(files) | set(extra_files)
+    _refuse_unsafe(target, out_dir, produced, owned, readable, files, adopt)
     stale, missing, extra = compare_tree(target, files)
     for rel, data in sorted(extra_files.items()):
-        if _read_bytes(target / rel) != data:
+        if _read_bytes(target, rel) != data:
             stale.append(rel)
     result.written = sorted(stale + missing)
     result.removed = [rel for rel in extra if rel not in extra_files]
     result.unchanged = len(files) + len(extra_files) - len(result.written)
+    return result
+
+
+def _write_locked(
+    target: Path,
+    out_dir: Path,
+    files: Mapping[str, bytes],
+    extra_files: Mapping[str, bytes],
+    adopt: bool,
+) -> WriteResult:
+    result = _plan(target, out_dir, files, extra_files, adopt)
     if not result.changed:
         return result  # nothing to do: leave every file (and its mtime) alone
-
     produced = set(files) | set(extra_files)
+    owned, _ = owned_paths(target)
     mask = _umask()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    holder: Path | None = None
+    j = swap.begin(target)
+    staging = j / "new"
     try:
         if target.is_dir():
             for rel in _plan_carry(target, produced | owned, produced):
@@ -307,24 +397,16 @@ def write_tree(
                     f"{out_dir / rel}: clashes with a file or directory the generator does not "
                     f"own ({exc.strerror}); move it away"
                 ) from exc
-        _copy_dir_modes(target, staging, 0o777 & ~mask)
-        with _HeldInterrupts():
-            if target.exists():
-                holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-                os.rename(target, holder / "tree")
-            try:
-                os.rename(staging, target)
-            except BaseException:
-                if holder is not None:
-                    os.rename(holder / "tree", target)  # put the old tree back
+            except OSError as exc:
+                if exc.filename is None:
+                    exc.filename = os.fspath(out_dir / rel)
                 raise
+        _copy_dir_modes(target, staging, 0o777 & ~mask)
+        swap.swap(target, j)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if holder is not None and not (holder / "tree").exists():
-            shutil.rmtree(holder, ignore_errors=True)
+        if not os.path.lexists(j / "old"):  # else the swap failed halfway: recover() settles it
+            swap.discard(j)
         raise
-    if holder is not None:
-        shutil.rmtree(holder, ignore_errors=True)
-        if holder.exists():
-            result.notes.append(f"could not remove the previous tree kept in {holder}")
+    if not swap.discard(j):
+        result.notes.append(f"could not remove the previous tree kept in {j}")
     return result

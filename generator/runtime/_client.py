@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import httpx
 import pydantic_core
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from ._errors import (
     ORDER_STATE_HINT,
@@ -514,6 +514,8 @@ def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
     except ValidationError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
         n = exc.error_count()
         _log(logging.WARNING, op, "answer does not match %s (%d errors)", model.__name__, n)
+        if issubclass(model, RootModel):  # a message with alternative shapes (variants)
+            return model.model_construct(body)
         return model.model_construct(**body)
 
 

@@ -5,7 +5,10 @@
 
     client = KiwoomClient(appkey=..., secretkey=..., env="mock")
 
-See README.md and api.md.
+README.md (how to use it) and api.md (every method with its API id and route) are
+installed inside this package:
+
+    importlib.resources.files("kiwoom_client").joinpath("api.md").read_text()
 """
 
 from __future__ import annotations
@@ -92,5 +95,5 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "33022226599c64594b0fb936d2823048aaaf46b787fa00ebfbadb72365eae48e"
+__spec_hash__ = "81747d307f57c0b403a95fae04b9bc945f32d6e1e8b9410fd77ff544b884e515"
 __generator_version__ = "0.1.0"
