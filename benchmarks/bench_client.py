@@ -1,6 +1,6 @@
 """What the generated client costs: to generate, to import, and per call.
 
-    python -m benchmarks.bench_client [--apis 350] [--import-runs 10] [--call-rounds 30]
+    python -m benchmarks.bench_client [--apis 337] [--import-runs 10] [--call-rounds 30]
                                       [--max-import-ratio 1.5] [--max-call-ratio 1.10]
 
 (a) generation: the synthetic full-size workbook (benchmarks/synth.py) through load (parse),
@@ -336,7 +336,7 @@ def bench_generation_and_import(args: argparse.Namespace, tmp: Path, rows: list[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--apis", type=int, default=350, help="size of the synthetic workbook")
+    parser.add_argument("--apis", type=int, default=337, help="size of the synthetic workbook")
     parser.add_argument("--import-runs", type=int, default=10, help="subprocess runs of each")
     parser.add_argument("--call-rounds", type=int, default=30, help="interleaved rounds")
     parser.add_argument("--calls", type=int, default=200, help="calls per round")

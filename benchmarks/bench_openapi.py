@@ -1,6 +1,6 @@
 """How long the OpenAPI emitter takes on a full-size synthetic workbook (benchmarks/synth.py).
 
-    python benchmarks/bench_openapi.py [N_APIS]      # default 350
+    python benchmarks/bench_openapi.py [N_APIS]      # default 337
 
 Each stage is timed (best of 3) and shown with its ratio to a baseline measured in the same run:
 ``Spec.dumps()``, the model's own JSON, so that figures compare across machines. The YAML is
@@ -42,7 +42,7 @@ def best_of(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 
 
 def main(argv: list[str]) -> int:
-    n = int(argv[1]) if len(argv) > 1 else 350
+    n = int(argv[1]) if len(argv) > 1 else 337
     with tempfile.TemporaryDirectory() as tmp:
         spec = load([write_synthetic(Path(tmp) / "synthetic.xlsx", n=n)], use_config=False).spec
     baseline, _ = best_of(spec.dumps)

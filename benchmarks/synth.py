@@ -1,18 +1,20 @@
 """A synthetic full-size spec workbook in the official layout (nothing copied from Kiwoom).
 
     from benchmarks.synth import synthetic_workbook, write_synthetic
-    write_synthetic(tmp_path / "kiwoom.xlsx")            # ~350 APIs, ~9,500 field rows
+    write_synthetic(tmp_path / "kiwoom.xlsx")            # the 337 APIs, ~9,000 field rows
     write_synthetic(tmp_path / "small.xlsx", n=20)       # the same shapes, small
 
-The shapes follow KIWOOM_FORMAT.md: an index sheet `API 리스트` (title row, header on row 3,
-a `공통` row), 국내주식 APIs (queries with LIST responses nested to depth 2, orders), 미국주식
-APIs (`usa...` ids), the two OAuth APIs, WebSocket real-time services (two-character ids with
-case twins `0g`/`0G`, numeric field names), the `오류코드` sheet; long sheet names that Excel
-shortens, descriptions with enumerations, formats, units and notes, and about one example in
-five that is not valid JSON; ka10173 (조건검색 요청 실시간) with its Response split into two
-alternative shapes by heading rows, and response examples holding two documents after `#...`
-comment lines (ka10173 and the real-time services). Output is deterministic for a given
-``n`` and ``seed``.
+The APIs are the real ones: the ids, URLs, menus and names of Kiwoom's catalog
+(tests/data/catalog.tsv, facts only), so the generated names are the reviewed ones (no
+fallbacks). Their tables are made up. The shapes follow KIWOOM_FORMAT.md: an index sheet
+`API 리스트` (title row, header on row 3, a `공통` row), 국내주식 APIs (queries with LIST
+responses nested to depth 2, orders), 미국주식 APIs, the two OAuth APIs, WebSocket services
+(two-character ids with case twins `0g`/`0G`, numeric field names), the `오류코드` sheet;
+long sheet names that Excel shortens, descriptions with enumerations, formats, units and
+notes, and about one example in five that is not valid JSON; ka10173 (조건검색 요청 실시간)
+with its Response split into two alternative shapes by heading rows, and response examples
+holding two documents after `#...` comment lines (ka10173 and the real-time services).
+Output is deterministic for a given ``n`` and ``seed``.
 """
 
 from __future__ import annotations
@@ -24,46 +26,11 @@ from pathlib import Path
 
 from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
+CATALOG = Path(__file__).resolve().parents[1] / "tests" / "data" / "catalog.tsv"
+# Always in a workbook of any size: the token APIs and the case twins.
+MUST_HAVE = ("au10001", "au10002", "0g", "0G", "0u", "0U")
 MOCK_WSS = "wss://mockapi.kiwoom.com:10000"
 PROD_WSS = "wss://api.kiwoom.com:10000"
-
-DOMESTIC_MENUS = (
-    ("계좌", "/api/dostk/acnt"),
-    ("시세", "/api/dostk/mrkcond"),
-    ("종목정보", "/api/dostk/stkinfo"),
-    ("차트", "/api/dostk/chart"),
-    ("순위정보", "/api/dostk/rkinfo"),
-    ("업종", "/api/dostk/sect"),
-    ("기관/외국인", "/api/dostk/frgnistt"),
-    ("ELW", "/api/dostk/elw"),
-    ("ETF", "/api/dostk/etf"),
-    ("테마", "/api/dostk/thme"),
-    ("공매도", "/api/dostk/shsa"),
-    ("대차거래", "/api/dostk/slb"),
-)
-US_MENUS = (
-    ("시세", "/api/usstk/mrkcond"),
-    ("종목정보", "/api/usstk/stkinfo"),
-    ("계좌", "/api/usstk/acnt"),
-    ("차트", "/api/usstk/chart"),
-)
-# The 31 WebSocket services of the official catalog: 23 subscription types (F4..FT are US) and
-# the condition services of both markets (list, one-off, live, clear).
-WS_IDS = (
-    "00 04 0A 0B 0C 0D 0E 0F 0H 0I 0J 0g 0G 0m 0s 0u 0U 0w 1h F4 F5 FE FT "
-    "ka10171 ka10172 ka10173 ka10174 usa20280 usa20281 usa20290 usa20291"
-).split()
-US_WS_IDS = frozenset({"F4", "F5", "FE", "FT"})
-CONDITION_ROLES = {  # api id -> (market, role)
-    "ka10171": ("국내주식", "list"),
-    "ka10172": ("국내주식", "search"),
-    "ka10173": ("국내주식", "live"),
-    "ka10174": ("국내주식", "clear"),
-    "usa20280": ("미국주식", "list"),
-    "usa20281": ("미국주식", "search"),
-    "usa20290": ("미국주식", "live"),
-    "usa20291": ("미국주식", "clear"),
-}
 
 DESCRIPTIONS = (
     "",
@@ -182,65 +149,7 @@ def _query(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> S
     )
 
 
-def _condition(api_id: str) -> SheetData:
-    """A condition-search service (the real ones: CNSR* domestic, G* US)."""
-    market, role = CONDITION_ROLES[api_id]
-    prefix = "CNSR" if market == "국내주식" else "GNSR"
-    trnm = prefix + {"list": "LST", "search": "REQ", "live": "REQ", "clear": "CLR"}[role]
-    name = f"조건검색 {role} {api_id}"
-    request: list[TableRow] = [("trnm", "서비스명", "String", "Y", 7, f"{trnm} 고정값")]
-    if role != "list":
-        request.append(("seq", "조건검색식 일련번호", "String", "Y", 3, ""))
-    if role in ("search", "live"):
-        request.append(
-            (
-                "search_type",
-                "조회타입",
-                "String",
-                "Y",
-                1,
-                "1 고정값" if role == "live" else "0 고정값",
-            )
-        )
-        request.append(("stex_tp", "거래소구분", "String", "Y", 1, "K:KRX"))
-    response: list[TableRow] = [
-        ("trnm", "서비스명", "String", "N", None, ""),
-        ("data", "결과", "LIST", "N", None, ""),
-    ]
-    if role == "live":
-        response += [
-            ("- type", "실시간항목", "String", "N", None, ""),
-            ("- item", "종목코드", "String", "N", None, ""),
-            ("- values", "실시간 값 리스트", "LIST", "N", None, ""),
-            ("- - 841", "조건식일련번호", "String", "N", None, ""),
-            ("- - 9001", "종목코드", "String", "N", None, ""),
-            ("- - 843", "삽입삭제구분", "String", "N", None, "I:삽입, D:삭제"),
-            ("- - 20", "체결시간", "String", "N", None, ""),
-        ]
-    else:
-        response += [("- 9001", "종목코드", "String", "N", None, "")]
-    us = market == "미국주식"
-    return SheetData(
-        api_id=api_id,
-        name=name,
-        menu=f"{market} > 조건검색 > {name}({api_id})",
-        url="/api/us/websocket" if us else "/api/dostk/websocket",
-        production=PROD_WSS,
-        mock=MOCK_WSS,
-        request_body=request,
-        response_body=response,
-        request_headers=(),
-        response_headers=(),
-    )
-
-
-def _websocket(rng: random.Random, api_id: str) -> SheetData:
-    if api_id == "ka10173":  # the real-time condition search, as the official workbook has it
-        return _condition_realtime(rng)
-    if api_id in CONDITION_ROLES:
-        return _condition(api_id)
-    us = api_id in US_WS_IDS
-    name = f"실시간 항목 {api_id}"
+def _websocket(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> SheetData:
     values = [
         (f"- - {k}", f"값{k}", "String", "N", None, "")
         for k in range(10, 10 * rng.randint(6, 14), 10)
@@ -257,8 +166,8 @@ def _websocket(rng: random.Random, api_id: str) -> SheetData:
     return SheetData(
         api_id=api_id,
         name=name,
-        menu=f"{'미국주식' if us else '국내주식'} > 실시간시세 > {name}({api_id})",
-        url="/api/us/websocket" if us else "/api/dostk/websocket",
+        menu=menu,
+        url=url,
         production=PROD_WSS,
         mock=MOCK_WSS,
         request_body=(
@@ -354,12 +263,12 @@ def _condition_realtime(rng: random.Random) -> SheetData:
     )
 
 
-def _oauth() -> list[SheetData]:
-    return [
-        SheetData(
+def _oauth(api_id: str, name: str, menu: str) -> SheetData:
+    sheets = {
+        "au10001": SheetData(
             api_id="au10001",
-            name="접근토큰 발급",
-            menu="OAuth 인증 > 접근토큰 발급(au10001)",
+            name=name,
+            menu=menu,
             url="/oauth2/token",
             request_headers=(),
             request_body=(
@@ -373,10 +282,10 @@ def _oauth() -> list[SheetData]:
                 ("token", "접근토큰", "String", "Y", None, ""),
             ),
         ),
-        SheetData(
+        "au10002": SheetData(
             api_id="au10002",
-            name="접근토큰폐기",
-            menu="OAuth 인증 > 접근토큰폐기(au10002)",
+            name=name,
+            menu=menu,
             url="/oauth2/revoke",
             request_headers=(),
             request_body=(
@@ -385,36 +294,51 @@ def _oauth() -> list[SheetData]:
                 ("token", "접근토큰", "String", "Y", None, ""),
             ),
         ),
-    ]
+    }
+    return sheets[api_id]
 
 
-def synthetic_workbook(n: int = 350, seed: int = 20240101) -> WorkbookData:
-    """About ``n`` APIs in the official proportions (at least one of each kind)."""
+def catalog() -> list[tuple[str, str, str, str, str]]:
+    """(id, transport, url, menu, name) of every API of the catalog, in its order."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    for line in CATALOG.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or line.startswith("id\t") or not line.strip():
+            continue
+        api_id, transport, url, menu, name = line.split("\t")
+        rows.append((api_id, transport, url, menu, name.strip()))
+    return rows
+
+
+def synthetic_workbook(n: int = 337, seed: int = 20240101) -> WorkbookData:
+    """``n`` APIs of the catalog (all of them by default; fewer: spread evenly over it, with the
+    token APIs and the case twins always in)."""
     rng = random.Random(seed)
-    n_ws = max(4, min(len(WS_IDS), round(n * 31 / 350)))
-    n_us = max(1, round(n * 129 / 350))
-    n_domestic = max(1, n - n_ws - n_us - 2)
-    ws_ids = ["0g", "0G", "0u", "0U"] + [i for i in WS_IDS if i not in ("0g", "0G", "0u", "0U")]
-    sheets: list[SheetData] = _oauth()
-    # ka10001, ka10002, ... without the condition services' ids (ka10171-ka10174)
-    domestic_ids = [f"ka{i}" for i in range(10001, 10001 + n_domestic + len(CONDITION_ROLES))]
-    domestic_ids = [i for i in domestic_ids if i not in CONDITION_ROLES][:n_domestic]
-    for k in range(n_domestic):
-        menu, url = DOMESTIC_MENUS[k % len(DOMESTIC_MENUS)]
-        api_id = domestic_ids[k]
-        # Every seventh name is too long for a sheet name: Excel keeps 31 characters.
-        name = f"{menu} 조회 {k}" + (" 요청 (기간별 상세 내역 포함) 일별" if k % 7 == 0 else "")
-        sheets.append(_query(rng, api_id, name, f"국내주식 > {menu} > {name}({api_id})", url))
-    for k in range(n_us):
-        menu, url = US_MENUS[k % len(US_MENUS)]
-        api_id = f"usa{20001 + k}"
-        name = f"미국 {menu} 조회 {k}"
-        sheets.append(_query(rng, api_id, name, f"미국주식 > {menu} > {name}({api_id})", url))
-    sheets += [_websocket(rng, api_id) for api_id in sorted(ws_ids[:n_ws])]
+    rows = catalog()
+    if n < len(rows):
+        chosen = {r[0] for r in rows if r[0] in MUST_HAVE}
+        step = len(rows) / max(1, n - len(chosen))
+        k = 0.0
+        while len(chosen) < n and k < len(rows):
+            chosen.add(rows[int(k)][0])
+            k += step
+        rows = [r for r in rows if r[0] in chosen]
+    sheets: list[SheetData] = []
+    for k, (api_id, transport, url, menu, name) in enumerate(rows):
+        if api_id.startswith("au"):
+            sheets.append(_oauth(api_id, name, menu))
+        elif api_id == "ka10173":  # the real-time condition search, as the official workbook has it
+            sheets.append(_condition_realtime(rng))
+        elif transport == "websocket":
+            sheets.append(_websocket(rng, api_id, name, menu, url))
+        else:
+            if k % 7 == 0 and not name.endswith("주문"):  # too long for a sheet name (Excel: 31)
+                name += " 요청 (기간별 상세 내역 포함) 일별"
+                menu = f"{menu.rsplit('>', 1)[0].strip()} > {name}({api_id})"
+            sheets.append(_query(rng, api_id, name, menu, url))
     return WorkbookData(sheets, index=True, error_codes=ERROR_CODES)
 
 
-def write_synthetic(path: Path, n: int = 350, seed: int = 20240101) -> Path:
+def write_synthetic(path: Path, n: int = 337, seed: int = 20240101) -> Path:
     return save_workbook(synthetic_workbook(n, seed), path)
 
 
@@ -430,6 +354,6 @@ def count_field_rows(data: WorkbookData) -> int:
 
 if __name__ == "__main__":
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("benchmarks/out/synthetic.xlsx")
-    data = synthetic_workbook(int(sys.argv[2]) if len(sys.argv) > 2 else 350)
+    data = synthetic_workbook(int(sys.argv[2]) if len(sys.argv) > 2 else 337)
     save_workbook(data, out)
     print(f"wrote {out}: {len(data.sheets)} APIs, {count_field_rows(data)} field rows")

@@ -10,6 +10,7 @@ from .escape import terminal
 
 
 class Level(StrEnum):
+    NOTE = "note"  # nothing wrong with the docs: something for the maintainer to do (never fails)
     WARNING = "warning"
     ERROR = "error"
 
@@ -44,6 +45,13 @@ class Problems:
 
     def warning(self, where: str, api_id: str | None, message: str) -> None:
         self.items.append(Problem(Level.WARNING, where, api_id, message))
+
+    def note(self, where: str, api_id: str | None, message: str) -> None:
+        self.items.append(Problem(Level.NOTE, where, api_id, message))
+
+    @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.items if p.level is Level.NOTE]
 
     def extend(self, other: Iterable[Problem]) -> None:
         for problem in other:

@@ -192,13 +192,10 @@ def imported(python_dir: Path, root: Path, tag: str) -> Iterator[Generated]:
 # --- a small workbook with what specs/ lacks: a paged read API and a WebSocket API ---------------
 
 READS_NAMES = """\
-[groups]
-"국내주식" = ""
-"종목정보" = "stock_info"
-"실시간시세" = "realtime"
-
 [apis]
 ka10099 = { group = "stock_info", method = "list_stocks" }
+
+[realtime]
 "0B" = { group = "realtime", method = "trades" }
 """
 

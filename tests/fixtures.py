@@ -15,6 +15,7 @@ from typing import Any
 
 from kiwoom_codegen.model import Api, Field, Spec
 from kiwoom_codegen.model.load import Loaded, load
+from kiwoom_codegen.problems import Level
 from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
@@ -97,7 +98,12 @@ def field(fields: Sequence[Field], name: str) -> Field:
 
 
 def messages(loaded: Loaded) -> list[str]:
-    return [p.line() for p in loaded.problems]
+    """Warnings and errors; not the notes (an API without a reviewed name is no spec problem)."""
+    return [p.line() for p in loaded.problems if p.level is not Level.NOTE]
+
+
+def notes(loaded: Loaded) -> list[str]:
+    return [p.line() for p in loaded.problems if p.level is Level.NOTE]
 
 
 def all_fields(spec: Spec) -> Iterator[tuple[Api, Field]]:

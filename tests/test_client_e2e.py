@@ -9,11 +9,14 @@ small synthetic workbook with what ``specs/`` lacks (a paged read API, a WebSock
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
 import logging
 import re
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -581,3 +584,119 @@ def test_readme_quick_start_places_a_mock_credit_buy(kc: Generated, tmp_path: Pa
             "ord_qty": "1",
             "trde_tp": "3",
         }
+
+
+FENCED_PYTHON = re.compile(r"^(`{3,})python\n(.*?)^\1$", flags=re.S | re.M)
+ROOT_README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def run_snippets(
+    gen: Generated, snippets: list[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, list[Any]]:
+    """Run the snippets exactly as written, in order, in one namespace (as a reader would), with
+    ``kiwoom_client`` naming the package under test and Kiwoom's URLs pointing at a fake server.
+    Functions named ``test_*`` that a snippet defines are called. Returns what they printed and
+    the requests the fake server got."""
+    client_module = sys.modules[f"{gen.name}._client"]
+    out = io.StringIO()
+    with gen.FakeKiwoomServer() as server:
+        for name in ("MOCK_BASE_URL", "PRODUCTION_BASE_URL"):
+            monkeypatch.setattr(client_module, name, server.url)
+        monkeypatch.setitem(sys.modules, "kiwoom_client", gen.pkg)
+        monkeypatch.setitem(sys.modules, "kiwoom_client.testing", gen.testing)
+        for op in gen.OPERATIONS.values():  # paged reads page: three pages each
+            if op.transport == "http" and not op.is_order and op.response_example is not None:
+                server.set_pages(op.api_id, [op.response_example] * 3)
+        namespace: dict[str, Any] = {"__name__": "readme"}
+        with contextlib.redirect_stdout(out):
+            for code in snippets:
+                exec(compile(code, "README.md", "exec"), namespace)
+                for name, value in list(namespace.items()):
+                    if name.startswith("test_") and callable(value):
+                        value()
+                        del namespace[name]
+        return out.getvalue(), list(server.requests)
+
+
+def test_readme_snippets_run_exactly_as_written(
+    kc: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (kc.python_dir / "README.md").read_text(encoding="utf-8")
+    assert readme == (SPECS.parent / "generated/python/README.md").read_text(encoding="utf-8")
+    snippets = [code for _, code in FENCED_PYTHON.findall(readme)]
+    assert len(snippets) >= 4  # quick start, limits, call by id, testing
+    assert not any("<api-id>" in s or "ka10001" in s for s in snippets)
+    printed, requests = run_snippets(kc, snippets, monkeypatch)
+    assert printed.strip() == "None"  # kt10006's sheet has no response example: no ord_no
+    assert [r.api_id for r in requests] == ["au10001", "kt10006", "kt10006"]  # quick start, call
+    assert requests[1].json == requests[2].json == {
+        "dmst_stex_tp": "KRX",
+        "stk_cd": "005930",
+        "ord_qty": "1",
+        "trde_tp": "3",
+    }
+    assert "never paged" in readme  # the shipped client has only orders: no paging snippet
+
+
+def test_root_readme_snippets_run_exactly_as_written(
+    kc: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snippets = [code for _, code in FENCED_PYTHON.findall(ROOT_README.read_text("utf-8"))]
+    assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
+    printed, requests = run_snippets(kc, snippets, monkeypatch)
+    assert printed.strip() == "None" and [r.api_id for r in requests] == ["au10001", "kt10006"]
+
+
+def test_reads_readme_paging_snippet_pages(
+    reads: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    readme = (reads.python_dir / "README.md").read_text(encoding="utf-8")
+    snippets = [code for _, code in FENCED_PYTHON.findall(readme)]
+    paging = [s for s in snippets if "next_page()" in s]
+    assert len(paging) == 1 and "client.stock_info.list_stocks(" in paging[0]
+    printed, requests = run_snippets(reads, snippets, monkeypatch)
+    assert printed.count("stk_list=") >= 3  # the paging snippet printed every page
+    keys = [r.headers.get("next-key") for r in requests if r.api_id == "ka10099"]
+    assert "ka10099-page-2" in keys
+
+
+def test_docstring_examples_name_what_exists(
+    kc: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = kc.testing.__doc__ or ""
+    example = textwrap.dedent(doc.split("\n\n")[1])
+    assert "FakeKiwoomServer()" in example and "ka10001" not in doc
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "kiwoom_client", kc.pkg)
+        namespace: dict[str, Any] = {
+            "FakeKiwoomServer": kc.FakeKiwoomServer,
+            "KiwoomClient": kc.KiwoomClient,
+        }
+        exec(compile(example, "testing.py", "exec"), namespace)
+    for fn in (kc.KiwoomClient.call, kc.AsyncKiwoomClient.call):
+        api_ids = re.findall(r'call\("(\w+)"', fn.__doc__ or "")
+        assert api_ids and all(a in kc.OPERATIONS for a in api_ids)
+
+
+def test_none_arguments_are_not_sent(kc: Generated, server: Any, client: Any) -> None:
+    client.credit_orders.buy(**{**BUY, "ord_uv": None}, cond_uv=None)
+    client.call("kt10006", {**BUY, "ord_uv": None})
+    op = kc.OPERATIONS["kt10006"]
+    client.credit_orders._client.request(op, op.request_model(**{**BUY, "ord_uv": None}))
+    expected = {k: v for k, v in BUY.items() if k != "ord_uv"}
+    assert [r.json for r in server.requests_for("kt10006")] == [expected] * 3
+    assert all(b"null" not in r.raw for r in server.requests_for("kt10006"))
+    with pytest.raises(pydantic.ValidationError):
+        client.credit_orders.buy(**{**BUY, "stk_cd": None})
+    assert len(server.requests_for("kt10006")) == 3
+
+
+def test_fake_server_errors_use_the_error_code_table(
+    kc: Generated, server: Any, client: Any
+) -> None:
+    server.queue_error("kt10006", 1902)
+    with pytest.raises(kc.errors.UnknownSymbolError) as info:
+        client.credit_orders.buy(**BUY)
+    assert info.value.message == kc.pkg.ERROR_CODES[1902] != "오류 1902"
+    assert server.message_for(1999) == kc.pkg.ERROR_CODES[1999]
+    assert kc.FakeKiwoomServer(error_codes={}).message_for(4321) == "오류 4321"

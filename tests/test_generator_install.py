@@ -54,6 +54,7 @@ def test_wheel_ships_templates_and_runtime_under_its_own_name(
         assert f"kiwoom_codegen/templates/python/{name}" in names
     for path in (ROOT / "generator" / "runtime").glob("*.py"):
         assert f"kiwoom_codegen/runtime/{path.name}" in names
+    assert "kiwoom_codegen/data/names.toml" in names  # the shipped names table
 
 
 def test_installed_tool_generates_specs_from_another_directory(

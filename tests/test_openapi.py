@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document: shape, goldens, determinism, schemas, examples, text escaping.
 
 The Node-based checks (Redocly, TypeScript) and the generated clients are in
-test_openapi_interop.py; the ~350-API document in test_openapi_scale.py.
+test_openapi_interop.py; the 337-API document in test_openapi_scale.py.
 """
 
 from __future__ import annotations

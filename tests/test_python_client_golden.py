@@ -130,14 +130,15 @@ def test_generate_command_writes_the_same_tree(
 
 def test_api_md_lists_every_method_once() -> None:
     text = shipped_files()["python/api.md"].decode()
-    lines = [line for line in text.splitlines() if line.startswith("- `client.")]
-    route = "`POST /api/dostk/crdordr`"
+    lines = [line for line in text.splitlines() if line.startswith("| kt")]
+    route = "POST /api/dostk/crdordr"
     assert lines == [
-        f"- `client.credit_orders.buy(...)` — kt10006 — {route} — 신용 매수주문 (order)",
-        f"- `client.credit_orders.sell(...)` — kt10007 — {route} — 신용 매도주문 (order)",
-        f"- `client.credit_orders.modify(...)` — kt10008 — {route} — 신용 정정주문 (order)",
-        f"- `client.credit_orders.cancel(...)` — kt10009 — {route} — 신용 취소주문 (order)",
+        f"| kt10006 | `client.credit_orders.buy(...)` (order) | 신용 매수주문 | {route} |",
+        f"| kt10007 | `client.credit_orders.sell(...)` (order) | 신용 매도주문 | {route} |",
+        f"| kt10008 | `client.credit_orders.modify(...)` (order) | 신용 정정주문 | {route} |",
+        f"| kt10009 | `client.credit_orders.cancel(...)` (order) | 신용 취소주문 | {route} |",
     ]
+    assert "## 국내주식 \\> 신용주문 — `credit_orders`" in text
 
 
 def test_readme_quick_start_and_order_safety() -> None:

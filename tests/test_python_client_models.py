@@ -285,15 +285,15 @@ def test_signature(pkg: ModuleType) -> None:
     params = sig.parameters
     assert list(params) == [
         "self", "dmst_stex_tp", "stk_cd", "ord_qty", "trde_tp", "ord_uv", "cond_uv",
-        "extra_headers", "timeout",
+        "extra_headers", "timeout", "deadline",
     ]  # fmt: skip
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in params.items() if n != "self")
     assert params["stk_cd"].default is inspect.Parameter.empty
     assert params["ord_uv"].default is pkg.NOT_GIVEN
-    assert params["ord_uv"].annotation == "str | NotGiven"
+    assert params["ord_uv"].annotation == "str | None | NotGiven"  # None: not sent either
     assert params["dmst_stex_tp"].annotation == "Literal['KRX', 'NXT', 'SOR']"
     assert sig.return_annotation == "KiwoomResponse[CreditOrdersBuyResponse]"
-    assert "cont_yn" not in params  # orders never page
+    assert "cont_yn" not in params and "max_pages" not in params  # orders never page
 
 
 def test_docstring(pkg: ModuleType) -> None:
@@ -434,8 +434,9 @@ def test_nasty_text_compiles_and_cannot_inject(nasty: tuple[Spec, dict[str, byte
             ), rel
     tomllib.loads(files["python/pyproject.toml"].decode())
     api_md = files["python/api.md"].decode()
-    assert len([line for line in api_md.splitlines() if line.startswith("- `client.")]) == 2
-    assert len([line for line in api_md.splitlines() if line.startswith("- 0")]) == 2
+    rows = [line for line in api_md.splitlines() if line.startswith("| ") and "`" in line]
+    assert len([row for row in rows if "| `client." in row]) == 2
+    assert len([row for row in rows if row.startswith("| 0")]) == 2
     assert api_md.splitlines()[0].endswith("-->") and api_md.count("-->") == 1
 
 
@@ -452,6 +453,7 @@ def test_nasty_text_round_trips(nasty: tuple[Spec, dict[str, bytes], Path]) -> N
         assert response.model_fields["out_list"].description == NASTY
         assert pkg.ERROR_CODES[1501] == NASTY
         group, method_name = spec.api("ka99001").group, spec.api("ka99001").method_name
+        assert "." not in group
         offline = pkg.KiwoomClient(appkey="k", secretkey="s")
         doc = getattr(getattr(offline, group), method_name).__doc__
         for line in (NASTY, NASTY2):
@@ -558,13 +560,23 @@ def test_synthetic_workbook_generates_imports_and_compiles(tmp_path: Path) -> No
         f"import {PACKAGE} as k\n"
         "c = k.KiwoomClient(appkey='a', secretkey='b')\n"
         "n = 0\n"
+        "def resolve(path):\n"
+        "    obj = c\n"
+        "    for part in path.split('.'):\n"
+        "        obj = getattr(obj, part)\n"
+        "    return obj\n"
         "for op in k.OPERATIONS.values():\n"
         "    op.request_model, op.response_model\n"
         "    if op.transport == 'http':\n"
-        "        getattr(getattr(c, op.group), op.method)\n"
+        "        assert callable(resolve(op.python_name)), op.python_name\n"
         "        n += 1\n"
         "    else:\n"
-        "        assert not hasattr(getattr(c, op.group, None), op.method or '-')\n"
+        "        try:\n"
+        "            resolve(op.group)\n"
+        "        except AttributeError:\n"
+        "            pass\n"
+        "        else:\n"
+        "            raise AssertionError(op.group)\n"
         "    if op.response_example is not None:\n"
         "        op.response_model.model_validate(op.response_example)\n"
         "print(len(k.OPERATIONS), n)\n",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from kiwoom_codegen.model import Kind, Transport
-from kiwoom_codegen.problems import SpecError
+from kiwoom_codegen.problems import Level, SpecError
 from kiwoom_codegen.reader.workbook import display_path as shown
 from kiwoom_codegen.regen.layout import safe_sheet_name
 from openpyxl import Workbook, load_workbook
@@ -32,6 +32,7 @@ from .fixtures import (
     merge,
     messages,
     move_value,
+    notes,
     parse_one,
     read,
     unmerge_all,
@@ -514,15 +515,15 @@ def test_ids_differing_only_by_case(tmp_path: Path) -> None:
 
 def test_us_ids(tmp_path: Path) -> None:
     sheet = api(
-        "usa20280",
+        "usa99280",  # not in the names table: the group of its menu, under its id
         "미국주식 현재가",
-        menu="미국주식 > 시세 > 미국주식 현재가(usa20280)",
+        menu="미국주식 > 시세 > 미국주식 현재가(usa99280)",
         url="/api/usstk/mrkcond",
         request=[f("stk_cd", "종목코드", required="Y", length=20, description="AAPL")],
     )
     loaded = read(write(tmp_path, sheet))
-    a = loaded.spec.api("usa20280")
-    assert (a.method_name, a.group) == ("usa20280", "migukjusik_sise")
+    a = loaded.spec.api("usa99280")
+    assert (a.method_name, a.group) == ("usa99280", "us.market")
     assert a.path == "/api/usstk/mrkcond"
 
 
@@ -770,7 +771,7 @@ def test_bad_overrides_are_errors(tmp_path: Path, overrides: str, message: str) 
     cfg = config_dir(tmp_path, overrides=overrides)
     with pytest.raises(SpecError) as info:
         read(write(tmp_path, order_sheet()), config_dir=cfg)
-    lines = [p.line() for p in info.value.problems]
+    lines = [p.line() for p in info.value.problems if p.level is not Level.NOTE]
     assert len(lines) == 1
     assert lines[0].startswith(f"{shown(cfg / 'overrides.toml')} › ")
     assert lines[0].endswith(message)
@@ -786,29 +787,33 @@ def test_names_of_the_credit_orders_from_specs() -> None:
         "kt10009": ("credit_orders", "cancel", "CreditOrdersCancel"),
     }
     assert all(a.is_order for a in spec.apis)
-    assert spec.groups == (("credit_orders", "신용주문"),)
+    assert spec.groups == (("credit_orders", "국내주식 > 신용주문"),)
 
 
 def test_fallback_names_without_an_entry(tmp_path: Path) -> None:
     path = write(tmp_path, order_sheet(), cancel_sheet())
-    bare = read(path).spec  # no names.toml: every word romanised, method from the id
-    assert (bare.api("kt20001").group, bare.api("kt20001").method_name) == (
-        "guknaejusik_jogeongeomsaek",
+    bare = read(path)  # no names.toml: the shipped table, and the menu's group for the rest
+    assert (bare.spec.api("kt20001").group, bare.spec.api("kt20001").method_name) == (
+        "condition_search",
         "kt20001",
     )
+    assert bare.spec.api("kt10009").python_name == "credit_orders.cancel"
+    assert [n.split(": ", 1)[0] for n in notes(bare)] == [
+        f"{shown(path)} › '조건 조회(kt20001)' (kt20001)"
+    ]
     cfg = config_dir(
         tmp_path,
-        names='[groups]\n"국내주식" = ""\n"신용주문" = "credit_orders"\n\n'
-        '[apis]\nkt10009 = { group = "credit_orders", method = "cancel" }\n',
+        names='[menus]\n"국내주식 > 조건검색" = "screening"\n\n'
+        '[apis]\nkt10009 = { group = "credit_orders", method = "cancel_order" }\n',
     )
     spec = read(path, config_dir=cfg).spec
     a = spec.api("kt20001")
     assert (a.group, a.method_name, a.class_prefix) == (
-        "jogeongeomsaek",
+        "screening",
         "kt20001",
-        "JogeongeomsaekKt20001",
+        "ScreeningKt20001",
     )
-    assert spec.api("kt10009").method_name == "cancel"
+    assert spec.api("kt10009").method_name == "cancel_order"
     assert read(path, config_dir=cfg).spec.dumps() == spec.dumps()  # deterministic
 
 
@@ -816,7 +821,7 @@ def test_names_entry_for_an_unknown_api_is_an_error(tmp_path: Path) -> None:
     cfg = config_dir(tmp_path, names='[apis]\nkt99999 = { group = "x", method = "y" }\n')
     with pytest.raises(SpecError) as info:
         read(write(tmp_path, order_sheet()), config_dir=cfg)
-    assert [p.line() for p in info.value.problems] == [
+    assert [p.line() for p in info.value.problems if p.level is not Level.NOTE] == [
         f"{shown(cfg / 'names.toml')} › apis.kt99999 (kt99999): "
         "names table entry for an unknown API"
     ]
@@ -834,6 +839,7 @@ def test_fallback_names_keep_clear_of_reviewed_names(tmp_path: Path) -> None:
     spec = read(path, config_dir=cfg).spec
     assert spec.api("ka2").method_name == "ka1"
     assert spec.api("ka1").method_name == "ka1_2"
+    assert spec.api("ka1").group == "g"  # an unknown one-word menu: the group itself
 
 
 def test_python_names_of_hard_field_names(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from kiwoom_codegen.model import Field, Transport
 from kiwoom_codegen.model.load import Loaded
 from kiwoom_codegen.problems import Level
 
-from benchmarks.synth import CONDITION_ROLES, count_field_rows, synthetic_workbook, write_synthetic
+from benchmarks.synth import count_field_rows, synthetic_workbook, write_synthetic
 
 from .fixtures import read
 
@@ -34,17 +34,19 @@ def bare(full: Path) -> Loaded:
 
 
 @pytest.fixture(scope="module")
-def groups_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """specs/names.toml without its [apis] entries (they name APIs the workbook lacks)."""
+def menus_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project names.toml that renames two menus' groups and nothing else."""
     d = tmp_path_factory.mktemp("config")
-    text = (ROOT / "specs" / "names.toml").read_text(encoding="utf-8")
-    (d / "names.toml").write_text(text.split("\n[apis]")[0], encoding="utf-8")
+    (d / "names.toml").write_text(
+        '[menus]\n"국내주식 > 계좌" = "accounts"\n"미국주식 > 시세" = "us.quotes"\n',
+        encoding="utf-8",
+    )
     return d
 
 
 def test_full_size_shape() -> None:
     data = synthetic_workbook()
-    assert 330 <= len(data.sheets) <= 370
+    assert len(data.sheets) == 337  # the catalog's APIs
     assert 9000 <= count_field_rows(data) <= 10000
 
 
@@ -52,19 +54,21 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
     loaded = bare
     assert [p.line() for p in loaded.problems if p.level is Level.ERROR] == []
     apis = loaded.spec.apis
-    assert 330 <= len(apis) <= 370
+    assert len(apis) == 337
     ws = [a for a in apis if a.transport is Transport.WEBSOCKET]
-    # the catalog's 31: 23 subscription types and 8 condition services (ka10173 among them)
     assert len(ws) == 31 and {"0g", "0G", "0u", "0U", "ka10173"} <= {a.id for a in ws}
     condition = loaded.spec.api("ka10173")
     assert [v.name for v in condition.response.variants] == ["조회 데이터", "실시간 데이터"]
     assert condition.response_example is not None
     assert [p.name for p in condition.response_example.parts] == ["조회데이터", "실시간데이터"]
-    realtime = [a.response_example for a in ws if a.id not in CONDITION_ROLES]
+    realtime = [a.response_example for a in ws if a.id != "ka10173"]
     assert all(e is not None and [p.name for p in e.parts] == ["요청", "실시간 수신"]
                for e in realtime)  # fmt: skip
     assert loaded.self_check is not None and loaded.self_check.response.total > 250
-    assert sum(a.id.startswith("usa") for a in apis) >= 120
+    assert sum(a.id.startswith(("usa", "ust")) for a in apis) >= 120
+    # the catalog's ids and menus: every API has its reviewed name, no fallback
+    assert [p.line() for p in loaded.problems if p.level is Level.NOTE] == []
+    assert sum(a.group.startswith("us.") for a in apis) >= 120
     assert {"au10001", "au10002"} <= {a.id for a in apis}
     assert len(loaded.spec.error_codes) == 21
     assert loaded.spec.api("au10001").request.body[0].fixed_value == "client_credentials"
@@ -76,7 +80,15 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
 def check_names(loaded: Loaded) -> None:
     apis = loaded.spec.apis
     for a in apis:
-        for name in (a.group, a.method_name, a.class_prefix):
+        names = (
+            [*a.group.split("."), a.method_name, a.class_prefix]
+            if a.group
+            else [
+                a.method_name,
+                a.class_prefix,
+            ]
+        )
+        for name in names:
             assert name.isidentifier() and name.isascii() and not keyword.iskeyword(name), name
     methods = Counter((a.group, a.method_name.lower()) for a in apis)
     assert [k for k, n in methods.items() if n > 1] == []
@@ -102,11 +114,14 @@ def test_names_unique_and_valid_without_config(bare: Loaded) -> None:
     check_names(bare)
 
 
-def test_names_unique_and_valid_with_menu_groups(full: Path, groups_only: Path) -> None:
-    loaded = read(full, config_dir=groups_only)
+def test_names_unique_and_valid_with_menu_groups(full: Path, menus_only: Path) -> None:
+    """[menus] of a project names.toml groups only the APIs no table names: the reviewed
+    names of the catalog's APIs stay as they are."""
+    loaded = read(full, config_dir=menus_only)
     check_names(loaded)
     groups = {a.group for a in loaded.spec.apis}
-    assert {"oauth", "realtime", "accounts", "us_quotes"} <= groups
+    assert {"", "realtime", "account", "us.market", "us.chart"} <= groups
+    assert not {"accounts", "us.quotes"} & groups
     assert [g for g, _ in loaded.spec.groups] == sorted(groups)
 
 

@@ -26,7 +26,10 @@ def print_problems(
 ) -> None:
     """Problems one per line, then the notes (the self-check's summary), on stderr."""
     for p in problems:
-        level = "error" if p.level is Level.ERROR or strict else "warning"
+        if p.level is Level.NOTE:  # never a failure, not even with --strict
+            level = "note"
+        else:
+            level = "error" if p.level is Level.ERROR or strict else "warning"
         print(f"{level}: {p.line()}", file=sys.stderr)
     for note in notes:
         print(note, file=sys.stderr)

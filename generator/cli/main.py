@@ -24,8 +24,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         sys.stdout.write(loaded.spec.dumps())
     else:
         for api in loaded.spec.apis:
-            python = f"{api.group}.{api.method_name}"
-            cells = (api.id, api.transport.value, api.path, python, api.name)
+            cells = (api.id, api.transport.value, api.path, api.python_name, api.name)
             print("\t".join(terminal(c) for c in cells))
         counts = f"{len(loaded.spec.apis)} APIs, {len(loaded.spec.error_codes)} error codes"
         print(counts, file=sys.stderr)

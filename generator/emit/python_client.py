@@ -39,7 +39,7 @@ from .python_models import (
 from .python_readme import readme_snippets
 from .python_realtime import registry_module
 from .python_render import format_python, header_lines, import_block, python_header, render
-from .python_view import ClientView, GroupView, build_view
+from .python_view import ClientView, GroupView, api_index, build_view
 from .schema import ApiSchemas, spec_schemas
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
@@ -96,9 +96,8 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     )
     files[f"{OUT}/api.md"] = render(
         "api.md.jinja",
-        groups=view.http_groups,
-        realtime=view.realtime,
-        method_count=sum(len(g.methods) for g in view.groups),
+        sections=api_index(spec, view),
+        method_count=sum(len(g.methods) for g in view.groups) + len(view.client_apis),
         **common,
     )
     files[f"{OUT}/README.md"] = render(
@@ -224,18 +223,24 @@ def client_module(view: ClientView, header: str) -> str:
         "._client": ["AsyncAPIClient", "SyncAPIClient"],
         "._operations": ["OPERATIONS"],
     }
-    if groups:
+    if view.top:
         imports["functools"] = ["cached_property"]
+    if groups:
         imports["typing"] = ["TYPE_CHECKING"]
-    listing = "\n".join(f"    {g.group}: {g.label or g.group}" for g in groups)
+    listing = [f"    {c.attr}: {c.summary}" for c in view.top]
+    listing += [
+        f"    {api.method_name}(): {api.summary}"
+        for api in view.client_apis
+        if api.method_name in ("issue_token", "revoke_token")
+    ]
     sync_doc = (
         "The Kiwoom REST API client.\n\n"
         '    client = KiwoomClient(appkey=..., secretkey=..., env="mock")\n\n'
-        "Groups:\n\n" + listing
+        "Groups:\n\n" + "\n".join(listing)
     ).rstrip()
     async_doc = (
         "The asynchronous twin of KiwoomClient: same groups and methods, awaited.\n\n"
-        "Groups:\n\n" + listing
+        "Groups:\n\n" + "\n".join(listing)
     ).rstrip()
     source = render(
         "client.py.jinja",
@@ -243,6 +248,8 @@ def client_module(view: ClientView, header: str) -> str:
         import_name=view.import_name,
         imports=import_block(imports),
         groups=groups,
+        namespaces=view.namespaces,
+        top=view.top,
         sync_doc=sync_doc,
         async_doc=async_doc,
     )

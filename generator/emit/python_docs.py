@@ -96,7 +96,8 @@ def _wrap(text: str, indent: str, width: int = DOC_WIDTH) -> list[str]:
 
 ORDER_NOTE = (
     "Order: this call moves money. It is never re-sent automatically once it may have reached "
-    "Kiwoom (a timeout, a reset connection, an HTTP 5xx): OrderStateUnknownError or "
+    "Kiwoom (a timeout, the call's deadline, a reset connection, an HTTP 5xx): "
+    "OrderStateUnknownError or "
     "APIConnectionError then means the order may have been executed. Check it with an order "
     "inquiry API before sending it again."
 )
@@ -110,7 +111,7 @@ def method_docstring(api: Api, arg_docs: Sequence[str], paging: bool, response_m
     overview = [line.rstrip() for line in split_lines(api.overview.strip("\n")) if line.strip()]
     if overview:
         parts += [""] + overview
-    parts += ["", "Args:"]
+    parts += ["", "Optional arguments left out or set to None are not sent.", "", "Args:"]
     for doc in arg_docs:
         parts += ["    " + line for line in split_lines(doc)]
     if paging:
@@ -119,6 +120,11 @@ def method_docstring(api: Api, arg_docs: Sequence[str], paging: bool, response_m
         parts.append("    next_key: 연속조회키: the next-key header of the previous page.")
     parts.append("    extra_headers: more HTTP headers for this call.")
     parts.append("    timeout: this call's timeout in seconds (default: the client's).")
+    parts.append("    deadline: seconds the whole call may take, retries included")
+    parts.append("        (default: the client's; None: no limit).")
+    if paging:
+        parts.append("    max_pages: pages that iterating the response follows at most")
+        parts.append("        (default: the client's).")
     parts += [
         "",
         "Returns:",

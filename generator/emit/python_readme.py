@@ -55,7 +55,7 @@ def _call(group: str, m: MethodView, args: list[tuple[str, str]]) -> str:
     return f"client.{group}.{m.name}(" + ", ".join(f"{k}={v}" for k, v in args) + ")"
 
 
-def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
+def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet | None]:
     methods = [(g, m) for g in view.http_groups for m in g.methods]
     orders = [(g, m) for g, m in methods if m.is_order]
     reads = [(g, m) for g, m in methods if not m.is_order]
@@ -100,13 +100,7 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
             ]
         )
     else:
-        paging = "\n".join(
-            [
-                'resp = client.call("<api-id>", {...})',
-                "for page in resp:  # this page, then the following ones",
-                "    print(page.body)",
-            ]
-        )
+        paging = None  # every API is an order: the README says that none pages
     if first is not None:
         g, m = first
         api = spec.api(m.api_id)
@@ -132,7 +126,7 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet]:
     return {
         "realtime": realtime_snippet(spec, pkg),
         "quick_start": Snippet(quick),
-        "paging": Snippet(paging),
+        "paging": Snippet(paging) if paging is not None else None,
         "call": Snippet(by_id),
         "fake_server": Snippet(fake),
     }

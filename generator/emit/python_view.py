@@ -25,9 +25,12 @@ CLIENT_ATTRIBUTES = frozenset(
         "base_url",
         "call",
         "close",
+        "deadline",
         "env",
         "initial_retry_delay",
         "issue_token",
+        "max_pages",
+        "max_response_bytes",
         "max_retries",
         "max_retry_delay",
         "realtime",
@@ -35,11 +38,12 @@ CLIENT_ATTRIBUTES = frozenset(
         "request",
         "revoke_token",
         "timeout",
+        "token_refresh_fraction",
         "token_refresh_margin",
     }
 )
 # Keyword arguments every method has besides the body fields, and its local variables.
-CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout")
+CALL_ARGUMENTS = ("cont_yn", "next_key", "extra_headers", "timeout", "deadline", "max_pages")
 METHOD_LOCALS = ("body",)
 # Names bound in a resource module besides its model classes; arguments must not shadow them.
 RESOURCE_MODULE_NAMES = frozenset(
@@ -61,6 +65,8 @@ RESOURCE_MODULE_NAMES = frozenset(
         "strip_not_given",
     }
 )
+# Top-level attributes kept free for other parts of the client (the real-time client).
+RESERVED_GROUPS = frozenset({"realtime"})
 CLIENT_MODULE_NAMES = frozenset(
     {
         "AsyncAPIClient",
@@ -117,7 +123,7 @@ class MethodView:
 
 @dataclass(frozen=True)
 class GroupView:
-    group: str  # the client attribute and Operation.group
+    group: str  # its attribute path on the client ("us.chart"), and Operation.group
     module: str  # file name in models/ and resources/, lowercase and unique ignoring case
     label: str  # Korean menu name
     class_name: str  # sync resource class
@@ -128,6 +134,11 @@ class GroupView:
     model_names: tuple[str, ...]  # request/response classes the resource module imports
     imports: dict[str, list[str]]  # module -> names, for the resource module
     module_imports: tuple[str, ...]  # plain `import x`
+
+    @property
+    def attr(self) -> str:
+        """Its attribute on the client or on its namespace (``chart`` of ``us.chart``)."""
+        return self.group.rsplit(".", 1)[-1]
 
     @property
     def docstring(self) -> str:
@@ -143,6 +154,34 @@ class GroupView:
 
 
 @dataclass(frozen=True)
+class ChildView:
+    """An attribute of the client or of a namespace: a group, or a namespace of groups."""
+
+    attr: str
+    class_name: str
+    async_class_name: str
+    module: str | None  # resources/<module>.py of a group; None for a namespace (in client.py)
+    doc: str  # the property's docstring
+    summary: str  # one line for the client's docstring: the menu, or the market and its groups
+
+
+@dataclass(frozen=True)
+class NamespaceView:
+    """``client.us``: an object whose attributes are the groups under it (``client.us.chart``)."""
+
+    path: str
+    class_name: str
+    async_class_name: str
+    label: str
+    children: tuple[ChildView, ...]
+
+    @property
+    def docstring(self) -> str:
+        head = f"{self.label} (client.{self.path})" if self.label else f"client.{self.path}"
+        return f"{head}: " + ", ".join(c.attr for c in self.children) + "."
+
+
+@dataclass(frozen=True)
 class OperationView:
     api_id: str
     name: str
@@ -150,6 +189,7 @@ class OperationView:
     transport: str
     group: str
     method: str
+    python_name: str  # "chart.daily", "us.orders.buy", "issue_token"
     is_order: bool
     models_module: str
     request_model: str
@@ -166,6 +206,9 @@ class ClientView:
     version: str
     groups: list[GroupView] = field(default_factory=list)  # every group, sorted
     operations: list[OperationView] = field(default_factory=list)  # in id order
+    namespaces: list[NamespaceView] = field(default_factory=list)  # sorted by path
+    top: tuple[ChildView, ...] = ()  # the client's own group and namespace attributes
+    client_apis: tuple[Api, ...] = ()  # HTTP APIs that are the client's own methods (tokens)
 
     @property
     def http_groups(self) -> list[GroupView]:
@@ -180,20 +223,81 @@ class ClientView:
 
 
 def group_names(spec: Spec) -> dict[str, tuple[str, str]]:
-    """api.group -> (client attribute, module file name); unique, also ignoring case."""
-    attrs: set[str] = set()
+    """api.group -> (attribute path on the client, module file name).
+
+    Groups that are attributes (they have HTTP methods) keep clear of the client's own
+    attributes at the top level (``close`` -> ``close_``); module names are unique also ignoring
+    case. The client's own APIs (group ``""``) have their models in ``auth``.
+    """
+    http = {a.group for a in spec.apis if a.transport is Transport.HTTP and a.group}
+    taken: set[str] = set(CLIENT_ATTRIBUTES) | RESERVED_GROUPS
+    top: dict[str, str] = {}
+    for first in sorted({g.split(".")[0] for g in http}):
+        attr = first
+        while attr in taken:
+            attr += "_"
+        taken.add(attr)
+        top[first] = attr
     modules: set[str] = set()
     out: dict[str, tuple[str, str]] = {}
-    # only a group with HTTP methods becomes a client attribute that could hide the runtime's
-    http = {a.group for a in spec.apis if a.transport is Transport.HTTP}
     for group in sorted({a.group for a in spec.apis}):
-        attr = group
-        while attr in attrs or (group in http and attr in CLIENT_ATTRIBUTES):
-            attr += "_"
-        attrs.add(attr)
-        module = unique(attr.lower(), modules)
-        out[group] = (attr, module)
+        parts = group.split(".")
+        path = ".".join([top[parts[0]], *parts[1:]]) if group in http else group
+        module = unique((path.replace(".", "_") or "auth").lower(), modules)
+        out[group] = (path, module)
     return out
+
+
+def namespace_views(
+    groups: Sequence[GroupView], labels: dict[str, str], class_taken: set[str]
+) -> tuple[list[NamespaceView], tuple[ChildView, ...]]:
+    """The namespaces above dotted groups (``us`` above ``us.chart``) and the client's own
+    attributes: every group and namespace as a child of its parent."""
+    attached = [g for g in groups if g.methods]
+    paths = sorted(
+        {
+            ".".join(g.group.split(".")[:n])
+            for g in attached
+            for n in range(1, g.group.count(".") + 1)
+        }
+    )
+    names: dict[str, tuple[str, str]] = {}
+    for path in paths:
+        base = f"{ClassName(*path.split('.'))}Groups"
+        names[path] = (unique(base, class_taken), unique(f"Async{base}", class_taken))
+    children: dict[str, list[ChildView]] = {}
+    for g in attached:
+        parent = g.group.rsplit(".", 1)[0] if "." in g.group else ""
+        doc = g.property_docstring
+        children.setdefault(parent, []).append(
+            ChildView(g.attr, g.class_name, g.async_class_name, g.module, doc, g.label or g.group)
+        )
+    for path in paths:
+        parent = path.rsplit(".", 1)[0] if "." in path else ""
+        attr = path.rsplit(".", 1)[-1]
+        subgroups = sorted(
+            {
+                g.group[len(path) + 1 :].split(".")[0]
+                for g in attached
+                if g.group.startswith(path + ".")
+            }
+        )
+        label = labels.get(path, "")
+        doc = (f"{label}: " if label else "") + ", ".join(subgroups)
+        children.setdefault(parent, []).append(
+            ChildView(attr, names[path][0], names[path][1], None, doc, doc)
+        )
+    namespaces = [
+        NamespaceView(
+            path,
+            names[path][0],
+            names[path][1],
+            labels.get(path, ""),
+            tuple(sorted(children.get(path, []), key=lambda c: c.attr)),
+        )
+        for path in paths
+    ]
+    return namespaces, tuple(sorted(children.get("", []), key=lambda c: c.attr))
 
 
 def _example_literal(api: Api, which: str) -> str:
@@ -318,14 +422,18 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
     names = group_names(spec)
     labels: dict[str, str] = {}
     for group, label in spec.groups:
-        labels.setdefault(group, label)
+        labels.setdefault(names[group][0] if group in names else group, label)
+    for api in spec.apis:  # a namespace's label: the market word of its first API's menu
+        if "." in api.group and len(api.menu) >= 3:
+            labels.setdefault(names[api.group][0].split(".")[0], api.menu[0])
     view = ClientView(spec.package_name, import_name(spec.package_name), spec.package_version)
     class_taken: set[str] = set(CLIENT_MODULE_NAMES)
     all_models = {n for s in schemas.values() for n in s.schemas}
     for group in sorted(names, key=lambda g: names[g][0]):
         attr, module = names[group]
         apis = tuple(a for a in spec.apis if a.group == group)
-        http = [a for a in apis if a.transport is Transport.HTTP]
+        # The client's own APIs (group ""): the runtime's token methods, not a group's methods.
+        http = [a for a in apis if a.transport is Transport.HTTP and group]
         reserved = RESOURCE_MODULE_NAMES | all_models
         methods: list[MethodView] = []
         used_models: set[str] = set()
@@ -345,7 +453,7 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
             GroupView(
                 group=attr,
                 module=module,
-                label=labels.get(group, ""),
+                label=labels.get(attr, ""),
                 class_name=class_name,
                 async_class_name=async_name,
                 methods=tuple(methods),
@@ -366,6 +474,7 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
                     transport=api.transport.value,
                     group=attr,
                     method=api.method_name,
+                    python_name=f"{attr}.{api.method_name}" if attr else api.method_name,
                     is_order=api.is_order,
                     models_module=f".models.{module}",
                     request_model=s.request,
@@ -377,6 +486,8 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
             )
     order = {a.id: i for i, a in enumerate(spec.apis)}
     view.operations.sort(key=lambda o: order[o.api_id])
+    view.namespaces, view.top = namespace_views(view.groups, labels, class_taken)
+    view.client_apis = tuple(a for a in spec.apis if not a.group and a.transport is Transport.HTTP)
     return view
 
 
@@ -405,3 +516,56 @@ def resource_imports(
     add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")
     add(f"..models.{module}", *models)
     return {k: sorted(v) for k, v in imports.items()}, ("httpx",)
+
+
+# --- api.md: a table of contents by menu -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    api_id: str
+    python: str  # what to type: client.chart.daily(...), client.issue_token(), realtime.stock_trade
+    name: str  # the Korean name (spec text)
+    route: str  # POST /api/dostk/chart (spec text)
+    note: str  # "order", "WebSocket: models in kiwoom_client.models.realtime", ""
+
+
+@dataclass(frozen=True)
+class IndexSection:
+    menu: str  # 국내주식 > 차트 (spec text)
+    groups: tuple[str, ...]  # the Python groups its APIs are in
+    rows: tuple[IndexRow, ...]
+
+
+def api_index(spec: Spec, view: ClientView) -> list[IndexSection]:
+    """Every API by menu: id, what to type in Python, Korean name, route."""
+    modules = {o.api_id: o for o in view.operations}
+    sections: dict[str, list[IndexRow]] = {}
+    groups: dict[str, list[str]] = {}
+    for api in spec.apis:
+        op = modules[api.id]
+        menu = " > ".join(api.menu[:-1]) if len(api.menu) >= 2 else ""
+        if api.transport is Transport.WEBSOCKET:
+            python = op.python_name
+            note = f"WebSocket: models in {view.import_name}{op.models_module}"
+        elif not op.group:
+            python = f"client.{op.method}()"
+            note = "the client's token method"
+        else:
+            python = f"client.{op.python_name}(...)"
+            note = "order" if api.is_order else ""
+        sections.setdefault(menu, []).append(
+            IndexRow(api.id, python, api.name, f"{api.method} {api.path}", note)
+        )
+        if op.group and op.group not in groups.setdefault(menu, []):
+            groups[menu].append(op.group)
+    first: dict[str, tuple[bool, bool, str]] = {}  # menu -> (US, WebSocket, group) of its first
+    for api in spec.apis:
+        menu = " > ".join(api.menu[:-1]) if len(api.menu) >= 2 else ""
+        op = modules[api.id]
+        us = op.group.startswith("us.") or op.group == "us"
+        first.setdefault(menu, (us, api.transport is Transport.WEBSOCKET, op.group))
+    return [
+        IndexSection(menu, tuple(sorted(groups.get(menu, []))), tuple(rows))
+        for menu, rows in sorted(sections.items(), key=lambda kv: (first[kv[0]], kv[0]))
+    ]

@@ -1,7 +1,8 @@
 """The maintainer-owned files in specs/: names.toml, overrides.toml, package.toml.
 
 They are read into plain typed records here; build.py applies them to the model and reports
-entries that name an unknown API or field.
+entries that name an unknown API or field. names.toml overrides the names table shipped with the
+generator (names_table.py), which applies also without any config.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from ..problems import Problems
 from ..reader.workbook import display_path
 from .core import Condition, EnumValue, RealtimeTable
+from .names_table import ApiName, NamesTable, default_names_table, read_names_table
 
 NAMES_FILE = "names.toml"
 OVERRIDES_FILE = "overrides.toml"
@@ -25,13 +27,6 @@ CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE, REALTIME_FILE)
 PARTS = ("request.headers", "request.body", "response.headers", "response.body")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([.-]?(a|b|rc|dev|post)\d+)?$")
-
-
-@dataclass(frozen=True, slots=True)
-class ApiName:
-    group: str | None
-    method: str | None
-    where: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +55,22 @@ class ApiOverride:
 
 @dataclass
 class Config:
-    groups: dict[str, str] = field(default_factory=dict)  # menu word -> group word
-    names: dict[str, ApiName] = field(default_factory=dict)
+    # The shipped names table with the project's names.toml over it.
+    names_table: NamesTable = field(default_factory=default_names_table)
     apis: list[ApiOverride] = field(default_factory=list)
     fields: list[FieldOverride] = field(default_factory=list)
     package_name: str = "kiwoom-client"
     package_version: str = "0.0.0"
     directory: Path | None = None
     realtime: RealtimeTable = field(default_factory=RealtimeTable)
+
+    @property
+    def names(self) -> dict[str, ApiName]:
+        return self.names_table.apis
+
+    @property
+    def menus(self) -> dict[str, str]:
+        return self.names_table.menus
 
 
 def _load_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
@@ -151,28 +154,8 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
 
 
 def _read_names(path: Path, config: Config, problems: Problems) -> None:
-    data = _load_toml(path, problems)
-    where = display_path(path)
-    if data is None or not _check_keys(data, {"groups", "apis"}, where, problems):
-        return
-    for word, group in _table(data, "groups", where, problems).items():
-        if not isinstance(group, str) or (group and not _IDENT.match(group)):
-            problems.error(
-                f"{where} › groups.{word}",
-                None,
-                f'group word must be an identifier or "", got {group!r}',
-            )
-            continue
-        config.groups[word] = group
-    for api_id, entry in _table(data, "apis", where, problems).items():
-        at = f"{where} › apis.{api_id}"
-        if not isinstance(entry, dict) or not _check_keys(entry, {"group", "method"}, at, problems):
-            if not isinstance(entry, dict):
-                problems.error(at, api_id, "entry must be a table {group = ..., method = ...}")
-            continue
-        group = _ident(entry["group"], "group", at, problems) if "group" in entry else None
-        method = _ident(entry["method"], "method", at, problems) if "method" in entry else None
-        config.names[api_id] = ApiName(group, method, at)
+    project = read_names_table(path, problems, where=display_path(path))
+    config.names_table = project.over(config.names_table)
 
 
 def _read_overrides(path: Path, config: Config, problems: Problems) -> None:

@@ -286,6 +286,11 @@ class Api:
     def summary(self) -> str:
         return f"{self.name} ({self.id})"
 
+    @property
+    def python_name(self) -> str:
+        """Its method from the client: ``chart.daily``, ``us.orders.buy``, ``issue_token``."""
+        return f"{self.group}.{self.method_name}" if self.group else self.method_name
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

@@ -118,14 +118,12 @@ def snake(text: str) -> str:
     return name
 
 
-def fallback_method(api_id: str, taken_lower: set[str]) -> str:
-    """A method name from an API id; ids equal but for case (`0g`, `0G`) stay apart."""
-    base = api_id.lower()
-    if base in taken_lower:
-        # Encode upper-case letters so `0G` -> `0_g` never meets `0g`, also on disk.
-        base = re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), api_id)
-    name = str(PythonIdentifier(base, prefix="api"))
-    return name
+def fallback_method(api_id: str) -> str:
+    """A method name from an API id alone (never from which other APIs exist): the id in lower
+    case, each upper-case letter marked by a `_` before it, so ids equal but for case stay
+    apart, also on disk: `ka10099` -> `ka10099`, `0g` -> `api_0g`, `0G` -> `api_0_g`."""
+    base = re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), api_id)
+    return str(PythonIdentifier(base, prefix="api"))
 
 
 def unique(name: str, taken: set[str], *, sep: str = "_", fold: bool = False) -> str:

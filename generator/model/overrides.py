@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 from ..problems import Problems
 from .config import Config, FieldOverride
-from .core import Api, Field, Message
+from .core import Api, Field, Message, Transport
 from .names import ClassName, PythonIdentifier, fallback_method, snake, unique
+from .names_table import menu_key
 
 Report = Callable[[str, str | None, str], None]
 
@@ -160,11 +161,47 @@ def _changed(
 
 
 # --- names -----------------------------------------------------------------------------------
+#
+# Stability: a name never depends on which other APIs exist. Reviewed names (the project's
+# names.toml, then the shipped table) are placed before any fallback, and a fallback is the API's
+# id in the group of its menu. Only true collisions get suffixes, and those go to the later
+# arrival: a shipped name taken by a project name, or a class name taken by a reviewed API.
 
 
-def _group_for(api: Api, config: Config) -> str:
-    words = [config.groups[w] if w in config.groups else snake(w) for w in api.menu[:-1]]
-    return str(PythonIdentifier("_".join(w for w in words if w) or "misc", prefix="group"))
+def _word_map(menus: dict[str, str]) -> dict[str, str]:
+    """Menu word -> group word, from the known menus (`차트` -> `chart`), for unknown menus."""
+    words: dict[str, str] = {}
+    for path, group in sorted(menus.items()):
+        parts = path.split(" > ")
+        if len(parts) >= 2 and group:
+            words.setdefault(parts[-1], group.rsplit(".", 1)[-1])
+    return words
+
+
+def menu_group(menu: tuple[str, ...], menus: dict[str, str], words: dict[str, str]) -> str:
+    """The group of an API no table names, from its menu path (without the API itself).
+
+    A known menu gives its group (`국내주식 > 차트` -> `chart`); otherwise the first word is the
+    market (`미국주식` -> namespace `us`) and the other words, mapped through the known menus'
+    words or romanised, the group under it (`미국주식 > 테마` -> `us.theme`).
+    """
+    path = menu[:-1]
+    if len(path) >= 2 and menu_key(path) in menus:
+        return menus[menu_key(path)]
+    if not path:
+        return "misc"
+    market = menus.get(path[0])
+    if len(path) == 1 and market is None:  # one unknown word: the group itself
+        return str(PythonIdentifier(snake(path[0]) or "misc", prefix="group"))
+    if market is None:
+        market = str(PythonIdentifier(snake(path[0]) or "market", prefix="group"))
+    rest = "_".join(w for w in (words.get(p) or snake(p) for p in path[1:]) if w)
+    sub = str(PythonIdentifier(rest, prefix="group")) if rest else "misc"
+    return ".".join(x for x in (market, sub) if x)
+
+
+def _python_path(group: str, method: str) -> str:
+    return f"{group}.{method}" if group else method
 
 
 def assign_names(
@@ -172,65 +209,135 @@ def assign_names(
 ) -> list[Api]:
     """group, method_name and class_prefix of every API.
 
-    Names from names.toml are placed first, then fallbacks (from the id) fill in around them.
-    Method names are unique per group and class prefixes unique overall, both also when case is
-    ignored (`0g`/`0G` must not meet on a case-insensitive file system).
+    Names from the project's names.toml are placed first, then the shipped table's, then
+    fallbacks (the id, in the group of the menu) fill in around them; every fallback is noted,
+    one line per API. Method names are unique per group and class prefixes unique overall, both
+    also when case is ignored (`0g`/`0G` must not meet on a case-insensitive file system).
     """
     for api_id, name_entry in sorted(config.names.items()):
-        if api_id not in known:
+        if api_id not in known and not name_entry.shipped:
             report(name_entry.where, api_id, "names table entry for an unknown API")
     ordered = sorted(apis, key=lambda a: (a.id.lower(), a.id))
-    lower_counts: dict[str, int] = {}
-    for a in ordered:
-        lower_counts[a.id.lower()] = lower_counts.get(a.id.lower(), 0) + 1
-    case_twins = {k for k, n in lower_counts.items() if n > 1}
+    words = _word_map(config.menus)
 
     groups: dict[str, str] = {}
     methods: dict[str, str] = {}
     taken: dict[str, set[str]] = {}  # group -> lower-cased method names
-    for api in ordered:  # reviewed names first
-        entry = config.names.get(api.id)
-        group = (entry.group if entry and entry.group else None) or _group_for(api, config)
-        groups[api.id] = group
-        method = entry.method if entry else None
-        if entry and method:
-            used = taken.setdefault(group, set())
-            if method.lower() in used:
-                problems.error(entry.where, api.id, f"method name {group}.{method} is taken")
+    rejected: set[str] = set()
+    for shipped in (False, True):  # reviewed names: the project's, then the shipped table's
+        for api in ordered:
+            entry = config.names.get(api.id)
+            if entry is None or entry.shipped is not shipped or entry.method is None:
                 continue
+            group = entry.group
+            if group is None:
+                group = menu_group(api.menu, config.menus, words)
+            used = taken.setdefault(group, set())
+            method = entry.method
+            if method.lower() in used:
+                if not shipped:
+                    problems.error(
+                        entry.where, api.id, f"method name {_python_path(group, method)} is taken"
+                    )
+                    rejected.add(api.id)
+                    continue
+                method = unique(f"{method}_{api.id.lower()}", used)
+                problems.note(
+                    entry.where,
+                    api.id,
+                    f"{_python_path(group, entry.method)} is taken by a name of names.toml; "
+                    f"using {_python_path(group, method)}",
+                )
             used.add(method.lower())
-            methods[api.id] = method
+            groups[api.id], methods[api.id] = group, method
     for api in ordered:  # then fallbacks around them
-        if api.id not in methods and api.id in groups:
-            used = taken.setdefault(groups[api.id], set())
-            methods[api.id] = unique(fallback_method(api.id, case_twins), used)
+        if api.id in methods or api.id in rejected:
+            continue
+        entry = config.names.get(api.id)
+        group = entry.group if entry is not None and entry.group is not None else None
+        if group is None:
+            group = menu_group(api.menu, config.menus, words)
+        used = taken.setdefault(group, set())
+        method = unique(fallback_method(api.id), used)
+        used.add(method.lower())
+        groups[api.id], methods[api.id] = group, method
+        problems.note(
+            str(api.source),
+            api.id,
+            f"{api.name!r} has no English name in the names tables: it is "
+            f"{_python_path(group, method)}; name it in names.toml "
+            f"[{'realtime' if api.transport is Transport.WEBSOCKET else 'apis'}] as "
+            f'{api.id} = {{ group = "{group}", method = "..." }}',
+        )
+    _check_namespaces(ordered, groups, config, problems, rejected)
 
     classes: set[str] = set()
+    prefixes: dict[str, str] = {}
+    for named in (True, False):  # reviewed names keep their classes; fallbacks get suffixes
+        for api in ordered:
+            if api.id not in methods or api.id in rejected:
+                continue
+            entry = config.names.get(api.id)
+            if (entry is not None and entry.method is not None) is not named:
+                continue
+            group, method = groups[api.id], methods[api.id]
+            prefix = str(ClassName(*group.split("."), method))
+            if prefix.lower() in classes:
+                prefix = _free_class(prefix + str(ClassName(api.id)), classes)
+            classes.add(prefix.lower())
+            prefixes[api.id] = prefix
     out: list[Api] = []
     for api in ordered:
-        if api.id not in methods:
-            continue  # its names entry was rejected (reported above)
-        group, method = groups[api.id], methods[api.id]
-        class_prefix = str(ClassName(group, method))
-        if class_prefix.lower() in classes:
-            class_prefix = _free_class(class_prefix, classes)
-        classes.add(class_prefix.lower())
-        out.append(
-            dataclasses.replace(api, group=group, method_name=method, class_prefix=class_prefix)
-        )
+        if api.id in prefixes:
+            out.append(
+                dataclasses.replace(
+                    api,
+                    group=groups[api.id],
+                    method_name=methods[api.id],
+                    class_prefix=prefixes[api.id],
+                )
+            )
     return out
 
 
+def _check_namespaces(
+    apis: list[Api],
+    groups: dict[str, str],
+    config: Config,
+    problems: Problems,
+    rejected: set[str],
+) -> None:
+    """A group cannot also be the namespace of other groups (`us` and `us.chart`)."""
+    namespaces: dict[str, str] = {}
+    for api in apis:
+        group = groups.get(api.id)
+        parts = (group or "").split(".")
+        for n in range(1, len(parts)):
+            namespaces.setdefault(".".join(parts[:n]), groups[api.id])
+    for api in apis:
+        group = groups.get(api.id)
+        if group is not None and group in namespaces:
+            entry = config.names.get(api.id)
+            where = entry.where if entry is not None else str(api.source)
+            problems.error(
+                where,
+                api.id,
+                f"group {group!r} is also the namespace of group {namespaces[group]!r}",
+            )
+            rejected.add(api.id)
+
+
 def _free_class(name: str, taken_lower: set[str]) -> str:
-    n = 2
-    while f"{name}{n}".lower() in taken_lower:
+    n, candidate = 2, name
+    while candidate.lower() in taken_lower:
+        candidate = f"{name}{n}"
         n += 1
-    return f"{name}{n}"
+    return candidate
 
 
 def group_titles(apis: list[Api]) -> tuple[tuple[str, str], ...]:
-    """(group, Korean menu name) once per group, sorted: the menu word of its first API."""
+    """(group, Korean menu path) once per group, sorted: the menu of its first API."""
     titles: dict[str, str] = {}
     for a in sorted(apis, key=lambda a: (a.id.lower(), a.id)):
-        titles.setdefault(a.group, a.menu[-2] if len(a.menu) >= 2 else a.group)
+        titles.setdefault(a.group, " > ".join(a.menu[:-1]) if len(a.menu) >= 2 else a.group)
     return tuple(sorted(titles.items()))

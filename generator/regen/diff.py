@@ -168,7 +168,11 @@ def _api_summary(api: Api, own: PythonName | None) -> dict[str, Any]:
         "name": api.name,
         "method": api.method,
         "path": api.path,
-        "python": f"{group or api.group}.{method or api.method_name}",
+        "python": (
+            api.python_name
+            if own is None
+            else ".".join(x for x in (group or api.group, method or api.method_name) if x)
+        ),
     }
 
 

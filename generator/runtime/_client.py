@@ -11,6 +11,18 @@ order is re-sent only when the answer proves it was not accepted: a rate-limit r
 connection that never opened. A timeout after sending raises :class:`OrderStateUnknownError`.
 A 8005 (invalid token) answer is a rejection too: the token is re-issued and the request re-sent
 once, orders included.
+
+Limits. ``timeout`` bounds each phase of one attempt (connect, each read, write) as httpx does;
+``deadline`` bounds the whole call: token issue, every attempt, backoff and the reading of the
+body. The async client enforces it with ``asyncio.timeout``; the sync client gives each attempt's
+phases at most the time left and checks the clock after every chunk of the body, so a body
+dripping in ends at most one read timeout after the deadline. A deadline reached after an order
+was sent raises :class:`OrderStateUnknownError` (never re-sent). ``max_response_bytes`` bounds the
+answer (decoded), ``max_pages`` the pages an iteration follows.
+
+Header values (the token, ``next-key``, ``cont-yn``, extra headers) are checked before anything
+is sent: a value that HTTP cannot carry (line breaks, control characters, non-ASCII, surrounding
+spaces) raises :class:`InvalidHeaderError`, which names the header and never shows the value.
 """
 
 from __future__ import annotations
@@ -19,14 +31,17 @@ import asyncio
 import difflib
 import json
 import logging
+import math
 import os
 import random
+import re
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
@@ -39,9 +54,11 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    InvalidHeaderError,
     KiwoomError,
     OrderStateUnknownError,
     RateLimitError,
+    ResponseTooLargeError,
     TokenError,
     WebSocketNotSupportedError,
     error_for,
@@ -60,6 +77,9 @@ PRODUCTION_BASE_URL = "https://api.kiwoom.com"
 MOCK_BASE_URL = "https://mockapi.kiwoom.com"
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_DEADLINE = 30.0  # seconds for a whole call: token, attempts, backoff, body
+DEFAULT_MAX_PAGES = 1000  # pages one iteration of a response follows at most
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # decoded body size of one answer
 KST = timezone(timedelta(hours=9), "KST")  # expires_dt is Korea time
 CONTENT_TYPE = "application/json;charset=UTF-8"
 MAX_RETRY_AFTER = 60.0
@@ -67,14 +87,14 @@ MAX_RETRY_AFTER = 60.0
 Timeout = float | httpx.Timeout | None
 
 
-def _auth_op(api_id: str, name: str, path: str) -> Operation:
+def _auth_op(api_id: str, name: str, path: str, method: str) -> Operation:
     return Operation(
         api_id=api_id,
         name=name,
         path=path,
         transport="http",
-        group="oauth",
-        method="",
+        group="",  # the client's own methods: client.issue_token(), client.revoke_token()
+        method=method,
         is_order=False,
         models_module="",
         request_model_name="",
@@ -82,9 +102,10 @@ def _auth_op(api_id: str, name: str, path: str) -> Operation:
     )
 
 
-TOKEN_OP = _auth_op("au10001", "접근토큰 발급", "/oauth2/token")
-REALTIME_OP = _auth_op("LOGIN", "실시간 LOGIN", "/api/dostk/websocket")
-REVOKE_OP = _auth_op("au10002", "접근토큰 폐기", "/oauth2/revoke")
+_DEFAULTS = RequestOptions()  # a call with no options of its own
+TOKEN_OP = _auth_op("au10001", "접근토큰 발급", "/oauth2/token", "issue_token")
+REVOKE_OP = _auth_op("au10002", "접근토큰 폐기", "/oauth2/revoke", "revoke_token")
+REALTIME_OP = _auth_op("LOGIN", "실시간 LOGIN", "/api/dostk/websocket", "realtime")
 _SECRET_FIELDS = ("token", "appkey", "secretkey")
 
 
@@ -107,23 +128,45 @@ class _Secret:
 
 @dataclass(frozen=True)
 class AccessToken:
-    """An access token; ``expires_at`` is None when unknown (a token passed in by the caller)."""
+    """An access token; ``expires_at`` is None when unknown (a token passed in by the caller).
+
+    ``renew_at`` (``time.monotonic()`` seconds) is when the client issues a new one; None: never
+    before Kiwoom rejects it (8005).
+    """
 
     token: str = field(repr=False)
     token_type: str = "Bearer"
     expires_at: datetime | None = None
-    # expires_at as a POSIX timestamp, computed once: expires_within runs on every call
-    _expires_ts: float | None = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        expires_ts = None if self.expires_at is None else self.expires_at.timestamp()
-        object.__setattr__(self, "_expires_ts", expires_ts)
+    renew_at: float | None = field(default=None, repr=False, compare=False)
 
     def expires_within(self, seconds: float) -> bool:
-        return self._expires_ts is not None and self._expires_ts - seconds <= time.time()
+        return self.expires_at is not None and self.expires_at.timestamp() - seconds <= time.time()
+
+    def needs_renewal(self) -> bool:
+        return self.renew_at is not None and time.monotonic() >= self.renew_at
 
 
 # ---- pure helpers shared by both clients -----------------------------------------------------
+
+
+# A field value HTTP/1.1 can carry (RFC 9110): visible ASCII, inner spaces and tabs; httpx sends
+# str values as ASCII. A field name is a token.
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*)?\Z")
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")
+_HEADER_RULE = (
+    "cannot be sent as an HTTP header value (it holds a line break, a control character, "
+    "non-ASCII text or surrounding spaces); the value is not shown. Nothing was sent."
+)
+
+
+def check_header(api_id: str, name: object, value: object, what: str | None = None) -> None:
+    """Raise :class:`InvalidHeaderError` unless ``name: value`` can be sent; never echo values."""
+    if not isinstance(name, str) or not _HEADER_NAME.match(name):
+        raise InvalidHeaderError(
+            f"{api_id}: an extra header name is not a valid HTTP header name; nothing was sent."
+        )
+    if not isinstance(value, str) or not _HEADER_VALUE.match(value):
+        raise InvalidHeaderError(f"{api_id}: {what or f'the {name!r} header'} {_HEADER_RULE}")
 
 
 def build_headers(
@@ -134,15 +177,22 @@ def build_headers(
     next_key: str | None = None,
     extra: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """Request headers; ``cont-yn``/``next-key`` only when given, no authorization for OAuth."""
+    """Request headers; ``cont-yn``/``next-key`` only when given, no authorization for OAuth.
+
+    The values are checked here (the token when it is stored): nothing unsendable goes out.
+    """
     headers = {"api-id": api_id, "content-type": CONTENT_TYPE}
     if token is not None:
         headers["authorization"] = f"Bearer {token}"
     if cont_yn is not None:
+        check_header(api_id, "cont-yn", cont_yn, "cont_yn")
         headers["cont-yn"] = cont_yn
     if next_key is not None:
+        check_header(api_id, "next-key", next_key, "next_key")
         headers["next-key"] = next_key
     if extra:
+        for name, value in extra.items():
+            check_header(api_id, name, value)
         headers.update(extra)
     return headers
 
@@ -176,17 +226,31 @@ def parse_expires_dt(value: object) -> datetime | None:
         return None
 
 
-def return_code_of(body: Mapping[str, Any]) -> int:
-    """``return_code`` as an int (Kiwoom sends numbers, sometimes numeric text); absent is 0."""
+def return_code_of(body: Mapping[str, Any]) -> int | None:
+    """``return_code`` as an int; absent, null or ``""`` is 0; None when it is not an integer.
+
+    Kiwoom sends numbers; numeric text (``"0"``, ``" 0 "``) and integral floats (``0.0``, and
+    ``"0.0"``) mean the same number, so a successful order is never reported as failed.
+    """
     raw = body.get("return_code")
     if raw is None or raw == "":
         return 0
-    if isinstance(raw, int):
+    if type(raw) is int:  # the usual case; bool is not a return code
         return raw
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        return -1
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str):
+        text = raw.strip()
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                raw = float(text)
+            except ValueError:
+                return None
+    if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
+        return int(raw)
+    return None
 
 
 def retry_after_of(headers: httpx.Headers) -> float | None:
@@ -195,6 +259,10 @@ def retry_after_of(headers: httpx.Headers) -> float | None:
         return max(0.0, min(float(headers.get("retry-after", "")), MAX_RETRY_AFTER))
     except ValueError:
         return None
+
+
+def is_auth_path(path: str) -> bool:
+    return path.startswith("/oauth2/")
 
 
 def is_auth_call(op: Operation) -> bool:
@@ -215,19 +283,141 @@ class _Outcome:
     retry_after: float | None = None
 
 
-def classify_exception(op: Operation, exc: httpx.TransportError) -> _Outcome:
-    """A failure without an answer. An order is retried only if the connection never opened."""
+class _BodyTooLarge(Exception):
+    """The answer's body is larger than the limit (raised while reading it)."""
+
+
+class _DeadlineReached(Exception):
+    """The call's deadline passed while the answer's body was being read."""
+
+
+def remaining(deadline_at: float | None) -> float | None:
+    """Seconds left until ``deadline_at`` (``time.monotonic()``), None without a deadline."""
+    return None if deadline_at is None else deadline_at - time.monotonic()
+
+
+def attempt_timeout(timeout: Timeout, left: float | None) -> Timeout:
+    """``timeout`` with every phase capped to the ``left`` seconds of the call's deadline."""
+    if left is None:
+        return timeout
+    left = max(left, 0.001)
+    if timeout is None:
+        return left
+    if isinstance(timeout, int | float):
+        return timeout if timeout <= left else left
+    c, r, w, p = timeout.connect, timeout.read, timeout.write, timeout.pool
+    if (  # the usual case, checked without a loop: this runs on every call
+        c is not None
+        and r is not None
+        and w is not None
+        and p is not None
+        and c <= left
+        and r <= left
+        and w <= left
+        and p <= left
+    ):
+        return timeout
+    c, r, w, p = (left if v is None else min(v, left) for v in (c, r, w, p))
+    return httpx.Timeout(connect=c, read=r, write=w, pool=p)
+
+
+def _check_size(response: httpx.Response, limit: int) -> None:
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _BodyTooLarge
+
+
+def _collect(
+    response: httpx.Response, chunks: Iterator[bytes], limit: int, deadline_at: float | None
+) -> None:
+    """Read the body from ``chunks`` (decoded) into the response, bounded in size and time."""
+    parts: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        if deadline_at is not None and time.monotonic() > deadline_at:
+            raise _DeadlineReached
+        parts.append(chunk)
+    # what httpx.Response.read() itself does: the body is then available as .content and .json()
+    response._content = b"".join(parts)
+
+
+async def _acollect(response: httpx.Response, chunks: AsyncIterator[bytes], limit: int) -> None:
+    """The async twin of :func:`_collect`; the deadline is enforced around the whole call."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        parts.append(chunk)
+    response._content = b"".join(parts)
+
+
+def read_sync(response: httpx.Response, limit: int, deadline_at: float | None) -> None:
+    """Read the answer's body, at most ``limit`` bytes and not past ``deadline_at``."""
+    try:
+        if response.is_stream_consumed:  # a transport that answered from memory (a mock)
+            if len(response.content) > limit:
+                raise _BodyTooLarge
+            return
+        _check_size(response, limit)
+        _collect(response, response.iter_bytes(), limit, deadline_at)
+    finally:
+        response.close()
+
+
+async def read_async(response: httpx.Response, limit: int) -> None:
+    try:
+        if response.is_stream_consumed:
+            if len(response.content) > limit:
+                raise _BodyTooLarge
+            return
+        _check_size(response, limit)
+        await _acollect(response, response.aiter_bytes(), limit)
+    finally:
+        await response.aclose()
+
+
+def classify_exception(
+    op: Operation, exc: BaseException, deadline_hit: float | None, limit: int
+) -> _Outcome:
+    """A failure without a usable answer. An order is retried only if the connection never
+    opened; a failure after it may have reached Kiwoom says so, and is never retried.
+
+    Messages carry the exception's type, never its text (an httpx error can quote a header).
+    """
+    if isinstance(exc, _BodyTooLarge):
+        message = f"{op.api_id}: the answer is larger than max_response_bytes={limit}"
+        if op.is_order:
+            message += f"; it was not read. {ORDER_STATE_HINT}"
+        error: KiwoomError = ResponseTooLargeError(message, api_id=op.api_id, limit=limit)
+        return _Outcome(error=error, cause=None, retryable=False)
+    if isinstance(exc, _DeadlineReached):
+        reason = f"reached the call's deadline of {deadline_hit} s while reading the answer"
+        if op.is_order:
+            error = OrderStateUnknownError(op.api_id, reason)
+        else:
+            error = APITimeoutError(f"{op.api_id}: the call {reason}", api_id=op.api_id)
+        return _Outcome(error=error, cause=None, retryable=False)
+    if isinstance(exc, httpx.LocalProtocolError):  # refused by httpx before sending
+        error = InvalidHeaderError(
+            f"{op.api_id}: httpx refused to send the request ({type(exc).__name__}); "
+            "nothing was sent."
+        )
+        return _Outcome(error=error, cause=None, retryable=False)
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     maybe_executed = op.is_order and not never_sent
-    error: KiwoomError
+    late = deadline_hit is not None and isinstance(exc, httpx.TimeoutException)
+    why = f"(the call's deadline of {deadline_hit} s)" if late else f"({type(exc).__name__})"
     if maybe_executed and isinstance(exc, httpx.TimeoutException):
-        error = OrderStateUnknownError(op.api_id)
+        error = OrderStateUnknownError(op.api_id, f"timed out ({why})")
     elif isinstance(exc, httpx.TimeoutException):
-        error = APITimeoutError(
-            f"{op.api_id}: request timed out ({type(exc).__name__})", api_id=op.api_id
-        )
+        error = APITimeoutError(f"{op.api_id}: request timed out {why}", api_id=op.api_id)
     else:
-        message = f"{op.api_id}: connection error ({type(exc).__name__}: {exc})"
+        message = f"{op.api_id}: connection error ({type(exc).__name__})"
         if maybe_executed:
             message += f" {ORDER_STATE_HINT}"
         error = APIConnectionError(message, api_id=op.api_id)
@@ -245,7 +435,10 @@ class _BaseClient:
     _operations: Mapping[str, Operation] = MappingProxyType({})
     initial_retry_delay = 0.5  # seconds; doubled per retry, up to max_retry_delay, with jitter
     max_retry_delay = 8.0
-    token_refresh_margin = 60.0  # seconds before expires_dt when a token is re-issued
+    # A token is renewed token_refresh_margin seconds before expires_dt, or, when it lives less
+    # than ten margins, after 90 % of its lifetime: a short-lived token is still reused.
+    token_refresh_margin = 60.0
+    token_refresh_fraction = 0.1
     _http: httpx.Client | httpx.AsyncClient
 
     def __init__(  # the twins' __init__ carry the documented, keyword-only signature
@@ -257,11 +450,20 @@ class _BaseClient:
         access_token: str | None,
         timeout: float | httpx.Timeout,
         max_retries: int,
+        deadline: float | None,
+        max_pages: int,
+        max_response_bytes: int,
     ) -> None:
         if env not in ("production", "mock"):
             raise ValueError(f"env must be 'production' or 'mock', got {env!r}")
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
+        if deadline is not None and not deadline > 0:
+            raise ValueError("deadline must be a positive number of seconds or None")
+        if not (isinstance(max_pages, int) and max_pages >= 1):
+            raise ValueError("max_pages must be an int >= 1")
+        if not (isinstance(max_response_bytes, int) and max_response_bytes >= 1):
+            raise ValueError("max_response_bytes must be an int >= 1")
         appkey = appkey if appkey is not None else os.environ.get("KIWOOM_APPKEY")
         secretkey = secretkey if secretkey is not None else os.environ.get("KIWOOM_SECRETKEY")
         self._appkey = _Secret(appkey) if appkey else None
@@ -271,6 +473,11 @@ class _BaseClient:
         self.base_url = (base_url or default_url).rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
+        self.deadline = deadline
+        self.max_pages = max_pages
+        self.max_response_bytes = max_response_bytes
+        if access_token:
+            check_header("access_token", "authorization", access_token, "the access token")
         self._token = AccessToken(access_token) if access_token else None
         self._used_tokens: deque[str] = deque([access_token] if access_token else [], maxlen=8)
 
@@ -324,7 +531,10 @@ class _BaseClient:
         return op
 
     def _prepare(self, op: Operation, body: BaseModel | Mapping[str, Any] | None) -> bytes:
-        """The JSON body: validated by the request model, serialised once; unset fields left out."""
+        """The JSON body: validated by the request model, serialised once.
+
+        Fields not given and fields set to None are left out: JSON null is never sent.
+        """
         if op.transport != "http":
             raise WebSocketNotSupportedError(
                 f"{op.api_id} ({op.name}) is a real-time WebSocket API ({op.path}); "
@@ -334,7 +544,17 @@ class _BaseClient:
             model = body
         else:
             model = op.request_model.model_validate(strip_not_given(body or {}))
-        return model.__pydantic_serializer__.to_json(model, by_alias=True, exclude_unset=True)
+        return model.__pydantic_serializer__.to_json(
+            model, by_alias=True, exclude_unset=True, exclude_none=True
+        )
+
+    def _deadline_at(self, options: RequestOptions) -> float | None:
+        """When the call must end (``time.monotonic()``), from the call's or the client's."""
+        seconds = self.deadline if isinstance(options.deadline, NotGiven) else options.deadline
+        return None if seconds is None else time.monotonic() + seconds
+
+    def _deadline_of(self, options: RequestOptions) -> float | None:
+        return self.deadline if isinstance(options.deadline, NotGiven) else options.deadline
 
     def _build_request(
         self,
@@ -344,49 +564,146 @@ class _BaseClient:
         options: RequestOptions,
         cont_yn: str | None,
         next_key: str | None,
+        deadline_at: float | None,
     ) -> httpx.Request:
         headers = build_headers(
             op.api_id, token, cont_yn=cont_yn, next_key=next_key, extra=options.extra_headers
         )
         timeout = self.timeout if isinstance(options.timeout, NotGiven) else options.timeout
+        if deadline_at is not None:
+            left = deadline_at - time.monotonic()
+            if left <= 0:
+                raise self._late(op, options, sent=False)
+            timeout = attempt_timeout(timeout, left)
         if log.isEnabledFor(logging.DEBUG):  # per call: skip the formatting when off
             _log(logging.DEBUG, op, "sending%s", f" (next-key {next_key})" if next_key else "")
-        return self._http.build_request(
-            op.http_method,
-            self.base_url + op.path,
-            content=payload,
-            headers=headers,
-            timeout=timeout,
+        try:
+            return self._http.build_request(
+                op.http_method,
+                self.base_url + op.path,
+                content=payload,
+                headers=headers,
+                timeout=timeout,
+            )
+        except UnicodeEncodeError:  # checked above; a last guard that never shows the value
+            raise InvalidHeaderError(f"{op.api_id}: a header {_HEADER_RULE}") from None
+
+    def _late(self, op: Operation, options: RequestOptions, *, sent: bool) -> KiwoomError:
+        """The error for a deadline reached; ``sent``: an attempt of ``op`` was in flight."""
+        deadline = self._deadline_of(options)
+        if sent and op.is_order:
+            return OrderStateUnknownError(op.api_id, f"reached the call's deadline of {deadline} s")
+        where = "" if sent else "; nothing more was sent"
+        return APITimeoutError(
+            f"{op.api_id}: the call reached its deadline of {deadline} s{where}", api_id=op.api_id
         )
+
+    def _classify_failure(
+        self, op: Operation, exc: BaseException, options: RequestOptions, deadline_at: float | None
+    ) -> _Outcome:
+        hit = None
+        if deadline_at is not None and time.monotonic() >= deadline_at - 0.001:
+            hit = self._deadline_of(options)
+        return classify_exception(op, exc, hit, self.max_response_bytes)
 
     # -- answers
 
+    def _secrets(self) -> list[str]:
+        keys = [s.get() for s in (self._appkey, self._secretkey) if s is not None]
+        return [s for s in [*keys, *self._used_tokens] if s]
+
     def _redact(self, text: str) -> str:
-        secrets = [s.get() for s in (self._appkey, self._secretkey) if s is not None]
-        for secret in [*secrets, *self._used_tokens]:
-            text = text.replace(secret, "***")
+        for secret in self._secrets():
+            if secret in text:
+                text = text.replace(secret, "***")
+            escaped = json.dumps(secret)[1:-1]  # as it appears inside JSON text
+            if escaped != secret and escaped in text:
+                text = text.replace(escaped, "***")
         return text
+
+    def _redact_bytes(self, data: bytes) -> bytes:
+        for secret in self._secrets():
+            for form in {secret.encode("utf-8"), secret.encode("latin-1", "replace")}:
+                if form in data:
+                    data = data.replace(form, b"***")
+        return data
+
+    def _redact_value(self, value: Any) -> Any:
+        """A copy of a JSON value without the keys and tokens: by key name and by content."""
+        if isinstance(value, dict):
+            return {
+                k: "***" if k in _SECRET_FIELDS else self._redact_value(v) for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [self._redact_value(v) for v in value]
+        if isinstance(value, str):
+            return self._redact(value)
+        return value
+
+    def _scrubbed(self, response: httpx.Response, body: dict[str, Any] | None) -> httpx.Response:
+        """A copy of an answer kept on an error, without secrets: its body redacted, its
+        request without the authorization value and (OAuth) without the keys."""
+        request = response.request
+        req_headers = [
+            (k, "Bearer ***" if k.lower() == "authorization" else v)
+            for k, v in request.headers.multi_items()
+            if k.lower() not in ("content-length",)
+        ]
+        req_body = request.content
+        if req_body and is_auth_path(request.url.path):
+            parsed = json_object(req_body)
+            req_body = json_bytes(self._redact_value(parsed)) if parsed is not None else b""
+        headers = [  # as bytes: a value need not be ASCII
+            (k, self._redact_bytes(v))
+            for k, v in response.headers.raw
+            if k.lower() not in (b"content-length", b"content-encoding", b"transfer-encoding")
+        ]
+        if body is not None:
+            content = json_bytes(body)
+        else:
+            text = response.content.decode("utf-8", "replace")
+            content = self._redact(text).encode("utf-8")
+        return httpx.Response(
+            response.status_code,
+            headers=headers,
+            content=content,
+            request=httpx.Request(
+                request.method, request.url, headers=req_headers, content=req_body
+            ),
+            extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")},
+        )
 
     def _classify_response(self, op: Operation, response: httpx.Response) -> _Outcome:
         status = response.status_code
         body = json_object(response.content)
         code = return_code_of(body) if body is not None else 0
         if log.isEnabledFor(logging.DEBUG):  # per call: skip the formatting when off
-            _log(logging.DEBUG, op, "HTTP %d, return_code %d", status, code)
+            _log(logging.DEBUG, op, "HTTP %d, return_code %s", status, code)
         error: KiwoomError
         if code != 0 or status == 429:  # a Kiwoom error, or HTTP 429 without a return_code
-            body = body or {"return_msg": "HTTP 429 Too Many Requests"}
-            if is_auth_call(op):
-                body = {k: ("***" if k in _SECRET_FIELDS else v) for k, v in body.items()}
+            body = self._redact_value(body or {"return_msg": "HTTP 429 Too Many Requests"})
             message = self._redact(str(body.get("return_msg", "")))
-            error = error_for(op.api_id, code or 429, message, body, response=response)
+            if code is None:  # not a number: no way to tell success from failure
+                message = (
+                    f"return_code {str(body.get('return_code'))[:40]!r} is not a number; {message}"
+                )
+                if op.is_order:
+                    message += f" {ORDER_STATE_HINT}"
+            error = error_for(
+                op.api_id,
+                -1 if code is None else code or 429,
+                message,
+                body,
+                response=self._scrubbed(response, body),
+            )
         elif not 200 <= status < 300:
             message = f"{op.api_id}: HTTP {status} {response.reason_phrase}"
             if op.is_order and status >= 500:
                 message += f" {ORDER_STATE_HINT}"
-            error = APIStatusError(message, api_id=op.api_id, response=response)
+            safe = self._scrubbed(response, None if body is None else self._redact_value(body))
+            error = APIStatusError(message, api_id=op.api_id, response=safe)
             retryable = status >= 500 and not op.is_order
-            return _Outcome(http_response=response, error=error, retryable=retryable)
+            return _Outcome(http_response=safe, error=error, retryable=retryable)
         elif body is None:
             message = f"{op.api_id}: the answer is not a JSON object (HTTP {status})"
             error = KiwoomError(message + (f" {ORDER_STATE_HINT}" if op.is_order else ""))
@@ -400,7 +717,12 @@ class _BaseClient:
         )
 
     def _next_step(
-        self, op: Operation, outcome: _Outcome, attempt: int, reauthed: bool
+        self,
+        op: Operation,
+        outcome: _Outcome,
+        attempt: int,
+        reauthed: bool,
+        deadline_at: float | None = None,
     ) -> tuple[Literal["return", "raise", "reauth", "retry"], float]:
         """What to do after an attempt: the one place where retries are decided."""
         error = outcome.error
@@ -426,6 +748,10 @@ class _BaseClient:
         else:
             delay = min(self.max_retry_delay, self.initial_retry_delay * 2**attempt)
             delay *= 1 - 0.25 * random.random()
+        left = remaining(deadline_at)
+        if left is not None and delay >= left:
+            _log(logging.INFO, op, "%s; no retry: the deadline leaves %.2fs", name, max(left, 0))
+            return "raise", 0.0
         retry = (attempt + 1, self.max_retries, delay)
         _log(logging.INFO, op, "%s; retry %d of %d in %.2fs", name, *retry)
         return "retry", delay
@@ -460,19 +786,48 @@ class _BaseClient:
         tok = self._token
         if tok is None:
             return None
-        if tok.expires_within(self.token_refresh_margin) and self._can_issue():
+        if tok.renew_at is not None and tok.needs_renewal() and self._can_issue():
             return None
         return tok.token
 
-    def _store_token(self, body: Mapping[str, Any]) -> AccessToken:
+    def _renew_at(
+        self, expires_at: datetime | None, response: httpx.Response | None
+    ) -> float | None:
+        """When to renew a token issued now (``time.monotonic()``), or None (never early).
+
+        Its lifetime is measured on Kiwoom's clock (``expires_dt`` against the answer's ``Date``
+        header) when it can be, so a local clock that is off does not shorten it; it is renewed
+        ``min(token_refresh_margin, token_refresh_fraction * lifetime)`` seconds before the end.
+        """
+        if expires_at is None:
+            return None
+        now = datetime.now(UTC)
+        date = response.headers.get("date") if response is not None else None
+        if date:
+            try:
+                server_now = parsedate_to_datetime(date)
+                if server_now.tzinfo is not None:
+                    now = server_now
+            except (TypeError, ValueError, IndexError):
+                pass
+        lifetime = (expires_at - now).total_seconds()
+        if lifetime <= 0:  # already expired by the clock we have: let Kiwoom say so (8005)
+            return None
+        margin = min(self.token_refresh_margin, self.token_refresh_fraction * lifetime)
+        return time.monotonic() + lifetime - margin
+
+    def _store_token(
+        self, body: Mapping[str, Any], response: httpx.Response | None = None
+    ) -> AccessToken:
         value = body.get("token")
         if not isinstance(value, str) or not value:
             raise KiwoomError("au10001: the token answer has no token")
-        token = AccessToken(
-            value, str(body.get("token_type") or "Bearer"), parse_expires_dt(body.get("expires_dt"))
-        )
-        self._token = token
         self._used_tokens.append(value)  # kept only to redact them from error messages
+        token_type = str(body.get("token_type") or "Bearer")
+        check_header("au10001", "authorization", value, "the issued token")
+        expires_at = parse_expires_dt(body.get("expires_dt"))
+        token = AccessToken(value, token_type, expires_at, self._renew_at(expires_at, response))
+        self._token = token
         log.info("au10001: token issued (expires %s)", token.expires_at)
         return token
 
@@ -526,6 +881,15 @@ def _log(level: int, op: Operation, message: str, *args: object) -> None:
 
 # ---- the twins -------------------------------------------------------------------------------
 
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class _Flight:
+    """Whether an attempt of the call's own API is on the wire (async deadline bookkeeping)."""
+
+    sent: bool = False
+
 
 class SyncAPIClient(_BaseClient):
     _http: httpx.Client
@@ -540,10 +904,24 @@ class SyncAPIClient(_BaseClient):
         access_token: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
         realtime_url: str | None = None,
     ) -> None:
-        super().__init__(appkey, secretkey, env, base_url, access_token, timeout, max_retries)
+        super().__init__(
+            appkey,
+            secretkey,
+            env,
+            base_url,
+            access_token,
+            timeout,
+            max_retries,
+            deadline,
+            max_pages,
+            max_response_bytes,
+        )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         self._token_lock = threading.Lock()
@@ -566,7 +944,7 @@ class SyncAPIClient(_BaseClient):
         if stale is not None:
             with self._token_lock:
                 self._drop_token(stale)
-        token = self._auth_token(REALTIME_OP)
+        token = self._auth_token(REALTIME_OP, _DEFAULTS, self._deadline_at(_DEFAULTS))
         assert token is not None
         return token
 
@@ -579,11 +957,14 @@ class SyncAPIClient(_BaseClient):
         next_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        max_pages: int | NotGiven = NOT_GIVEN,
     ) -> KiwoomResponse[Any]:
         """Send one API call and return its parsed answer; raises on ``return_code != 0``."""
         payload = self._prepare(op, body)
-        options = RequestOptions.of(extra_headers, timeout)
-        return self._wrap(op, self._send(op, payload, options, cont_yn, next_key), payload, options)
+        options = RequestOptions.of(extra_headers, timeout, deadline, max_pages)
+        outcome = self._send(op, payload, options, cont_yn, next_key, self._deadline_at(options))
+        return self._wrap(op, outcome, payload, options)
 
     def call(
         self,
@@ -594,8 +975,14 @@ class SyncAPIClient(_BaseClient):
         next_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        max_pages: int | NotGiven = NOT_GIVEN,
     ) -> KiwoomResponse[Any]:
-        """Call an API by its id, e.g. ``client.call("ka10001", {"stk_cd": "005930"})``."""
+        """Call an API by its id (see ``OPERATIONS``), the body as a dict or a request model::
+
+        client.call("kt10006", {"dmst_stex_tp": "KRX", "stk_cd": "005930", "ord_qty": "1",
+                                "trde_tp": "3"})
+        """
         return self.request(
             self._lookup(api_id),
             body,
@@ -603,18 +990,21 @@ class SyncAPIClient(_BaseClient):
             next_key=next_key,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
+            max_pages=max_pages,
         )
 
     def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
         with self._token_lock:
-            return self._issue()
+            return self._issue(self._deadline_at(_DEFAULTS), _DEFAULTS)
 
     def revoke_token(self, token: str | None = None) -> None:
         """Revoke ``token`` (default: the current one) through au10002."""
         payload = self._revoke_request(token)
         if payload is not None:
-            self._send(REVOKE_OP, json_bytes(payload), RequestOptions(), None, None)
+            deadline_at = self._deadline_at(_DEFAULTS)
+            self._send(REVOKE_OP, json_bytes(payload), _DEFAULTS, None, None, deadline_at)
             with self._token_lock:
                 self._drop_token(payload["token"])
 
@@ -631,18 +1021,21 @@ class SyncAPIClient(_BaseClient):
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
-    def _issue(self) -> AccessToken:
-        outcome = self._send(TOKEN_OP, self._token_request(), RequestOptions(), None, None)
+    def _issue(self, deadline_at: float | None, options: RequestOptions) -> AccessToken:
+        options = _DEFAULTS if options is _DEFAULTS else RequestOptions(deadline=options.deadline)
+        outcome = self._send(TOKEN_OP, self._token_request(), options, None, None, deadline_at)
         assert outcome.body is not None
-        return self._store_token(outcome.body)
+        return self._store_token(outcome.body, outcome.http_response)
 
-    def _auth_token(self, op: Operation) -> str | None:
+    def _auth_token(
+        self, op: Operation, options: RequestOptions, deadline_at: float | None
+    ) -> str | None:
         if is_auth_call(op):
             return None
         token = self._fresh_token()
         if token is None:
             with self._token_lock:
-                token = self._fresh_token() or self._issue().token
+                token = self._fresh_token() or self._issue(deadline_at, options).token
         return token
 
     def _send(
@@ -652,16 +1045,21 @@ class SyncAPIClient(_BaseClient):
         options: RequestOptions,
         cont_yn: str | None,
         next_key: str | None,
+        deadline_at: float | None,
     ) -> _Outcome:
         attempt, reauthed = 0, False
         while True:
-            token = self._auth_token(op)
-            request = self._build_request(op, payload, token, options, cont_yn, next_key)
+            token = self._auth_token(op, options, deadline_at)
+            request = self._build_request(
+                op, payload, token, options, cont_yn, next_key, deadline_at
+            )
             try:
-                outcome = self._classify_response(op, self._http.send(request))
-            except httpx.TransportError as exc:
-                outcome = classify_exception(op, exc)
-            step, delay = self._next_step(op, outcome, attempt, reauthed)
+                response = self._http.send(request, stream=True)
+                read_sync(response, self.max_response_bytes, deadline_at)
+                outcome = self._classify_response(op, response)
+            except (httpx.TransportError, _BodyTooLarge, _DeadlineReached) as exc:
+                outcome = self._classify_failure(op, exc, options, deadline_at)
+            step, delay = self._next_step(op, outcome, attempt, reauthed, deadline_at)
             if step == "return":
                 return outcome
             if step == "raise":
@@ -678,7 +1076,8 @@ class SyncAPIClient(_BaseClient):
     def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> KiwoomResponse[Any]:
-        return self._wrap(op, self._send(op, payload, options, "Y", next_key), payload, options)
+        outcome = self._send(op, payload, options, "Y", next_key, self._deadline_at(options))
+        return self._wrap(op, outcome, payload, options)
 
     def _wrap(
         self, op: Operation, outcome: _Outcome, payload: bytes, options: RequestOptions
@@ -699,10 +1098,24 @@ class AsyncAPIClient(_BaseClient):
         access_token: str | None = None,
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         realtime_url: str | None = None,
     ) -> None:
-        super().__init__(appkey, secretkey, env, base_url, access_token, timeout, max_retries)
+        super().__init__(
+            appkey,
+            secretkey,
+            env,
+            base_url,
+            access_token,
+            timeout,
+            max_retries,
+            deadline,
+            max_pages,
+            max_response_bytes,
+        )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self._token_lock = asyncio.Lock()
@@ -721,7 +1134,7 @@ class AsyncAPIClient(_BaseClient):
     async def _realtime_token(self, stale: str | None) -> str:
         if stale is not None:
             self._drop_token(stale)
-        token = await self._auth_token(REALTIME_OP)
+        token = await self._auth_token(REALTIME_OP, _DEFAULTS, self._deadline_at(_DEFAULTS))
         assert token is not None
         return token
 
@@ -734,11 +1147,19 @@ class AsyncAPIClient(_BaseClient):
         next_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        max_pages: int | NotGiven = NOT_GIVEN,
     ) -> AsyncKiwoomResponse[Any]:
         """Send one API call and return its parsed answer; raises on ``return_code != 0``."""
         payload = self._prepare(op, body)
-        options = RequestOptions.of(extra_headers, timeout)
-        outcome = await self._send(op, payload, options, cont_yn, next_key)
+        options = RequestOptions.of(extra_headers, timeout, deadline, max_pages)
+        outcome = await self._within(
+            op,
+            options,
+            lambda deadline_at, flight: self._send(
+                op, payload, options, cont_yn, next_key, deadline_at, flight
+            ),
+        )
         return self._wrap(op, outcome, payload, options)
 
     async def call(
@@ -750,8 +1171,14 @@ class AsyncAPIClient(_BaseClient):
         next_key: str | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: Timeout | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        max_pages: int | NotGiven = NOT_GIVEN,
     ) -> AsyncKiwoomResponse[Any]:
-        """Call an API by its id, e.g. ``await client.call("ka10001", {"stk_cd": "005930"})``."""
+        """Call an API by its id (see ``OPERATIONS``), the body as a dict or a request model::
+
+        await client.call("kt10006", {"dmst_stex_tp": "KRX", "stk_cd": "005930", "ord_qty": "1",
+                                      "trde_tp": "3"})
+        """
         return await self.request(
             self._lookup(api_id),
             body,
@@ -759,18 +1186,29 @@ class AsyncAPIClient(_BaseClient):
             next_key=next_key,
             extra_headers=extra_headers,
             timeout=timeout,
+            deadline=deadline,
+            max_pages=max_pages,
         )
 
     async def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
         async with self._token_lock:
-            return await self._issue()
+            return await self._within(
+                TOKEN_OP, _DEFAULTS, lambda deadline_at, _: self._issue(deadline_at, _DEFAULTS)
+            )
 
     async def revoke_token(self, token: str | None = None) -> None:
         """Revoke ``token`` (default: the current one) through au10002."""
         payload = self._revoke_request(token)
         if payload is not None:
-            await self._send(REVOKE_OP, json_bytes(payload), RequestOptions(), None, None)
+            content = json_bytes(payload)
+            await self._within(
+                REVOKE_OP,
+                _DEFAULTS,
+                lambda deadline_at, _: self._send(
+                    REVOKE_OP, content, _DEFAULTS, None, None, deadline_at, None
+                ),
+            )
             self._drop_token(payload["token"])
 
     async def close(self) -> None:
@@ -786,18 +1224,41 @@ class AsyncAPIClient(_BaseClient):
     async def _sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
-    async def _issue(self) -> AccessToken:
-        outcome = await self._send(TOKEN_OP, self._token_request(), RequestOptions(), None, None)
-        assert outcome.body is not None
-        return self._store_token(outcome.body)
+    async def _within(
+        self,
+        op: Operation,
+        options: RequestOptions,
+        run: Callable[[float | None, _Flight], Awaitable[_T]],
+    ) -> _T:
+        """Run one call under its deadline (``asyncio.timeout``): it ends by then, whatever
+        the server does. Reached while the call's own request was on the wire, for an order it
+        is :class:`OrderStateUnknownError`."""
+        seconds = self._deadline_of(options)
+        flight = _Flight()
+        if seconds is None:
+            return await run(None, flight)
+        try:
+            async with asyncio.timeout(seconds):
+                return await run(time.monotonic() + seconds, flight)
+        except TimeoutError:
+            raise self._late(op, options, sent=flight.sent) from None
 
-    async def _auth_token(self, op: Operation) -> str | None:
+    async def _issue(self, deadline_at: float | None, options: RequestOptions) -> AccessToken:
+        options = _DEFAULTS if options is _DEFAULTS else RequestOptions(deadline=options.deadline)
+        content = self._token_request()
+        outcome = await self._send(TOKEN_OP, content, options, None, None, deadline_at, None)
+        assert outcome.body is not None
+        return self._store_token(outcome.body, outcome.http_response)
+
+    async def _auth_token(
+        self, op: Operation, options: RequestOptions, deadline_at: float | None
+    ) -> str | None:
         if is_auth_call(op):
             return None
         token = self._fresh_token()
         if token is None:
             async with self._token_lock:
-                token = self._fresh_token() or (await self._issue()).token
+                token = self._fresh_token() or (await self._issue(deadline_at, options)).token
         return token
 
     async def _send(
@@ -807,16 +1268,26 @@ class AsyncAPIClient(_BaseClient):
         options: RequestOptions,
         cont_yn: str | None,
         next_key: str | None,
+        deadline_at: float | None,
+        flight: _Flight | None,
     ) -> _Outcome:
         attempt, reauthed = 0, False
         while True:
-            token = await self._auth_token(op)
-            request = self._build_request(op, payload, token, options, cont_yn, next_key)
+            token = await self._auth_token(op, options, deadline_at)
+            request = self._build_request(
+                op, payload, token, options, cont_yn, next_key, deadline_at
+            )
+            if flight is not None:
+                flight.sent = True
             try:
-                outcome = self._classify_response(op, await self._http.send(request))
-            except httpx.TransportError as exc:
-                outcome = classify_exception(op, exc)
-            step, delay = self._next_step(op, outcome, attempt, reauthed)
+                response = await self._http.send(request, stream=True)
+                await read_async(response, self.max_response_bytes)
+                outcome = self._classify_response(op, response)
+            except (httpx.TransportError, _BodyTooLarge) as exc:
+                outcome = self._classify_failure(op, exc, options, deadline_at)
+            if flight is not None:
+                flight.sent = False
+            step, delay = self._next_step(op, outcome, attempt, reauthed, deadline_at)
             if step == "return":
                 return outcome
             if step == "raise":
@@ -832,7 +1303,13 @@ class AsyncAPIClient(_BaseClient):
     async def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> AsyncKiwoomResponse[Any]:
-        outcome = await self._send(op, payload, options, "Y", next_key)
+        outcome = await self._within(
+            op,
+            options,
+            lambda deadline_at, flight: self._send(
+                op, payload, options, "Y", next_key, deadline_at, flight
+            ),
+        )
         return self._wrap(op, outcome, payload, options)
 
     def _wrap(

@@ -2,6 +2,12 @@
 
 Kiwoom pages with headers: an answer with ``cont-yn: Y`` and a ``next-key`` has more data, fetched
 by sending the same body again with ``cont-yn: Y`` and that ``next-key``.
+
+Iterating a response follows the pages, at most ``max_pages`` of them (the call's, else the
+client's): when Kiwoom still says ``cont-yn: Y`` after that many, :class:`PageLimitError` is
+raised instead of fetching more. A ``next-key`` that was already followed in the same iteration
+raises :class:`PagingLoopError` (a server going round in circles). Both are raised after the last
+page received was yielded, and carry it (``last_page``) and the offered ``next_key``.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 
 import httpx
 
-from ._errors import KiwoomError
+from ._errors import KiwoomError, PageLimitError, PagingLoopError
 from ._operation import Operation
 from ._types import NOT_GIVEN, NotGiven
 
@@ -27,29 +33,48 @@ class RequestOptions:
 
     extra_headers: Mapping[str, str] | None = None
     timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN
+    deadline: float | None | NotGiven = NOT_GIVEN  # seconds for the whole call; None: none
+    max_pages: int | NotGiven = NOT_GIVEN  # pages an iteration follows at most
 
     @classmethod
     def of(
         cls,
         extra_headers: Mapping[str, str] | None,
         timeout: float | httpx.Timeout | None | NotGiven,
+        deadline: float | None | NotGiven = NOT_GIVEN,
+        max_pages: int | NotGiven = NOT_GIVEN,
     ) -> RequestOptions:
         """The options of one call; the usual case (none given) shares one instance."""
-        if extra_headers is None and timeout is NOT_GIVEN:
+        if (
+            extra_headers is None
+            and timeout is NOT_GIVEN
+            and deadline is NOT_GIVEN
+            and max_pages is NOT_GIVEN
+        ):
             return _NO_OPTIONS
-        return cls(extra_headers, timeout)
+        if not isinstance(deadline, NotGiven) and deadline is not None and not deadline > 0:
+            raise ValueError("deadline must be a positive number of seconds or None")
+        if not isinstance(max_pages, NotGiven) and not (
+            isinstance(max_pages, int) and max_pages >= 1
+        ):
+            raise ValueError("max_pages must be an int >= 1")
+        return cls(extra_headers, timeout, deadline, max_pages)
 
 
 _NO_OPTIONS = RequestOptions()
 
 
 class _SyncSender(Protocol):
+    max_pages: int
+
     def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> KiwoomResponse[Any]: ...
 
 
 class _AsyncSender(Protocol):
+    max_pages: int
+
     async def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
     ) -> AsyncKiwoomResponse[Any]: ...
@@ -120,6 +145,14 @@ class _BaseResponse(Generic[T]):
             raise KiwoomError(f"{self.operation.api_id}: no next page (cont-yn is not Y)")
         return self.next_key
 
+    def _page_limit(self, max_pages: int | None) -> int:
+        if max_pages is not None:
+            if not (isinstance(max_pages, int) and max_pages >= 1):
+                raise ValueError("max_pages must be an int >= 1")
+            return max_pages
+        limit = self._options.max_pages
+        return self._client.max_pages if isinstance(limit, NotGiven) else limit
+
     def __repr__(self) -> str:  # no data: a body may hold personal or secret values
         return (
             f"<{type(self).__name__} api_id={self.api_id!r} status_code={self.status_code} "
@@ -127,9 +160,41 @@ class _BaseResponse(Generic[T]):
         )
 
 
-def _same_key(prev: _BaseResponse[Any], page: _BaseResponse[Any]) -> None:
-    if page.has_next_page() and page.next_key == prev.next_key:
-        raise KiwoomError(f"{page.operation.api_id}: next-key repeated; stopping to avoid a loop")
+class _PageGuard:
+    """Counts the pages of one iteration and refuses a next-key already followed."""
+
+    __slots__ = ("limit", "pages", "followed")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.pages = 1  # the response iterated is the first page
+        self.followed: set[str] = set()
+
+    def check(self, page: _BaseResponse[Any]) -> str:
+        """The next-key to follow after ``page``; raises when following it must not happen."""
+        api_id, key = page.operation.api_id, str(page.next_key)
+        if key in self.followed:
+            raise PagingLoopError(
+                f"{api_id}: Kiwoom offered a next-key already followed in this iteration "
+                f"(after {self.pages} pages); stopping instead of going round in circles",
+                api_id=api_id,
+                pages=self.pages,
+                next_key=key,
+                last_page=page,
+            )
+        if self.pages >= self.limit:
+            raise PageLimitError(
+                f"{api_id}: stopped after max_pages={self.limit} pages while Kiwoom still says "
+                "cont-yn: Y; raise max_pages (per call or on the client) or continue from "
+                "error.last_page.next_page()",
+                api_id=api_id,
+                pages=self.pages,
+                next_key=key,
+                last_page=page,
+            )
+        self.followed.add(key)
+        self.pages += 1
+        return key
 
 
 class KiwoomResponse(_BaseResponse[T]):
@@ -144,12 +209,15 @@ class KiwoomResponse(_BaseResponse[T]):
         page = self._client._fetch_page(self.operation, self._payload, self._options, next_key)
         return cast(KiwoomResponse[T], page)
 
-    def iter_pages(self) -> Iterator[KiwoomResponse[T]]:
+    def iter_pages(self, max_pages: int | None = None) -> Iterator[KiwoomResponse[T]]:
+        """This page, then every following one: at most ``max_pages`` (default: the call's or
+        the client's ``max_pages``); see the module docstring for when it stops."""
+        guard = _PageGuard(self._page_limit(max_pages))
         page: KiwoomResponse[T] = self
         yield page
         while not page.operation.is_order and page.has_next_page():
-            prev, page = page, page.next_page()
-            _same_key(prev, page)
+            guard.check(page)
+            page = page.next_page()
             yield page
 
     def __iter__(self) -> Iterator[KiwoomResponse[T]]:
@@ -170,12 +238,17 @@ class AsyncKiwoomResponse(_BaseResponse[T]):
         )
         return cast(AsyncKiwoomResponse[T], page)
 
-    async def iter_pages(self) -> AsyncIterator[AsyncKiwoomResponse[T]]:
+    async def iter_pages(
+        self, max_pages: int | None = None
+    ) -> AsyncIterator[AsyncKiwoomResponse[T]]:
+        """This page, then every following one: at most ``max_pages`` (default: the call's or
+        the client's ``max_pages``); see the module docstring for when it stops."""
+        guard = _PageGuard(self._page_limit(max_pages))
         page: AsyncKiwoomResponse[T] = self
         yield page
         while not page.operation.is_order and page.has_next_page():
-            prev, page = page, await page.next_page()
-            _same_key(prev, page)
+            guard.check(page)
+            page = await page.next_page()
             yield page
 
     def __aiter__(self) -> AsyncIterator[AsyncKiwoomResponse[T]]:

@@ -1,4 +1,10 @@
-"""The "omitted" sentinel: an argument left out is different from an argument set to ``None``."""
+"""The "omitted" sentinel, and what is never sent.
+
+``NOT_GIVEN`` marks an argument the caller left out. ``None`` means the same for a body field:
+Kiwoom's fields are strings and JSON ``null`` is never sent, so a field set to ``None`` is left
+out of the body exactly like one not given (a required field then fails validation, before
+anything is sent).
+"""
 
 from __future__ import annotations
 
@@ -39,5 +45,5 @@ NotGivenOr = Union[_T, NotGiven]  # noqa: UP007 (a generic alias for signatures)
 
 
 def strip_not_given(d: Mapping[str, object]) -> dict[str, object]:
-    """A copy of ``d`` without the entries whose value is ``NOT_GIVEN``."""
-    return {k: v for k, v in d.items() if v is not NOT_GIVEN}  # the only instance
+    """A copy of ``d`` without the entries whose value is ``NOT_GIVEN`` or ``None``."""
+    return {k: v for k, v in d.items() if v is not NOT_GIVEN and v is not None}

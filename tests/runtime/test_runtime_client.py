@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -83,14 +84,59 @@ def test_given_token_used_and_8005_without_keys_raises(kc: Any, server: Any) -> 
     assert [bearer(r) for r in server.requests_for("ka10099")] == [f"Bearer {kc.GIVEN_TOKEN}"] * 2
 
 
-def test_token_near_expiry_is_reissued(kc: Any, server: Any, client: Any) -> None:
-    server.token_lifetime = 30  # inside the 60 s refresh margin: every call needs a new token
+def test_short_lived_token_is_reused_not_reissued_per_call(
+    kc: Any, server: Any, client: Any
+) -> None:
+    server.token_lifetime = 30  # shorter than the 60 s margin: renewed after 90 % of its life
     for _ in range(3):
         client.call("ka10099", {"mrkt_tp": "0"})
-    assert len(server.requests_for("au10001")) == 3
-    assert len(set(server.issued_tokens)) == 3
+    assert len(server.requests_for("au10001")) == 1
     token = client._token
     assert token.expires_at is not None and token.expires_at.utcoffset().total_seconds() == 9 * 3600
+    left = token.renew_at - time.monotonic()
+    assert 30 - 3 - 2 < left <= 30 - 3  # 3 s = 10 % of 30 s (expires_dt is whole seconds)
+
+
+def test_token_is_renewed_before_it_expires(kc: Any, server: Any, client: Any) -> None:
+    server.token_lifetime = 2
+    client.call("ka10099", {"mrkt_tp": "0"})
+    client.call("ka10099", {"mrkt_tp": "0"})
+    assert len(server.requests_for("au10001")) == 1
+    time.sleep(max(0.0, client._token.renew_at - time.monotonic()) + 0.05)
+    client.call("ka10099", {"mrkt_tp": "0"})
+    assert len(server.requests_for("au10001")) == 2
+    first, second = server.issued_tokens
+    assert [bearer(r) for r in server.requests_for("ka10099")] == [
+        f"Bearer {first}",
+        f"Bearer {first}",
+        f"Bearer {second}",
+    ]
+    assert client.sleeps == []  # renewed ahead of time: no 8005, no retry
+
+
+@pytest.mark.parametrize(
+    ("expires_dt", "date", "renew_in"),
+    [
+        # 60 s to live by Kiwoom's clock (KST = UTC+9): renewed 6 s (10 %) before the end
+        ("20260101000100", "Wed, 31 Dec 2025 15:00:00 GMT", (54, 54)),
+        # a day to live: renewed 60 s (the margin) before the end
+        ("20260102000000", "Wed, 31 Dec 2025 15:00:00 GMT", (86340, 86340)),
+        ("20260101000000", "Wed, 31 Dec 2025 15:00:30 GMT", None),  # expired by Kiwoom's clock
+        ("not a date", "Wed, 31 Dec 2025 15:00:00 GMT", None),
+    ],
+)
+def test_renewal_is_measured_on_kiwooms_clock(
+    kc: Any, expires_dt: str, date: str, renew_in: tuple[float, float] | None
+) -> None:
+    client = kc.Client(appkey="a", secretkey="b")
+    answer = httpx.Response(200, headers={"date": date})
+    token = client._store_token({"token": "t", "expires_dt": expires_dt}, answer)
+    if renew_in is None:
+        assert token.renew_at is None and not token.needs_renewal()
+    else:
+        low, high = renew_in
+        assert low - 1 < token.renew_at - time.monotonic() <= high
+    client.close()
 
 
 def test_issue_and_revoke_token(kc: Any, server: Any, client: Any) -> None:

@@ -21,7 +21,7 @@ def test_not_given(kc: Any) -> None:
     assert copy.deepcopy(t.NOT_GIVEN) is t.NOT_GIVEN
     assert pickle.loads(pickle.dumps(t.NOT_GIVEN)) is t.NOT_GIVEN
     got = t.strip_not_given({"a": 1, "b": t.NOT_GIVEN, "c": None, "d": ""})
-    assert got == {"a": 1, "c": None, "d": ""}
+    assert got == {"a": 1, "d": ""}  # None is never sent: left out like NOT_GIVEN
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_transport_failure_policy(
     kc: Any, exc: Exception, read_retry: bool, order_retry: bool, order_error: str
 ) -> None:
     classify = kc.client_module.classify_exception
-    read, order = classify(_op(kc, False), exc), classify(_op(kc, True), exc)
+    read, order = classify(_op(kc, False), exc, None, 100), classify(_op(kc, True), exc, None, 100)
     assert (read.retryable, order.retryable) == (read_retry, order_retry)
     assert type(order.error).__name__ == order_error
     assert type(read.error).__name__ != "OrderStateUnknownError"
@@ -105,16 +105,42 @@ def test_helpers(kc: Any) -> None:
         0,
         1700,
     ]
-    assert m.return_code_of({"return_code": "x"}) == -1
-    assert m.build_headers("ka10001", None) == {
-        "api-id": "ka10001",
+    assert m.build_headers("ka10099", None) == {
+        "api-id": "ka10099",
         "content-type": "application/json;charset=UTF-8",
     }
-    h = m.build_headers("ka10001", "T", cont_yn="Y", next_key="k")
+    h = m.build_headers("ka10099", "T", cont_yn="Y", next_key="k")
     assert (h["authorization"], h["cont-yn"], h["next-key"]) == ("Bearer T", "Y", "k")
     assert m.retry_after_of(httpx.Headers({"retry-after": "2"})) == 2.0
     assert m.retry_after_of(httpx.Headers({"retry-after": "99999"})) == m.MAX_RETRY_AFTER
     assert m.retry_after_of(httpx.Headers({})) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        (0, 0),
+        (0.0, 0),
+        ("0", 0),
+        (" 0 ", 0),
+        ("0.0", 0),
+        ("00", 0),
+        (None, 0),
+        ("", 0),
+        (1700, 1700),
+        ("1700", 1700),
+        (1700.0, 1700),
+        (-1, -1),
+        ("x", None),
+        (0.5, None),
+        (float("nan"), None),
+        (True, None),
+        ([0], None),
+        ({}, None),
+    ],
+)
+def test_return_code_is_normalised(kc: Any, raw: Any, code: int | None) -> None:
+    assert kc.client_module.return_code_of({"return_code": raw}) == code
 
 
 def test_secret_wrapper_masks(kc: Any) -> None:

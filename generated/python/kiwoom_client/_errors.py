@@ -4,10 +4,15 @@
 
 ``KiwoomError``
  ├─ ``APIConnectionError``: no usable HTTP answer
- │   └─ ``APITimeoutError``
- │       └─ ``OrderStateUnknownError``: an order that may or may not have been executed
+ │   ├─ ``APITimeoutError``: a timeout, or the call's deadline reached
+ │   │   └─ ``OrderStateUnknownError``: an order that may or may not have been executed
+ │   └─ ``ResponseTooLargeError``: the answer exceeded ``max_response_bytes``
  ├─ ``APIStatusError``: a non-2xx HTTP answer without a Kiwoom ``return_code``
  ├─ ``KiwoomAPIError``: ``return_code != 0``; subclasses chosen by :func:`error_for`
+ ├─ ``InvalidHeaderError``: a header value that cannot be sent (also a ``ValueError``)
+ ├─ ``PagingError``: following pages stopped
+ │   ├─ ``PageLimitError``: ``max_pages`` reached while Kiwoom still said ``cont-yn: Y``
+ │   └─ ``PagingLoopError``: Kiwoom sent a ``next-key`` that was already followed
  └─ ``WebSocketNotSupportedError``: a real-time API called over HTTP
 """
 
@@ -24,13 +29,18 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "CorporateNotAllowedError",
+    "InvalidHeaderError",
     "InvalidInputError",
     "KiwoomAPIError",
     "KiwoomError",
     "MockNotSupportedError",
     "OrderStateUnknownError",
+    "PageLimitError",
+    "PagingError",
+    "PagingLoopError",
     "RateLimitError",
     "RecursiveCallError",
+    "ResponseTooLargeError",
     "TokenError",
     "UnknownApiError",
     "UnknownSymbolError",
@@ -67,10 +77,19 @@ class OrderStateUnknownError(APITimeoutError):
     It is never re-sent automatically. Check the order status with an inquiry API first.
     """
 
-    def __init__(self, api_id: str) -> None:
-        super().__init__(
-            f"{api_id}: the order request timed out. {ORDER_STATE_HINT}", api_id=api_id
-        )
+    def __init__(self, api_id: str, reason: str = "timed out") -> None:
+        super().__init__(f"{api_id}: the order request {reason}. {ORDER_STATE_HINT}", api_id=api_id)
+
+
+class ResponseTooLargeError(APIConnectionError):
+    """The answer was larger than ``max_response_bytes``; it was not read further.
+
+    For an order the message says that it may have been executed; it is never re-sent.
+    """
+
+    def __init__(self, message: str, *, api_id: str, limit: int) -> None:
+        super().__init__(message, api_id=api_id)
+        self.limit = limit
 
 
 class APIStatusError(KiwoomError):
@@ -154,6 +173,38 @@ class RecursiveCallError(KiwoomAPIError):
 
 class CorporateNotAllowedError(KiwoomAPIError):
     """8200: not available to corporate customers."""
+
+
+class InvalidHeaderError(KiwoomError, ValueError):
+    """A header value (token, next-key, extra header) cannot be sent; nothing was sent.
+
+    The message names the header, never its value (it may be a secret).
+    """
+
+
+class PagingError(KiwoomError):
+    """Following the pages stopped; ``last_page`` is the last page received and yielded.
+
+    ``next_key`` is the key Kiwoom offered for the page after it, ``pages`` how many pages were
+    received in this iteration.
+    """
+
+    def __init__(
+        self, message: str, *, api_id: str, pages: int, next_key: str | None, last_page: Any = None
+    ) -> None:
+        super().__init__(message)
+        self.api_id = api_id
+        self.pages = pages
+        self.next_key = next_key
+        self.last_page = last_page
+
+
+class PageLimitError(PagingError):
+    """``max_pages`` pages were received and Kiwoom still said ``cont-yn: Y``."""
+
+
+class PagingLoopError(PagingError):
+    """Kiwoom offered a ``next-key`` that was already followed in this iteration."""
 
 
 class WebSocketNotSupportedError(KiwoomError):

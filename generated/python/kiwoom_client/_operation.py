@@ -24,7 +24,7 @@ class Operation:
     name: str  # API 명, e.g. "신용 매수주문"
     path: str  # "/api/dostk/crdordr"
     transport: Literal["http", "websocket"]
-    group: str  # client attribute of the group, e.g. "credit_orders"
+    group: str  # attribute path of the group: "credit_orders", "us.chart"; "" = the client
     method: str  # Python method name on the group, e.g. "buy"
     is_order: bool  # moves money: never re-sent once it may have reached Kiwoom
     # Absolute ("kiwoom_client.models.credit_orders") or relative to this package (".models.x").
@@ -37,6 +37,11 @@ class Operation:
     _models: dict[str, type[BaseModel]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+
+    @property
+    def python_name(self) -> str:
+        """The method from the client: ``chart.daily``, ``us.orders.buy``, ``issue_token``."""
+        return f"{self.group}.{self.method}" if self.group else self.method
 
     @property
     def request_model(self) -> type[BaseModel]:

@@ -1,6 +1,12 @@
 # Copied verbatim from generator/runtime/_types.py by kiwoom-codegen 0.1.0.
 # Do not edit: change the original.
-"""The "omitted" sentinel: an argument left out is different from an argument set to ``None``."""
+"""The "omitted" sentinel, and what is never sent.
+
+``NOT_GIVEN`` marks an argument the caller left out. ``None`` means the same for a body field:
+Kiwoom's fields are strings and JSON ``null`` is never sent, so a field set to ``None`` is left
+out of the body exactly like one not given (a required field then fails validation, before
+anything is sent).
+"""
 
 from __future__ import annotations
 
@@ -41,5 +47,5 @@ NotGivenOr = Union[_T, NotGiven]  # noqa: UP007 (a generic alias for signatures)
 
 
 def strip_not_given(d: Mapping[str, object]) -> dict[str, object]:
-    """A copy of ``d`` without the entries whose value is ``NOT_GIVEN``."""
-    return {k: v for k, v in d.items() if v is not NOT_GIVEN}  # the only instance
+    """A copy of ``d`` without the entries whose value is ``NOT_GIVEN`` or ``None``."""
+    return {k: v for k, v in d.items() if v is not NOT_GIVEN and v is not None}

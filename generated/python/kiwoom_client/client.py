@@ -25,14 +25,14 @@ class KiwoomClient(SyncAPIClient):
 
     Groups:
 
-        credit_orders: 신용주문
+        credit_orders: 국내주식 > 신용주문
     """
 
     _operations = OPERATIONS
 
     @cached_property
     def credit_orders(self) -> CreditOrders:
-        """신용주문: buy (kt10006), sell (kt10007), modify (kt10008), cancel (kt10009)"""
+        """국내주식 > 신용주문: buy (kt10006), sell (kt10007), modify (kt10008), cancel (kt10009)"""
         from .resources.credit_orders import CreditOrders
 
         return CreditOrders(self)
@@ -43,14 +43,14 @@ class AsyncKiwoomClient(AsyncAPIClient):
 
     Groups:
 
-        credit_orders: 신용주문
+        credit_orders: 국내주식 > 신용주문
     """
 
     _operations = OPERATIONS
 
     @cached_property
     def credit_orders(self) -> AsyncCreditOrders:
-        """신용주문: buy (kt10006), sell (kt10007), modify (kt10008), cancel (kt10009)"""
+        """국내주식 > 신용주문: buy (kt10006), sell (kt10007), modify (kt10008), cancel (kt10009)"""
         from .resources.credit_orders import AsyncCreditOrders
 
         return AsyncCreditOrders(self)

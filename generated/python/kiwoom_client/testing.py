@@ -4,12 +4,14 @@
 
     with FakeKiwoomServer() as server:
         client = KiwoomClient(appkey="k", secretkey="s", base_url=server.url)
-        server.queue_rate_limit("ka10001")
-        client.call("ka10001", {"stk_cd": "005930"})    # retried once, then answered
-        assert len(server.requests_for("ka10001")) == 2
+        server.queue_rate_limit("kt10006")  # a rejection: even an order is sent again
+        client.call("kt10006", {"dmst_stex_tp": "KRX", "stk_cd": "005930", "ord_qty": "1",
+                                "trde_tp": "3"})
+        assert len(server.requests_for("kt10006")) == 2
 
 It checks what Kiwoom checks (api-id, URL, bearer token, the body against the request model) and
-answers like Kiwoom: return-code errors come as HTTP 200 with ``{"return_code", "return_msg"}``.
+answers like Kiwoom: return-code errors come as HTTP 200 with ``{"return_code", "return_msg"}``,
+the message taken from the package's error-code table (``ERROR_CODES``) unless a test gives one.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ __all__ = ["FakeKiwoomServer", "FakeRealtimeServer", "RecordedRequest"]
 
 KST = timezone(timedelta(hours=9), "KST")
 OK_MESSAGE = "정상적으로 처리되었습니다"
-MESSAGES = {
+MESSAGES = {  # used for codes the package's ERROR_CODES table does not have
     1501: "API ID가 Null이거나 값이 없습니다",
     1504: "해당 URI에서는 지원하는 API ID가 아닙니다",
     1505: "API ID가 존재하지 않습니다",
@@ -119,8 +121,10 @@ class FakeKiwoomServer:
         appkey: str | None = None,
         secretkey: str | None = None,
         token_lifetime: float = 86400.0,
+        error_codes: Mapping[int, str] | None = None,
     ) -> None:
         self._operations = operations
+        self._error_codes = error_codes
         self.appkey = appkey
         self.secretkey = secretkey
         self.token_lifetime = token_lifetime  # seconds until a new token's expires_dt
@@ -143,6 +147,21 @@ class FakeKiwoomServer:
             module = importlib.import_module("._operations", __package__)
             self._operations = cast(Mapping[str, Operation], module.OPERATIONS)
         return self._operations
+
+    @property
+    def error_codes(self) -> Mapping[int, str]:
+        """Kiwoom's error-code table: the package's ``ERROR_CODES`` unless one was given."""
+        if self._error_codes is None:
+            try:
+                module = importlib.import_module("._error_codes", __package__)
+                self._error_codes = cast(Mapping[int, str], module.ERROR_CODES)
+            except ImportError:
+                self._error_codes = {}
+        return self._error_codes
+
+    def message_for(self, code: int) -> str:
+        """The ``return_msg`` answered with ``code``: the table's, else a built-in one."""
+        return self.error_codes.get(code) or MESSAGES.get(code) or f"오류 {code}"
 
     # -- lifecycle
 
@@ -213,7 +232,7 @@ class FakeKiwoomServer:
         self, api_id: str, code: int, message: str | None = None, times: int = 1
     ) -> None:
         """The next ``times`` calls of ``api_id`` answer ``return_code`` ``code`` (HTTP 200)."""
-        text = message if message is not None else MESSAGES.get(code, f"오류 {code}")
+        text = message if message is not None else self.message_for(code)
         self._queue(api_id, _Programmed("error", code=code, message=text), times)
 
     def queue_rate_limit(self, api_id: str, times: int = 1) -> None:
@@ -378,7 +397,7 @@ class FakeKiwoomServer:
         return _json(200, headers, _ok(pages[index]))
 
     def _error(self, api_id: str, code: int, message: str | None = None) -> _Answer:
-        text = message if message is not None else MESSAGES.get(code, f"오류 {code}")
+        text = message if message is not None else self.message_for(code)
         return _json(200, {"api-id": api_id}, {"return_code": code, "return_msg": text})
 
 
