@@ -618,6 +618,12 @@ def run_snippets(
         return out.getvalue(), list(server.requests)
 
 
+REALTIME_PRINT = (  # the real-time program's line (its own fake servers)
+    "0B 005930 -20800 {'type': '0B', 'name': '0B', 'item': '005930', "
+    "'values': {'10': '-20800', '20': '152530'}}"
+)
+
+
 def test_readme_snippets_run_exactly_as_written(
     kc: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -627,7 +633,8 @@ def test_readme_snippets_run_exactly_as_written(
     assert len(snippets) >= 4  # quick start, limits, call by id, testing
     assert not any("<api-id>" in s or "ka10001" in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip() == "None"  # kt10006's sheet has no response example: no ord_no
+    # kt10006's sheet has no response example: no ord_no
+    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
     assert [r.api_id for r in requests] == ["au10001", "kt10006", "kt10006"]  # quick start, call
     assert requests[1].json == requests[2].json == {
         "dmst_stex_tp": "KRX",
@@ -644,7 +651,8 @@ def test_root_readme_snippets_run_exactly_as_written(
     snippets = [code for _, code in FENCED_PYTHON.findall(ROOT_README.read_text("utf-8"))]
     assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip() == "None" and [r.api_id for r in requests] == ["au10001", "kt10006"]
+    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
+    assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 
 def test_reads_readme_paging_snippet_pages(
