@@ -421,8 +421,8 @@ def test_websocket_api_is_not_offered_over_http(
 ) -> None:
     op = reads.OPERATIONS["0B"]
     assert op.transport == "websocket"
-    assert not hasattr(reads_client, "realtime")
-    assert not hasattr(reads.AsyncKiwoomClient, "realtime")
+    # offered by the real-time session (client.realtime()), not as an HTTP method
+    assert callable(reads_client.realtime) and callable(reads.AsyncKiwoomClient.realtime)
     assert not any(hasattr(reads_client.stock_info, name) for name in ("trades", "0B", "api_0b"))
     body = {"trnm": "REG", "grp_no": "1", "refresh": "1", "data": [{"type": "0B"}]}
     with pytest.raises(reads.errors.WebSocketNotSupportedError, match="0B"):
@@ -618,6 +618,12 @@ def run_snippets(
         return out.getvalue(), list(server.requests)
 
 
+REALTIME_PRINT = (  # the real-time program's line (its own fake servers)
+    "0B 005930 -20800 {'type': '0B', 'name': '0B', 'item': '005930', "
+    "'values': {'10': '-20800', '20': '152530'}}"
+)
+
+
 def test_readme_snippets_run_exactly_as_written(
     kc: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -627,7 +633,8 @@ def test_readme_snippets_run_exactly_as_written(
     assert len(snippets) >= 4  # quick start, limits, call by id, testing
     assert not any("<api-id>" in s or "ka10001" in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip() == "None"  # kt10006's sheet has no response example: no ord_no
+    # kt10006's sheet has no response example: no ord_no
+    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
     assert [r.api_id for r in requests] == ["au10001", "kt10006", "kt10006"]  # quick start, call
     assert requests[1].json == requests[2].json == {
         "dmst_stex_tp": "KRX",
@@ -644,7 +651,8 @@ def test_root_readme_snippets_run_exactly_as_written(
     snippets = [code for _, code in FENCED_PYTHON.findall(ROOT_README.read_text("utf-8"))]
     assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip() == "None" and [r.api_id for r in requests] == ["au10001", "kt10006"]
+    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
+    assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 
 def test_reads_readme_paging_snippet_pages(

@@ -55,6 +55,7 @@ def test_layout() -> None:
         f"{pkg}/client.py",
         f"{pkg}/_operations.py",
         f"{pkg}/_error_codes.py",
+        f"{pkg}/_realtime_registry.py",
         f"{pkg}/py.typed",
         f"{pkg}/models/__init__.py",
         f"{pkg}/models/credit_orders.py",
@@ -171,7 +172,11 @@ def test_pyproject() -> None:
     spec = shipped_spec()
     assert data["project"]["name"] == spec.package_name
     assert data["project"]["version"] == spec.package_version
-    assert data["project"]["dependencies"] == ["httpx>=0.27,<1", "pydantic>=2.7,<3"]
+    assert data["project"]["dependencies"] == [
+        "httpx>=0.27,<1",
+        "pydantic>=2.7,<3",
+        "websockets>=14,<18",  # the real-time client (imported only when used)
+    ]
     assert data["project"]["license"] == "MIT"  # an SPDX expression, not a deprecated table
     assert data["build-system"] == {
         "requires": ["hatchling>=1.27,<2"],

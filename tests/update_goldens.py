@@ -53,10 +53,38 @@ def python_client() -> dict[Path, bytes]:
     return golden_files()
 
 
+def realtime() -> dict[Path, bytes]:
+    """For the WebSocket sheets of tests/realtime_sheets.py (tests/golden/realtime/): the
+    AsyncAPI document and the generated typed messages (_realtime_registry.py)."""
+    import shutil
+    import tempfile
+
+    from kiwoom_codegen import __version__
+    from kiwoom_codegen.emit import EmitContext
+    from kiwoom_codegen.emit.asyncapi import YAML_PATH, emit
+    from kiwoom_codegen.emit.python_client import emit as emit_python
+    from kiwoom_codegen.model.load import load
+
+    from tests.realtime_sheets import write_realtime_workbook
+
+    with tempfile.TemporaryDirectory() as tmp:
+        write_realtime_workbook(Path(tmp) / "realtime.xlsx")
+        shutil.copy(ROOT / "specs" / "realtime_fields.toml", tmp)
+        spec = load([Path(tmp)]).spec
+    ctx = EmitContext(__version__, spec.content_hash(), ("realtime.xlsx",))
+    python = emit_python(spec, ctx)
+    out = GOLDEN_DIR / "realtime"
+    return {
+        out / YAML_PATH: emit(spec, ctx)[YAML_PATH],
+        out / "_realtime_registry.py": python["python/kiwoom_client/_realtime_registry.py"],
+    }
+
+
 GOLDENS: dict[str, Golden] = {
     "model": model_json,
     "openapi": openapi_document,
     "python": python_client,
+    "realtime": realtime,
 }
 
 

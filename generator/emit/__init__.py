@@ -25,6 +25,10 @@ Emitter = Callable[[Spec, EmitContext], dict[str, bytes]]
 
 def emitters() -> list[tuple[str, Emitter]]:
     """(name, emitter) for every emitter, in a fixed order."""
-    from . import openapi, python_client  # late: they import this module's EmitContext
+    from . import asyncapi, openapi, python_client  # late: they import this module's EmitContext
 
-    return [("python_client", python_client.emit), ("openapi", openapi.emit)]
+    return [
+        ("python_client", python_client.emit),
+        ("openapi", openapi.emit),
+        ("asyncapi", asyncapi.emit),
+    ]

@@ -380,9 +380,11 @@ class _Document:
             services.append(service)
         return {
             "description": "Real-time services over WebSocket. They are not HTTP operations: "
-            "connect to a server below plus the service's path, then send the request message "
-            "(with `trnm`) as JSON text; the answers are response messages. `schemas` holds "
-            "their message schemas (JSON Schema 2020-12, referenced from the services).",
+            "`asyncapi` names the AsyncAPI 3.0 document that describes them (the session "
+            "protocol, one channel per URL, the pushed messages per real-time type). Below, "
+            "each service as its sheet documents it; `schemas` holds those sheet shapes "
+            "(JSON Schema 2020-12, referenced from the services).",
+            "asyncapi": "asyncapi.yaml",
             "servers": _server_list(servers),
             "services": services,
             "schemas": {

@@ -41,6 +41,7 @@ from .python_models import (
 )
 from .python_operations import columns, operation_rows
 from .python_readme import readme_snippets
+from .python_realtime import registry_module
 from .python_render import header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, api_index, build_view
 from .schema import ApiSchemas, spec_schemas
@@ -113,6 +114,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
         "error_codes.py.jinja", header=header, error_codes=spec.error_codes
     )
     sources[f"{pkg}/__init__.py"] = package_init(view, ctx, header)
+    files[f"{pkg}/_realtime_registry.py"] = registry_module(spec, header)  # formatted there
     progress.stage(f"black: {len(sources)} modules to format")
     formatted = format_modules(sources, progress=progress.formatting(len(sources)))
     for path, key in group_keys.items():
@@ -303,6 +305,7 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
     errors = runtime_exports("_errors")
     imports: dict[str, list[str]] = {
         "._errors": errors,
+        "._realtime_types": runtime_exports("_realtime_types"),
         "._error_codes": ["ERROR_CODES"],
         "._operation": ["Operation"],
         "._operations": ["OPERATIONS"],

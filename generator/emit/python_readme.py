@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..escape import md_fence, py_str
 from ..model import Api, Kind, Spec
+from ..model.realtime import realtime_spec
 from .python_view import ClientView, MethodView
 
 
@@ -123,8 +124,38 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet | None]:
         ]
     ).rstrip()
     return {
+        "realtime": realtime_snippet(spec, pkg),
         "quick_start": Snippet(quick),
         "paging": Snippet(paging) if paging is not None else None,
         "call": Snippet(by_id),
         "fake_server": Snippet(fake),
     }
+
+
+def realtime_snippet(spec: Spec, pkg: str) -> Snippet:
+    """A ten-line real-time program against the fake servers that runs as written.
+
+    It subscribes to 주식체결 (0B); when the workbook documents 0B, its typed property of id
+    ``"10"`` is shown, else the value by id (every message has both).
+    """
+    typed = {t.code: t for t in realtime_spec(spec).types}
+    field = next((f for f in typed["0B"].fields if f.id == "10"), None) if "0B" in typed else None
+    value = f"msg.values.{field.python_name}" if field is not None else 'msg.values["10"]'
+    return Snippet(
+        "\n".join(
+            [
+                f"from {pkg} import KiwoomClient",
+                f"from {pkg}.testing import FakeKiwoomServer",
+                "",
+                "with FakeKiwoomServer() as server:",
+                '    client = KiwoomClient(appkey="key", secretkey="secret", base_url=server.url,',
+                "                          realtime_url=server.realtime_url)",
+                "    with client.realtime() as rt:",
+                '        trades = rt.subscribe("0B", ["005930", "000660_NX"])  # REG, answered',
+                '        server.realtime.push("0B", "005930", {"10": "-20800", "20": "152530"})',
+                "        for msg in trades:",
+                f"            print(msg.type, msg.item, {value}, msg.raw)",
+                "            break",
+            ]
+        )
+    )

@@ -33,6 +33,8 @@ CLIENT_ATTRIBUTES = frozenset(
         "max_response_bytes",
         "max_retries",
         "max_retry_delay",
+        "realtime",
+        "realtime_url",
         "request",
         "revoke_token",
         "timeout",

@@ -42,6 +42,7 @@ from .describe import (
 )
 from .names import identifier, unique
 from .overrides import apply_overrides, assign_names, group_titles
+from .realtime import apply_realtime_names
 
 # The official workbook's Type spellings (compared with cells.key()) -> canonical spelling, kind.
 TYPES: dict[str, tuple[str, Kind]] = {
@@ -109,6 +110,7 @@ def build_spec(
     report = problems.warning if lenient_config else problems.error
     built = apply_overrides(built, set(seen), config, problems, report)
     built = assign_names(built, set(seen), config, problems, report)
+    built = apply_realtime_names(built, config.realtime)
     built.sort(key=lambda a: _id_key(a.id))
     return Spec(
         apis=tuple(built),
@@ -116,6 +118,7 @@ def build_spec(
         package_name=config.package_name,
         package_version=config.package_version,
         groups=group_titles(built),
+        realtime=config.realtime,
     )
 
 

@@ -16,13 +16,14 @@ from typing import Any
 
 from ..problems import Problems
 from ..reader.workbook import display_path
-from .core import Condition, EnumValue
+from .core import Condition, EnumValue, RealtimeTable
 from .names_table import ApiName, NamesTable, default_names_table, read_names_table
 
 NAMES_FILE = "names.toml"
 OVERRIDES_FILE = "overrides.toml"
 PACKAGE_FILE = "package.toml"
-CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE)
+REALTIME_FILE = "realtime_fields.toml"
+CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE, REALTIME_FILE)
 PARTS = ("request.headers", "request.body", "response.headers", "response.body")
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+([.-]?(a|b|rc|dev|post)\d+)?$")
@@ -61,6 +62,7 @@ class Config:
     package_name: str = "kiwoom-client"
     package_version: str = "0.0.0"
     directory: Path | None = None
+    realtime: RealtimeTable = field(default_factory=RealtimeTable)
 
     @property
     def names(self) -> dict[str, ApiName]:
@@ -145,6 +147,9 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
     package_path = directory / PACKAGE_FILE
     if package_path.is_file():
         _read_package(package_path, config, problems)
+    from .realtime import load_realtime_table  # late: it imports the model
+
+    config.realtime = load_realtime_table(directory, problems)
     return config
 
 

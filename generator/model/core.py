@@ -337,6 +337,14 @@ class ErrorCode:
 
 
 @dataclass(frozen=True, slots=True)
+class RealtimeTable:
+    """The reviewed real-time table (specs/realtime_fields.toml), see generator.realtime_model."""
+
+    fields: tuple[tuple[str, str], ...] = ()  # (field id, python name), sorted
+    no_item: tuple[str, ...] = ()  # real-time types registered without items (00, 04, F4, F5)
+
+
+@dataclass(frozen=True, slots=True)
 class Spec:
     """A whole edition of the docs: every API, sorted by id, and the error-code table."""
 
@@ -345,6 +353,7 @@ class Spec:
     package_name: str = "kiwoom-client"
     package_version: str = "0.0.0"
     groups: tuple[tuple[str, str], ...] = field(default=())  # (group, Korean menu name), sorted
+    realtime: RealtimeTable = field(default=RealtimeTable())
 
     def api(self, api_id: str) -> Api:
         for a in self.apis:

@@ -116,6 +116,45 @@ OPERATIONS: dict[str, Operation] = {
 }
 """
 
+REGISTRY = """
+from typing import Any
+
+from ._realtime_types import ConditionService, RealtimeMessage, RealtimeTypeInfo, RealtimeValues
+
+
+class StockTradeValues(RealtimeValues):
+    __slots__ = ()
+    FIELDS = {"10": ("cur_prc", "현재가"), "20": ("cntr_tm", "체결시간")}
+
+    @property
+    def cur_prc(self) -> str | None:
+        return self._raw.get("10")
+
+    @property
+    def cntr_tm(self) -> str | None:
+        return self._raw.get("20")
+
+
+class StockTrade(RealtimeMessage[StockTradeValues]):
+    __slots__ = ()
+    TYPE = "0B"
+    VALUES = StockTradeValues
+
+
+D, U = "/api/dostk/websocket", "/api/us/websocket"
+REALTIME_TYPES: dict[str, RealtimeTypeInfo] = {
+    "00": RealtimeTypeInfo("00", "주문체결", D, False, RealtimeMessage, "00"),
+    "0B": RealtimeTypeInfo("0B", "주식체결", D, True, StockTrade, "0B",
+                           {"10": "-20800", "20": "152530"}),
+    "F5": RealtimeTypeInfo("F5", "미국주식 실시간 체결", U, False, RealtimeMessage, "F5"),
+    "FE": RealtimeTypeInfo("FE", "미국주식 실시간 체결가", U, True, RealtimeMessage, "FE"),
+}
+CONDITION_SERVICES = {
+    D: ConditionService(D, "CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
+    U: ConditionService(U, "GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
+}
+"""
+
 CLIENT = """
 from ._client import AsyncAPIClient, SyncAPIClient
 from ._operations import OPERATIONS
@@ -131,6 +170,7 @@ class AsyncKiwoomClient(AsyncAPIClient):
 
 INIT = """
 from ._client import AsyncAPIClient, SyncAPIClient
+from ._realtime_types import *  # noqa: F403
 from .client import AsyncKiwoomClient, KiwoomClient
 """
 
@@ -147,6 +187,7 @@ def build_package(root: Path) -> str:
         "__init__.py": INIT,
         "_operations.py": OPERATIONS.replace("__PKG__", name),
         "client.py": CLIENT,
+        "_realtime_registry.py": REGISTRY,
         "models/__init__.py": "",
         "models/reads.py": MODELS_READS,
         "models/credit_orders.py": MODELS_ORDERS,

@@ -40,6 +40,20 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._operations import OPERATIONS
+from ._realtime_types import (
+    ConditionEvent,
+    ConditionInfo,
+    ConditionService,
+    RealtimeClosedError,
+    RealtimeError,
+    RealtimeLoginError,
+    RealtimeMessage,
+    RealtimeRequestError,
+    RealtimeTypeInfo,
+    RealtimeValues,
+    SessionTakenOverError,
+    StatusEvent,
+)
 from ._response import AsyncKiwoomResponse, KiwoomResponse
 from ._types import NOT_GIVEN, NotGiven
 from .client import AsyncKiwoomClient, KiwoomClient
@@ -51,6 +65,9 @@ __all__ = [
     "AsyncKiwoomClient",
     "AsyncKiwoomResponse",
     "AuthenticationError",
+    "ConditionEvent",
+    "ConditionInfo",
+    "ConditionService",
     "CorporateNotAllowedError",
     "ERROR_CODES",
     "InvalidHeaderError",
@@ -69,8 +86,17 @@ __all__ = [
     "PagingError",
     "PagingLoopError",
     "RateLimitError",
+    "RealtimeClosedError",
+    "RealtimeError",
+    "RealtimeLoginError",
+    "RealtimeMessage",
+    "RealtimeRequestError",
+    "RealtimeTypeInfo",
+    "RealtimeValues",
     "RecursiveCallError",
     "ResponseTooLargeError",
+    "SessionTakenOverError",
+    "StatusEvent",
     "TokenError",
     "UnknownApiError",
     "UnknownSymbolError",

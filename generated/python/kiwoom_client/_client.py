@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from types import MappingProxyType
-from typing import Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 
 import httpx
 import pydantic_core
@@ -68,6 +68,9 @@ from ._errors import (
 from ._operation import Operation
 from ._response import AsyncKiwoomResponse, KiwoomResponse, RequestOptions
 from ._types import NOT_GIVEN, NotGiven, strip_not_given
+
+if TYPE_CHECKING:  # the real-time client imports websockets: only when used
+    from ._realtime import AsyncRealtime, Realtime
 
 log = logging.getLogger("kiwoom_client")
 log.addHandler(logging.NullHandler())  # quiet unless the application configures logging
@@ -104,6 +107,7 @@ def _auth_op(api_id: str, name: str, path: str, method: str) -> Operation:
 _DEFAULTS = RequestOptions()  # a call with no options of its own
 TOKEN_OP = _auth_op("au10001", "접근토큰 발급", "/oauth2/token", "issue_token")
 REVOKE_OP = _auth_op("au10002", "접근토큰 폐기", "/oauth2/revoke", "revoke_token")
+REALTIME_OP = _auth_op("LOGIN", "실시간 LOGIN", "/api/dostk/websocket", "realtime")
 _SECRET_FIELDS = ("token", "appkey", "secretkey")
 
 
@@ -481,6 +485,42 @@ class _BaseClient:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(env={self.env!r}, base_url={self.base_url!r})"
+
+    # -- real-time
+
+    realtime_url: str
+
+    def _set_realtime_url(self, realtime_url: str | None) -> None:
+        from ._realtime_urls import realtime_url_for
+
+        self.realtime_url = realtime_url_for(self.env, realtime_url)
+
+    def _make_realtime(
+        self,
+        market: Literal["domestic", "us"],
+        token: Any,
+        options: Mapping[str, Any],
+    ) -> AsyncRealtime:
+        from ._realtime import PATHS, AsyncRealtime
+        from ._realtime_urls import registry
+
+        if market not in PATHS:
+            raise ValueError(f"market must be 'domestic' or 'us', got {market!r}")
+        types, conditions = registry(__package__ or "", PATHS[market])
+
+        def secrets() -> list[str]:
+            keys = [k.get() for k in (self._appkey, self._secretkey) if k is not None]
+            return keys + list(self._used_tokens)
+
+        return AsyncRealtime(
+            self.realtime_url,
+            token,
+            path=PATHS[market],
+            types=types,
+            conditions=conditions,
+            secrets=secrets,
+            **options,
+        )
 
     # -- operations and bodies
 
@@ -870,6 +910,7 @@ class SyncAPIClient(_BaseClient):
         max_pages: int = DEFAULT_MAX_PAGES,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
+        realtime_url: str | None = None,
     ) -> None:
         super().__init__(
             appkey,
@@ -886,6 +927,28 @@ class SyncAPIClient(_BaseClient):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.Client()
         self._token_lock = threading.Lock()
+        self._set_realtime_url(realtime_url)
+
+    def realtime(self, market: Literal["domestic", "us"] = "domestic", **options: Any) -> Realtime:
+        """The real-time (WebSocket) session of ``market``; use it in a ``with`` block.
+
+        It runs on an event loop of its own thread. ``options`` go to AsyncRealtime
+        (queue_size, overflow, idle_timeout, backoff_initial, backoff_max, max_reconnects...).
+        """
+        from ._realtime import Realtime
+
+        async def token(stale: str | None) -> str:
+            return await asyncio.to_thread(self._realtime_token, stale)
+
+        return Realtime(lambda: self._make_realtime(market, token, options))
+
+    def _realtime_token(self, stale: str | None) -> str:
+        if stale is not None:
+            with self._token_lock:
+                self._drop_token(stale)
+        token = self._auth_token(REALTIME_OP, _DEFAULTS, self._deadline_at(_DEFAULTS))
+        assert token is not None
+        return token
 
     def request(
         self,
@@ -1041,6 +1104,7 @@ class AsyncAPIClient(_BaseClient):
         max_pages: int = DEFAULT_MAX_PAGES,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
+        realtime_url: str | None = None,
     ) -> None:
         super().__init__(
             appkey,
@@ -1057,6 +1121,24 @@ class AsyncAPIClient(_BaseClient):
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self._token_lock = asyncio.Lock()
+        self._set_realtime_url(realtime_url)
+
+    def realtime(
+        self, market: Literal["domestic", "us"] = "domestic", **options: Any
+    ) -> AsyncRealtime:
+        """The real-time (WebSocket) session of ``market``; use it in an ``async with`` block.
+
+        ``options`` go to AsyncRealtime (queue_size, overflow, idle_timeout, backoff_initial,
+        backoff_max, max_reconnects...).
+        """
+        return self._make_realtime(market, self._realtime_token, options)
+
+    async def _realtime_token(self, stale: str | None) -> str:
+        if stale is not None:
+            self._drop_token(stale)
+        token = await self._auth_token(REALTIME_OP, _DEFAULTS, self._deadline_at(_DEFAULTS))
+        assert token is not None
+        return token
 
     async def request(
         self,

@@ -29,9 +29,10 @@ from typing import Any, Literal, Self, cast
 
 from pydantic import ValidationError
 
+from ._fake_realtime import FakeRealtimeServer
 from ._operation import Operation
 
-__all__ = ["FakeKiwoomServer", "RecordedRequest"]
+__all__ = ["FakeKiwoomServer", "FakeRealtimeServer", "RecordedRequest"]
 
 KST = timezone(timedelta(hours=9), "KST")
 OK_MESSAGE = "정상적으로 처리되었습니다"
@@ -138,6 +139,7 @@ class FakeKiwoomServer:
         self._stop = threading.Event()
         self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
+        self._realtime: FakeRealtimeServer | None = None
 
     @property
     def operations(self) -> Mapping[str, Operation]:
@@ -174,6 +176,9 @@ class FakeKiwoomServer:
         return self
 
     def stop(self) -> None:
+        realtime, self._realtime = self._realtime, None
+        if realtime is not None:
+            realtime.stop()
         httpd, self._httpd = self._httpd, None
         if httpd is not None:
             self._stop.set()  # wakes delayed answers
@@ -193,6 +198,29 @@ class FakeKiwoomServer:
         if self._httpd is None:
             raise RuntimeError("the server is not running: use it in a with block or start() it")
         return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+
+    @property
+    def realtime(self) -> FakeRealtimeServer:
+        """The WebSocket fake beside this one (same token store), started on first use."""
+        if self._httpd is None:
+            raise RuntimeError("the server is not running: use it in a with block or start() it")
+        if self._realtime is None:
+            from ._realtime_urls import registry
+
+            types, _ = registry(__package__ or "", "")
+            self._realtime = FakeRealtimeServer(self.token_valid, types=types).start()
+        return self._realtime
+
+    @property
+    def realtime_url(self) -> str:
+        """The ``realtime_url`` of a client talking to :attr:`realtime`."""
+        return self.realtime.url
+
+    def token_valid(self, token: str) -> bool:
+        """Whether ``token`` was issued (or added), is not revoked and has not expired."""
+        with self._lock:
+            expires = self._tokens.get(token)
+        return expires is not None and datetime.now(KST) < expires
 
     # -- programming from tests
 
@@ -349,9 +377,7 @@ class FakeKiwoomServer:
 
     def _token_ok(self, authorization: str) -> bool:
         scheme, _, token = authorization.partition(" ")
-        with self._lock:
-            expires = self._tokens.get(token.strip())
-        return scheme.lower() == "bearer" and expires is not None and datetime.now(KST) < expires
+        return scheme.lower() == "bearer" and self.token_valid(token.strip())
 
     def _data(self, op: Operation, next_key: str) -> _Answer:
         with self._lock:

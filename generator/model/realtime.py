@@ -1,0 +1,391 @@
+"""The WebSocket services of a Spec as their own kind: real-time types, condition search, names.
+
+The sheets describe a WebSocket service as if it were an HTTP API (a request table, a response
+table); the session protocol is not in them at all. This module derives what the real-time
+client, the fake server and the AsyncAPI document need:
+
+- every subscription type (REG, the 23 of the official workbook: type code = API id) and the
+  live condition types (domestic ``02``, US ``S2``) with the field ids of their pushed
+  ``values`` object, each id's Korean label and a Python name;
+- the condition services of each WebSocket path (list / request / clear service names);
+- the role of every WebSocket API (subscription, condition list / one-off / live / clear).
+
+Python names of field ids (``"10"`` is not an identifier), in this order:
+
+1. the reviewed table ``specs/realtime_fields.toml`` ``[fields]`` (id -> name), which wins so
+   that a reviewer can correct what the next rule guesses;
+2. the wire name the HTTP tables give the same Korean label, when exactly one wire name has it
+   (``현재가`` -> ``cur_prc``);
+3. the name the model gives every field: ``field_<id>`` (``10`` -> ``field_10``).
+
+Within one type, a name two ids would share is kept by the first id; the others get ``_<id>``.
+The id itself is always available (``values["10"]``), and the raw strings are kept.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from ..problems import Problems
+from ..reader.workbook import display_path
+from .core import Api, Field, RealtimeTable, Spec, Transport
+
+REALTIME_FILE = "realtime_fields.toml"
+DOMESTIC_PATH = "/api/dostk/websocket"
+US_PATH = "/api/us/websocket"
+Market = Literal["domestic", "us"]
+Role = Literal[
+    "subscription",
+    "condition_list",
+    "condition_search",
+    "condition_live",
+    "condition_clear",
+    "unknown",
+]
+# Attributes of the runtime's RealtimeValues: a field name must not shadow them.
+RESERVED = frozenset({"get", "to_dict", "FIELDS", "keys", "items", "values", "raw"})
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+DEFAULT_TRNM = {
+    "domestic": ("CNSRLST", "CNSRREQ", "CNSRCLR"),
+    "us": ("GNSRLST", "GNSRREQ", "GNSRCLR"),
+}
+DEFAULT_LIVE_TYPE = {"domestic": "02", "us": "S2"}
+
+
+# ---- the reviewed table -------------------------------------------------------------------
+
+
+def load_realtime_table(directory: Path | None, problems: Problems) -> RealtimeTable:
+    """``realtime_fields.toml`` of the config directory (an empty table when absent)."""
+    if directory is None or not (directory / REALTIME_FILE).is_file():
+        return RealtimeTable()
+    path = directory / REALTIME_FILE
+    where = display_path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, OSError) as exc:
+        problems.error(where, None, f"cannot read: {exc}")
+        return RealtimeTable()
+    unknown = sorted(set(data) - {"fields", "types"})
+    if unknown:
+        problems.error(where, None, f"unknown key(s) {', '.join(unknown)}; allowed: fields, types")
+        return RealtimeTable()
+    fields: dict[str, str] = {}
+    raw_fields = data.get("fields", {})
+    if not isinstance(raw_fields, dict):
+        problems.error(f"{where} › fields", None, "[fields] must be a table of id = name")
+        raw_fields = {}
+    for field_id, name in raw_fields.items():
+        if (
+            not isinstance(name, str)
+            or not _IDENT.match(name)
+            or keyword.iskeyword(name)
+            or name in RESERVED
+        ):
+            problems.error(
+                f"{where} › fields.{field_id}",
+                None,
+                f"name must be a lower-case identifier, not a keyword or {sorted(RESERVED)}, "
+                f"got {name!r}",
+            )
+            continue
+        fields[str(field_id)] = name
+    no_item: list[str] = []
+    types = data.get("types", {})
+    if not isinstance(types, dict) or not _str_list(types.get("no_item", [])):
+        problems.error(f"{where} › types", None, "[types] no_item must be a list of type codes")
+    else:
+        no_item = list(types.get("no_item", []))
+    return RealtimeTable(tuple(sorted(fields.items())), tuple(sorted(no_item)))
+
+
+def _str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+# ---- names of field ids -------------------------------------------------------------------
+
+
+def label_names(apis: Iterable[Api]) -> dict[str, str]:
+    """Korean label -> wire name, from the HTTP APIs, where exactly one wire name has it."""
+    seen: dict[str, set[str]] = {}
+    for api in apis:
+        if api.transport is not Transport.HTTP:
+            continue
+        for f in _walk((*api.request.body, *api.response.body)):
+            label = _norm_label(f.label)
+            if label:
+                seen.setdefault(label, set()).add(f.name)
+    return {
+        label: next(iter(names))
+        for label, names in seen.items()
+        if len(names) == 1
+        and _IDENT.match(next(iter(names)))
+        and not keyword.iskeyword(next(iter(names)))
+        and next(iter(names)) not in RESERVED
+    }
+
+
+def _norm_label(label: str) -> str:
+    return re.sub(r"\s+", "", label)
+
+
+def _walk(fields: Iterable[Field]) -> Iterable[Field]:
+    for f in fields:
+        yield f
+        yield from _walk(f.children)
+
+
+def field_names(
+    fields: Sequence[Field], table: Mapping[str, str], labels: Mapping[str, str]
+) -> list[str]:
+    """The Python name of each value field (see the module docstring), unique within the list."""
+    taken: set[str] = set()
+    out: list[str] = []
+    for f in fields:
+        fid = f.name.strip()
+        name = table.get(fid) or labels.get(_norm_label(f.label)) or f.python_name
+        if name in RESERVED:
+            name += "_"
+        if name in taken:
+            name = f"{name}_{re.sub(r'[^0-9A-Za-z]+', '_', fid).strip('_').lower()}"
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        out.append(name)
+    return out
+
+
+def apply_realtime_names(apis: Sequence[Api], table: RealtimeTable) -> list[Api]:
+    """Every WebSocket API with the python_name of its ``values`` ids resolved."""
+    labels = label_names(apis)
+    names = dict(table.fields)
+    return [
+        _rename_values(api, names, labels) if api.transport is Transport.WEBSOCKET else api
+        for api in apis
+    ]
+
+
+def _rename_values(api: Api, table: Mapping[str, str], labels: Mapping[str, str]) -> Api:
+    def fix(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        out = []
+        for f in fields:
+            if f.name == "values" and f.children:
+                names = field_names(f.children, table, labels)
+                kids = tuple(
+                    replace(c, python_name=n) for c, n in zip(f.children, names, strict=True)
+                )
+                out.append(replace(f, children=kids))
+            else:
+                out.append(replace(f, children=fix(f.children)) if f.children else f)
+        return tuple(out)
+
+    response = replace(
+        api.response,
+        body=fix(api.response.body),
+        variants=tuple(replace(v, body=fix(v.body)) for v in api.response.variants),
+    )
+    return replace(api, response=response)
+
+
+# ---- the real-time view -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueField:
+    id: str
+    python_name: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RealtimeType:
+    """One type of pushed REAL entry."""
+
+    code: str  # "0B", "02", "S2"
+    api_id: str  # the API documenting it
+    name: str  # 주식체결
+    path: str
+    market: Market
+    needs_item: bool
+    fields: tuple[ValueField, ...]
+    class_name: str  # StockTrade0B-style Python class name
+    kind: Literal["subscription", "condition"]
+    example_values: Mapping[str, str] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ConditionServices:
+    path: str
+    market: Market
+    list_trnm: str
+    request_trnm: str
+    clear_trnm: str
+    live_type: str
+    api_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Service:
+    api: Api
+    role: Role
+    market: Market
+    trnm: tuple[str, ...]  # the request service names (REG, REMOVE / CNSRLST ...)
+
+
+@dataclass(frozen=True)
+class RealtimeSpec:
+    services: tuple[Service, ...]
+    types: tuple[RealtimeType, ...]
+    conditions: tuple[ConditionServices, ...]
+
+    def type(self, code: str) -> RealtimeType:
+        for t in self.types:
+            if t.code == code:
+                return t
+        raise KeyError(code)
+
+
+def market_of(path: str) -> Market:
+    return "us" if path.startswith("/api/us/") else "domestic"
+
+
+def trnm_values(api: Api) -> tuple[str, ...]:
+    """The request's service names: the ``trnm`` field's fixed value or enumeration."""
+    for f in api.request.body:
+        if f.name == "trnm":
+            if f.fixed_value:
+                return (f.fixed_value,)
+            if f.enum:
+                return tuple(e.value for e in f.enum)
+            found = re.findall(r"\b([A-Z]{3,})\b", f.description)
+            return tuple(dict.fromkeys(found))
+    return ()
+
+
+def role_of(api: Api) -> Role:
+    trnm = trnm_values(api)
+    if "REG" in trnm or "REMOVE" in trnm:
+        return "subscription"
+    name = api.name.replace(" ", "")
+    if any(t.endswith("LST") for t in trnm) or "목록" in name:
+        return "condition_list"
+    if any(t.endswith("CLR") for t in trnm) or "해제" in name:
+        return "condition_clear"
+    if any(t.endswith("REQ") for t in trnm) or "조건검색" in name:
+        search_type = _fixed(api, "search_type")
+        if search_type == "1" or (search_type is None and "실시간" in name):
+            return "condition_live"
+        return "condition_search"
+    if len(api.id) == 2:  # the subscription types' ids are two characters
+        return "subscription"
+    return "unknown"
+
+
+def _fixed(api: Api, name: str) -> str | None:
+    for f in api.request.body:
+        if f.name == name:
+            if f.fixed_value:
+                return f.fixed_value
+            if f.enum and len(f.enum) == 1:
+                return f.enum[0].value
+    return None
+
+
+def values_fields(api: Api, prefer: str = "") -> tuple[Field, ...]:
+    """The children of the pushed ``values`` object (of the variant named like ``prefer``)."""
+    bodies = [(v.name, v.body) for v in api.response.variants]
+    bodies.append(("", api.response.body))
+    ordered = [b for n, b in bodies if prefer and prefer in n] + [b for _, b in bodies]
+    for body in ordered:
+        found = [f for f in _walk(body) if f.name == "values" and f.children]
+        if found:
+            return found[-1].children
+    return ()
+
+
+def _example_values(api: Api, code: str) -> dict[str, str] | None:
+    """The ``values`` of the first REAL entry of type ``code`` in the response example."""
+    example = api.response_example
+    if example is None:
+        return None
+    for _, doc, _ in example.documents:
+        if isinstance(doc, dict) and isinstance(doc.get("data"), list):
+            for entry in doc["data"]:
+                if (
+                    isinstance(entry, dict)
+                    and entry.get("type") in (code, None)
+                    and isinstance(entry.get("values"), dict)
+                ):
+                    return {str(k): str(v) for k, v in entry["values"].items()}
+    return None
+
+
+def realtime_spec(spec: Spec) -> RealtimeSpec:
+    services: list[Service] = []
+    types: list[RealtimeType] = []
+    no_item = set(spec.realtime.no_item)
+    by_market: dict[Market, list[Service]] = {}
+    for api in spec.apis:
+        if api.transport is not Transport.WEBSOCKET:
+            continue
+        market = market_of(api.path)
+        service = Service(api, role_of(api), market, trnm_values(api))
+        services.append(service)
+        by_market.setdefault(market, []).append(service)
+        if service.role == "subscription":
+            types.append(_type(api, api.id, market, api.id not in no_item, "subscription"))
+    conditions: list[ConditionServices] = []
+    for market, group in sorted(by_market.items()):
+        roles = {s.role: s for s in group}
+        cond = [s for s in group if s.role.startswith("condition_")]
+        if not cond:
+            continue
+        lst, req, clr = DEFAULT_TRNM[market]
+        lst = _first(roles.get("condition_list"), lst)
+        req = _first(roles.get("condition_live") or roles.get("condition_search"), req)
+        clr = _first(roles.get("condition_clear"), clr)
+        live = roles.get("condition_live")
+        live_type = DEFAULT_LIVE_TYPE[market]
+        path = cond[0].api.path
+        conditions.append(
+            ConditionServices(path, market, lst, req, clr, live_type, tuple(s.api.id for s in cond))
+        )
+        if live is not None:
+            types.append(_type(live.api, live_type, market, False, "condition"))
+    return RealtimeSpec(tuple(services), tuple(types), tuple(conditions))
+
+
+def _first(service: Service | None, default: str) -> str:
+    return service.trnm[0] if service is not None and service.trnm else default
+
+
+def _type(api: Api, code: str, market: Market, needs_item: bool, kind: Any) -> RealtimeType:
+    fields = values_fields(api, prefer="실시간")
+    return RealtimeType(
+        code=code,
+        api_id=api.id,
+        name=api.name,
+        path=api.path,
+        market=market,
+        needs_item=needs_item,
+        fields=tuple(
+            ValueField(f.name.strip(), f.python_name, f.label, f.description) for f in fields
+        ),
+        class_name=_class_name(api, code),
+        kind=kind,
+        example_values=_example_values(api, code),
+    )
+
+
+def _class_name(api: Api, code: str) -> str:
+    """``Realtime0B`` (one module holds them all: 0g and 0G need not differ but for case)."""
+    return "Realtime" + re.sub(r"[^0-9A-Za-z]", "_", code)

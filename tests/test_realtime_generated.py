@@ -1,0 +1,234 @@
+"""Real-time in the generated client: the model's view of the WebSocket services, the names of
+field ids, the typed messages of a package generated from WebSocket sheets (used end to end over
+real sockets), ``mypy --strict``, the README's real-time program, and the import cost."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kiwoom_codegen.model import Spec
+from kiwoom_codegen.model.load import load
+from kiwoom_codegen.model.realtime import field_names, label_names, realtime_spec
+from kiwoom_codegen.problems import SpecError
+
+from tests.client_helpers import mypy_strict
+from tests.python_client_support import emit_files, imported, write_files
+from tests.realtime_sheets import write_realtime_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+SPECS = ROOT / "specs"
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
+    directory = tmp_path_factory.mktemp("rt_spec")
+    write_realtime_workbook(directory / "realtime.xlsx")
+    shutil.copy(SPECS / "realtime_fields.toml", directory)
+    return load([directory]).spec
+
+
+@pytest.fixture(scope="module")
+def package_root(spec: Spec, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_files(emit_files(spec), tmp_path_factory.mktemp("rt_pkg"))
+
+
+# ---- the model ----------------------------------------------------------------------------------
+
+
+def test_services_by_role_and_market(spec: Spec) -> None:
+    rt = realtime_spec(spec)
+    roles = {s.api.id: (s.role, s.market) for s in rt.services}
+    assert roles == {
+        "00": ("subscription", "domestic"),
+        "0B": ("subscription", "domestic"),
+        "F5": ("subscription", "us"),
+        "FE": ("subscription", "us"),
+        "ka10171": ("condition_list", "domestic"),
+        "ka10172": ("condition_search", "domestic"),
+        "ka10173": ("condition_live", "domestic"),
+        "ka10174": ("condition_clear", "domestic"),
+        "usa20280": ("condition_list", "us"),
+        "usa20281": ("condition_search", "us"),
+        "usa20290": ("condition_live", "us"),
+        "usa20291": ("condition_clear", "us"),
+    }
+    types = {t.code: (t.api_id, t.needs_item, t.kind) for t in rt.types}
+    assert types == {
+        "00": ("00", False, "subscription"),
+        "0B": ("0B", True, "subscription"),
+        "F5": ("F5", False, "subscription"),
+        "FE": ("FE", True, "subscription"),
+        "02": ("ka10173", False, "condition"),
+        "S2": ("usa20290", False, "condition"),
+    }
+    (domestic, us) = rt.conditions
+    assert (domestic.list_trnm, domestic.request_trnm, domestic.clear_trnm) == (
+        "CNSRLST", "CNSRREQ", "CNSRCLR")  # fmt: skip
+    assert (us.list_trnm, us.live_type, us.path) == ("GNSRLST", "S2", "/api/us/websocket")
+
+
+def test_field_names_table_then_http_label_then_fallback(spec: Spec) -> None:
+    fields = {f.id: f.python_name for f in realtime_spec(spec).type("0B").fields}
+    assert fields == {
+        "20": "cntr_tm",  # reviewed table
+        "10": "cur_prc",  # reviewed table
+        "11": "pred_pre",  # reviewed table
+        "27": "sel_bid",  # the HTTP table's wire name for 매도호가
+        "290": "field_290",  # no rule: the model's own name
+        "1890": "field_1890",  # 현재가 has two HTTP wire names: ambiguous, not reused
+        "9081": "field_9081",
+    }
+    labels = realtime_spec(spec).type("02").fields
+    assert [(x.id, x.label) for x in labels][:3] == [
+        ("841", "조건식일련번호"), ("9001", "종목코드"), ("843", "삽입삭제구분")]  # fmt: skip
+
+
+def test_field_names_are_unique_within_a_type(spec: Spec) -> None:
+    template = spec.api("0B").response.body[3].children[3].children[0]
+    rows = [("10", "현재가"), ("1890", "현재가"), ("27", "매도호가"), ("28", "매도호가")]
+    kids = [replace(template, name=i, label=label) for i, label in rows]
+    names = field_names(kids, {"10": "cur_prc"}, {"현재가": "cur_prc", "매도호가": "sel_bid"})
+    assert names == ["cur_prc", "cur_prc_1890", "sel_bid", "sel_bid_28"]
+    assert label_names(spec.apis)["매도호가"] == "sel_bid"
+    assert "현재가" not in label_names(spec.apis)
+
+
+def test_bad_realtime_table_is_one_clear_error(tmp_path: Path) -> None:
+    write_realtime_workbook(tmp_path / "realtime.xlsx")
+    (tmp_path / "realtime_fields.toml").write_text('[fields]\n"10" = "class"\n', encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load([tmp_path])
+    text = str(info.value)
+    assert "realtime_fields.toml › fields.10" in text and "'class'" in text
+
+
+def test_model_json_keeps_ids_and_names(spec: Spec) -> None:
+    values = spec.api("0B").to_json()["response"]["body"][3]["children"][3]
+    assert values["name"] == "values"
+    assert [(c["name"], c["python_name"], c["label"]) for c in values["children"]][:2] == [
+        ("20", "cntr_tm", "체결시간"), ("10", "cur_prc", "현재가")]  # fmt: skip
+
+
+# ---- the generated package ---------------------------------------------------------------
+
+
+def test_generated_package_types_every_realtime_type(package_root: Path) -> None:
+    with imported(package_root) as pkg:
+        registry = importlib.import_module(f"{pkg.__name__}._realtime_registry")
+        types = registry.REALTIME_TYPES
+        assert sorted(types) == ["00", "02", "0B", "F5", "FE", "S2"]
+        trade = types["0B"].message_class({"type": "0B", "item": "005930",
+                                           "values": {"10": "-20800", "27": "1"}})  # fmt: skip
+        assert (trade.values.cur_prc, trade.values.sel_bid, trade.values.field_290) == (
+            "-20800", "1", None)  # fmt: skip
+        assert types["F5"].needs_item is False and types["FE"].path == "/api/us/websocket"
+        assert registry.CONDITION_SERVICES["/api/us/websocket"].list_trnm == "GNSRLST"
+        assert (
+            pkg.RealtimeMessage
+            is importlib.import_module(f"{pkg.__name__}._realtime_types").RealtimeMessage
+        )
+
+
+def test_generated_client_end_to_end(package_root: Path) -> None:
+    with imported(package_root) as pkg:
+        testing = importlib.import_module(f"{pkg.__name__}.testing")
+        with testing.FakeKiwoomServer() as server:
+            fake = server.realtime
+            fake.set_conditions([("4", "신고가")], us=False)
+            fake.set_condition_members("4", ["A005930"])
+
+            async def main() -> tuple[Any, Any, Any]:
+                async with pkg.AsyncKiwoomClient(
+                    appkey="k",
+                    secretkey="s",
+                    base_url=server.url,
+                    realtime_url=server.realtime_url,
+                ) as client:
+                    async with client.realtime() as rt:
+                        trades = await rt.subscribe("0B", ["005930"])
+                        watch = await rt.watch_condition("4")
+                        fake.push("0B", "005930")
+                        fake.push_condition("4", "A000660", "I")
+                        trade, event = await trades.get(2), await watch.get(2)
+                    async with client.realtime("us") as us:
+                        quotes = await us.subscribe("FE", [{"jmcode": "NVDA", "stex_tp": "ND"}])
+                        fake.push("FE", "NVDA")
+                        quote = await quotes.get(2)
+                    return trade, event, quote
+
+            trade, event, quote = asyncio.run(main())
+    assert type(trade).__name__ == "Realtime0B" and trade.values.cur_prc == "+200"
+    assert type(event.message).__name__ == "Realtime02"
+    assert event.message.values.insert_delete_tp == "I" and event.item == "A000660"
+    assert type(quote).__name__ == "RealtimeFE" and quote.values.cur_prc == "+100"
+
+
+def test_generated_realtime_package_passes_mypy_strict(package_root: Path, tmp_path: Path) -> None:
+    user = tmp_path / "user.py"
+    user.write_text(
+        "from kiwoom_client import AsyncKiwoomClient, KiwoomClient\n"
+        "from kiwoom_client._realtime_registry import Realtime0B\n\n\n"
+        "async def main(client: AsyncKiwoomClient) -> None:\n"
+        "    async with client.realtime() as rt:\n"
+        "        sub = await rt.subscribe('0B', ['005930'])\n"
+        "        async for msg in sub:\n"
+        "            if isinstance(msg, Realtime0B):\n"
+        "                price: str | None = msg.values.cur_prc\n"
+        "                print(price, msg.raw)\n\n\n"
+        "def sync(client: KiwoomClient) -> None:\n"
+        "    with client.realtime('us') as rt:\n"
+        "        for event in rt.watch_condition('1'):\n"
+        "            print(event.action, event.item)\n",
+        encoding="utf-8",
+    )
+    done = mypy_strict("kiwoom_client", package_root, tmp_path / "cache")
+    assert done.returncode == 0, done.stdout
+    done = mypy_strict(user, package_root, tmp_path / "cache")
+    assert done.returncode == 0, done.stdout
+
+
+def test_importing_the_generated_package_does_not_import_websockets() -> None:
+    code = (
+        "import sys, kiwoom_client\n"
+        "assert 'websockets' not in sys.modules, 'imported websockets'\n"
+        "c = kiwoom_client.KiwoomClient(appkey='a', secretkey='b')\n"
+        "rt = c.realtime()\n"
+        "assert 'websockets' in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT / "generated" / "python",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+
+
+# ---- the README ---------------------------------------------------------------------------------
+
+
+def readme_program(path: Path) -> str:
+    text = path.read_text(encoding="utf-8")
+    section = text[text.index("## Real-time") :]
+    match = re.search(r"```python\n(.*?)```", section, re.S)
+    assert match is not None
+    return match.group(1)
+
+
+@pytest.mark.parametrize("readme", ["README.md", "generated/python/README.md"])
+def test_the_readme_real_time_program_runs_as_written(readme: str) -> None:
+    program = readme_program(ROOT / readme)
+    assert len(program.strip().splitlines()) <= 12
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT / "generated" / "python",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("0B 005930 -20800 ")
