@@ -7,6 +7,7 @@ after `#조회데이터` / `#실시간데이터`. The sheets here are synthetic,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -628,3 +629,35 @@ def test_official_ka10101_list_member_without_members_is_a_string(tmp_path: Path
     lines = messages(loaded)
     assert any("LIST 'marketCode' has no members" in m and "read as String" in m for m in lines)
     assert not any("response example" in m and "marketCode" in m for m in lines)
+
+
+def test_self_check_knows_reg_item_and_type_are_arrays_on_the_wire(tmp_path: Path) -> None:
+    """The WebSocket sheets type REG's `item`/`type` String, their examples (and the wire) send
+    arrays of strings: not a disagreement. A number where a string belongs still is one."""
+    reg = api(
+        "0B",
+        "주식체결",
+        menu="국내주식 > 실시간시세 > 주식체결(0B)",
+        url="/api/dostk/websocket",
+        production="wss://api.kiwoom.com:10000",
+        mock="wss://mockapi.kiwoom.com:10000",
+        request=[
+            f("trnm", "서비스명", required="Y", length=10,
+              description="REG : 등록 , REMOVE : 해지"),
+            f("grp_no", "그룹번호", required="Y", length=4),
+            f("data", "실시간 등록 리스트", type="LIST", required=None, length=""),
+            f("- item", "실시간 등록 요소", required="N", length=100),
+            f("- type", "실시간 항목", required="Y", length=2, description="TR 명(0A,0B....)"),
+        ],
+        request_example='{"trnm": "REG", "grp_no": "1", '
+        '"data": [{"item": ["005930"], "type": ["0B"]}]}',
+    )  # fmt: skip
+    a, loaded = parse_one(tmp_path / "ok", reg)
+    assert [m for m in messages(loaded) if "request example" in m] == []
+    bad = dataclasses.replace(
+        reg,
+        request_example='{"trnm": "REG", "grp_no": "1", '
+        '"data": [{"item": [5930], "type": ["0B"]}]}',
+    )
+    _, loaded = parse_one(tmp_path / "bad", bad)
+    assert any("request example" in m and "item" in m for m in messages(loaded))

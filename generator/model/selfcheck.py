@@ -21,7 +21,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..emit.schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 from ..problems import Problems
-from .core import Api, Example, Field, Kind, Message, Source, Spec, Variant
+from .core import Api, Example, Field, Kind, Message, Source, Spec, Transport, Variant
 
 Shape = tuple[Variant | None, tuple[Field, ...], str]  # (variant, fields, schema name)
 
@@ -163,6 +163,8 @@ class _Checker:
             key=lambda e: ([str(p) for p in e.absolute_path], e.validator),
         )
         for error in errors:
+            if self._wire_array(error):
+                continue
             if error.validator == "additionalProperties":
                 out.append(_Finding("", True))  # told below, by key
                 continue
@@ -179,6 +181,20 @@ class _Checker:
             # Only unknown keys made the strict model refuse: those notes are the reasons.
             unique = [_Finding(f.message, True) for f in unique]
         return unique
+
+    def _wire_array(self, error: ValidationError) -> bool:
+        """A documented wire fact, not a disagreement: the WebSocket sheets type REG/REMOVE's
+        `item` and `type` as String, but on the wire (and in their own examples) they are arrays
+        of strings (`"item": ["005930"]`); the real-time client sends them so."""
+        path = list(error.absolute_path)
+        return (
+            self.api.transport is Transport.WEBSOCKET
+            and error.validator == "type"
+            and bool(path)
+            and path[-1] in ("item", "type")
+            and isinstance(error.instance, list)
+            and all(isinstance(v, str) for v in error.instance)
+        )
 
     # -- what an error means, in the sheet's terms
 
