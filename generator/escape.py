@@ -103,9 +103,14 @@ def py_comment(text: str) -> str:
 
 def py_str(text: str) -> str:
     """A double-quoted Python string literal of ``text`` (for examples shown in docs)."""
+    return '"' + _escaped(text, quoted='\\"') + '"'
+
+
+def _escaped(text: str, *, quoted: str = "") -> str:
+    """``text`` with ``\\n``, ``\\t``, every unsafe character and each of ``quoted`` escaped."""
     out: list[str] = []
     for ch in text:
-        if ch in '\\"':
+        if ch in quoted:
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
@@ -115,7 +120,7 @@ def py_str(text: str) -> str:
             out.append(escape_char(ch))
         else:
             out.append(ch)
-    return '"' + "".join(out) + '"'
+    return "".join(out)
 
 
 def indent(text: str, width: int | str = 4, first: bool = False) -> str:
@@ -268,14 +273,4 @@ def terminal(text: str) -> str:
     escape sequences, bidi controls and every other unsafe character as escapes."""
     if text.isprintable() and not any(is_unsafe(ch) for ch in text):
         return text
-    out: list[str] = []
-    for ch in text:
-        if ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif is_unsafe(ch):
-            out.append(escape_char(ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _escaped(text)

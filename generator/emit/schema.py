@@ -19,27 +19,14 @@ from typing import Any
 
 from ..model import Api, Field, Kind, Message, Spec, Variant
 from ..model.describe import FORMAT_PATTERNS
-from ..model.names import ClassName, unique
+from ..model.names import MODEL_MODULE_IMPORTS, ClassName, unique
 
 JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"
 RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
 # Names a generated models module imports or defines besides its classes: no schema takes them.
-RESERVED_SCHEMA_NAMES = frozenset(
-    {
-        "Annotated",
-        "Any",
-        "BaseModel",
-        "ConfigDict",
-        "Field",
-        "Literal",
-        "Model",
-        "RootModel",
-        "Self",
-        "model_validator",
-    }
-)
+RESERVED_SCHEMA_NAMES = frozenset({*MODEL_MODULE_IMPORTS, "Model", "model_validator"})
 BLANK_DESCRIPTION = "빈값: not given"
 
 

@@ -6,6 +6,18 @@ import keyword
 import re
 from functools import lru_cache
 
+# What a generated models module imports: neither a field nor a schema may take these names.
+MODEL_MODULE_IMPORTS = (
+    "Annotated",
+    "Any",
+    "BaseModel",
+    "ConfigDict",
+    "Field",
+    "Literal",
+    "RootModel",
+    "Self",
+)
+
 # Attributes of pydantic.BaseModel (and Python builtins of a class) that a field must not shadow.
 _RESERVED = frozenset(
     {
@@ -41,14 +53,7 @@ _RESERVED = frozenset(
         "object",
         # Names the generated model classes use in their bodies: annotations and decorators are
         # looked up in the class body first, so a field must not take them.
-        "Annotated",
-        "Any",
-        "BaseModel",
-        "ConfigDict",
-        "Field",
-        "Literal",
-        "RootModel",
-        "Self",
+        *MODEL_MODULE_IMPORTS,
         "classmethod",
         "staticmethod",
         "property",
