@@ -39,10 +39,20 @@ from typing import Any
 
 UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
+# Every character that may be unsafe, found by the regex engine in C: all but printable ASCII and
+# the Hangul and CJK blocks the docs are written in (none of which holds an unsafe character).
+# A match is then asked `is_unsafe`; the text of a whole spec is scanned without a Python loop.
+_MAYBE_UNSAFE = re.compile("[^\x20-\x7e\u3131-\u318e\u4e00-\u9fff\uac00-\ud7a3]")
+
 
 def is_unsafe(ch: str) -> bool:
     """A character no generated file or terminal line shows raw (see the module docstring)."""
     return unicodedata.category(ch) in UNSAFE_CATEGORIES
+
+
+def has_unsafe(text: str) -> bool:
+    """Whether any character of ``text`` is unsafe (:func:`is_unsafe`)."""
+    return any(is_unsafe(m.group()) for m in _MAYBE_UNSAFE.finditer(text))
 
 
 def split_lines(text: str) -> list[str]:
@@ -62,6 +72,9 @@ def escape_char(ch: str) -> str:
 
 # --- Python ---------------------------------------------------------------------------------
 
+# What makes a docstring need escaping besides unsafe characters ("\t" is unsafe too).
+_DOCSTRING_SPECIAL = re.compile('["\\\\]')
+
 
 def py_docstring(text: str) -> str:
     """``text`` ready to sit between triple double quotes; the docstring's value is ``text``.
@@ -71,6 +84,8 @@ def py_docstring(text: str) -> str:
     and every unsafe character become escapes (black re-indents raw tabs, and the tokenizer and
     ``str.splitlines()`` must agree on the lines). Only ``"\\n"`` stays a raw line break.
     """
+    if not _DOCSTRING_SPECIAL.search(text) and not has_unsafe(text.replace("\n", "")):
+        return text
     out: list[str] = []
     quotes = 0  # unescaped double quotes just written
     last = len(text) - 1
@@ -108,6 +123,8 @@ def py_str(text: str) -> str:
 
 def _escaped(text: str, *, quoted: str = "") -> str:
     """``text`` with ``\\n``, ``\\t``, every unsafe character and each of ``quoted`` escaped."""
+    if not any(q in text for q in quoted) and not has_unsafe(text):
+        return text  # "\n" and "\t" are unsafe (Cc), so they are covered
     out: list[str] = []
     for ch in text:
         if ch in quoted:
@@ -225,8 +242,14 @@ def json_text(value: Any, *, indent: int | None = 2, sort_keys: bool = False) ->
     text = json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=sort_keys)
     if text.isascii():
         return text  # json.dumps escapes C0 controls in strings; "\n" is indentation
-    # Outside strings JSON is ASCII, so every unsafe character found is inside a string.
-    return "".join(_json_escape(ch) if ch != "\n" and is_unsafe(ch) else ch for ch in text)
+    # Outside strings JSON is ASCII, so every unsafe character found is inside a string; a raw
+    # "\n" is indentation (json.dumps escapes it in strings).
+    return _MAYBE_UNSAFE.sub(_json_sub, text)
+
+
+def _json_sub(match: re.Match[str]) -> str:
+    ch = match.group()
+    return _json_escape(ch) if ch != "\n" and is_unsafe(ch) else ch
 
 
 def _json_escape(ch: str) -> str:
@@ -271,6 +294,4 @@ def yaml_style(data: str) -> str | None:
 def terminal(text: str) -> str:
     """``text`` as one line for a terminal or log: ``\\n`` shown as ``\\n``, tabs as ``\\t``,
     escape sequences, bidi controls and every other unsafe character as escapes."""
-    if text.isprintable() and not any(is_unsafe(ch) for ch in text):
-        return text
     return _escaped(text)
