@@ -5,14 +5,20 @@ module text; the result depends only on that text, so the output is byte-identic
 the number of worker processes (``KIWOOM_CODEGEN_JOBS``, default: every core this process may
 use; ``1`` formats in this process). Results are cached under the same key as
 :func:`kiwoom_codegen.emit.python_render.format_python`, so the two share entries.
+
+:func:`run_tasks` is the general form: independent tasks (a group's models and methods, made
+and formatted start to finish; one module to format) spread over the same worker processes,
+biggest first, each returning ``{path: final text}``.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
 from .cache import load_text, store_text
 
@@ -55,37 +61,82 @@ def format_source(source: str) -> str:
     return str(once(source, mode=BLACK_MODE))
 
 
-def format_modules(
-    sources: Mapping[str, str], *, workers: int | None = None, progress: Progress | None = None
+@dataclass(frozen=True)
+class Task:
+    """``function(argument)`` -> {path: final text}; ``function`` is a module-level function
+    (worker processes find it by name) and ``weight`` orders the tasks, biggest first."""
+
+    function: Callable[[Any], dict[str, str]]
+    argument: Any
+    weight: int
+    name: str
+
+
+def _run(task: Task) -> dict[str, str]:
+    return task.function(task.argument)
+
+
+def run_tasks(
+    tasks: Sequence[Task], *, workers: int | None = None, progress: Progress | None = None
 ) -> dict[str, str]:
-    """{path: black-formatted text} for {path: source}."""
-    out: dict[str, str] = {}
-    misses: dict[str, str] = {}
-    for path, source in sources.items():
-        found = load_text("black", black_key(source))
-        if found is None:
-            misses[path] = source
-        else:
-            out[path] = found
-    total, done = len(sources), len(out)
+    """Every task's {path: text}, merged; run in ``workers`` processes (default :func:`jobs`).
+
+    Each task's result depends only on its argument, so the output is the same on any number
+    of workers. Biggest first, so that no worker is left with a large task at the end.
+    """
+    order = sorted(tasks, key=lambda t: (-t.weight, t.name))
+    total = len(order)
     if progress is not None:
-        progress(done, total)
-    count = min(workers or jobs(), len(misses))
-    # Biggest first, so that no worker is left with a large module at the end.
-    order = sorted(misses, key=lambda p: (-len(misses[p]), p))
+        progress(0, total)
+    count = min(workers or jobs(), total)
     pool = ProcessPoolExecutor(max_workers=count) if count > 1 else None
+    out: dict[str, str] = {}
     try:
-        texts = (misses[p] for p in order)
-        results: Iterator[str] = (
-            pool.map(format_source, texts) if pool else map(format_source, texts)
-        )
-        for path, text in zip(order, results, strict=True):
-            out[path] = text
-            store_text("black", black_key(misses[path]), text)
-            done += 1
+        results: Iterator[dict[str, str]] = pool.map(_run, order) if pool else map(_run, order)
+        for done, result in enumerate(results, 1):
+            for path, text in result.items():
+                if path in out:
+                    raise ValueError(f"{path} is produced by two tasks")
+                out[path] = text
             if progress is not None:
                 progress(done, total)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    return out
+
+
+def _format_one(item: tuple[str, str]) -> dict[str, str]:
+    path, source = item
+    return {path: format_source(source)}
+
+
+def format_tasks(sources: Mapping[str, str]) -> tuple[dict[str, str], list[Task]]:
+    """(the cached results, a task per module still to format) for {path: source}."""
+    found: dict[str, str] = {}
+    tasks: list[Task] = []
+    for path, source in sources.items():
+        text = load_text("black", black_key(source))
+        if text is None:
+            tasks.append(Task(_format_one, (path, source), len(source), path))
+        else:
+            found[path] = text
+    return found, tasks
+
+
+def store_formatted(sources: Mapping[str, str], formatted: Mapping[str, str]) -> None:
+    """Remember black's result for every module of ``sources`` that was formatted now."""
+    for path, source in sources.items():
+        if path in formatted:
+            store_text("black", black_key(source), formatted[path])
+
+
+def format_modules(
+    sources: Mapping[str, str], *, workers: int | None = None, progress: Progress | None = None
+) -> dict[str, str]:
+    """{path: black-formatted text} for {path: source}."""
+    out, tasks = format_tasks(sources)
+    formatted = run_tasks(tasks, workers=workers, progress=progress)
+    store_formatted(sources, formatted)
+    out.update(formatted)
     return {path: out[path] for path in sources}

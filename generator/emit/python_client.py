@@ -17,15 +17,15 @@ Every file is marked generated (the runtime files: copied) and is byte-identical
 from __future__ import annotations
 
 import ast
-import functools
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Api, Spec
 from . import EmitContext, progress
 from .cache import code_fingerprint, load_text, store_text
-from .formatting import format_modules
+from .formatting import Task, format_source, format_tasks, run_tasks, store_formatted
 from .python_models import (
     DCG_VERSION,
     ModelGenerationError,
@@ -41,7 +41,7 @@ from .python_models import (
 )
 from .python_operations import columns, operation_rows
 from .python_readme import readme_snippets
-from .python_realtime import registry_module
+from .python_realtime import registry_source
 from .python_render import header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, api_index, build_view
 from .schema import ApiSchemas, spec_schemas
@@ -60,21 +60,13 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     files: dict[str, str | bytes] = {}
 
     files.update(runtime_files(pkg, ctx))
-    # Python modules are collected unformatted and formatted together (cached, in parallel).
-    # A group's modules are also cached whole, by exactly what they are made from, so a group
-    # whose model did not change is neither rendered nor formatted again.
-    sources: dict[str, str] = {}
+    # A group's models and methods are made and formatted start to finish in a worker process
+    # (datamodel-code-generator, black), the groups in parallel with each other and with black
+    # on the other modules. A group's modules are also cached whole, by exactly what they are
+    # made from, so a group whose model did not change is neither rendered nor formatted again.
+    tasks: list[Task] = []
     group_keys: dict[str, tuple[str, ...]] = {}
-
-    def group_module(path: str, key: tuple[str, ...], make: Callable[[], str]) -> None:
-        cached = load_text("group-module", key)
-        if cached is not None:
-            files[path] = cached
-        else:
-            sources[path] = make()
-            group_keys[path] = key
-
-    progress.stage("python client: rendering the changed groups")
+    progress.stage("python client: finding the changed groups")
     for g in view.groups:
         key: tuple[str, ...] = (
             code_fingerprint(),
@@ -82,17 +74,19 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
             repr(g),
             repr([schemas[a.id] for a in g.apis]),
         )
-        group_module(
-            f"{pkg}/models/{g.module}.py",
-            ("models", *key),
-            functools.partial(models_module, g, schemas, header),
-        )
+        paths = {"models": f"{pkg}/models/{g.module}.py"}
         if g.methods:
-            group_module(
-                f"{pkg}/resources/{g.module}.py",
-                ("resources", *key),
-                functools.partial(resources_module, g, header),
-            )
+            paths["resources"] = f"{pkg}/resources/{g.module}.py"
+        cached = {path: load_text("group-module", (kind, *key)) for kind, path in paths.items()}
+        if all(text is not None for text in cached.values()):
+            files.update({path: text for path, text in cached.items() if text is not None})
+            continue
+        for kind, path in paths.items():
+            group_keys[path] = (kind, *key)
+        job = GroupJob(g, {a.id: schemas[a.id] for a in g.apis}, header, paths)
+        weight = sum(len(repr(schemas[a.id])) for a in g.apis)
+        tasks.append(Task(run_group_job, job, weight, g.module))
+    sources: dict[str, str] = {}
     sources[f"{pkg}/models/__init__.py"] = package_docstring_module(
         header,
         "Request and response models, one module per group of APIs:\n\n"
@@ -114,12 +108,16 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
         "error_codes.py.jinja", header=header, error_codes=spec.error_codes
     )
     sources[f"{pkg}/__init__.py"] = package_init(view, ctx, header)
-    files[f"{pkg}/_realtime_registry.py"] = registry_module(spec, header)  # formatted there
-    progress.stage(f"black: {len(sources)} modules to format")
-    formatted = format_modules(sources, progress=progress.formatting(len(sources)))
+    sources[f"{pkg}/_realtime_registry.py"] = registry_source(spec, header)
+    found, format_jobs = format_tasks(sources)
+    tasks += format_jobs
+    progress.stage(f"python client: {len(tasks)} groups and modules to make and format")
+    made = run_tasks(tasks, progress=progress.formatting(len(tasks)))
+    store_formatted(sources, made)
     for path, key in group_keys.items():
-        store_text("group-module", key, formatted[path])
-    files.update(formatted)
+        store_text("group-module", key, made[path])
+    files.update(found)
+    files.update(made)
 
     header_line = header_lines(ctx.generator_version, ctx.sources)[0]
     common = {
@@ -197,12 +195,32 @@ def runtime_exports(module: str) -> list[str]:
 # --- generated modules ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class GroupJob:
+    """What a worker needs to make one group's modules: ``paths`` maps "models" (and
+    "resources", for a group with methods) to the module's path in the output."""
+
+    group: GroupView
+    schemas: dict[str, ApiSchemas]
+    header: str
+    paths: dict[str, str]
+
+
+def run_group_job(job: GroupJob) -> dict[str, str]:
+    """The group's modules, made and formatted (runs in a worker process)."""
+    out = {job.paths["models"]: format_source(models_module(job.group, job.schemas, job.header))}
+    if "resources" in job.paths:
+        out[job.paths["resources"]] = format_source(resources_module(job.group, job.header))
+    return out
+
+
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
     document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
     generated = restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
-    attrs = class_attributes(generated)
+    tree = ast.parse(generated)
+    attrs = class_attributes(tree)
     validators = {
         name: textwrap.indent(
             render("model_validators.jinja", v=validators_of(plan, attrs[name])).strip("\n") + "\n",
@@ -227,6 +245,7 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "Self": "typing",
             "choose_shape": ".._variants",
         },
+        tree,
     )
     ids = ", ".join(a.id for a in apis)
     docstring = (

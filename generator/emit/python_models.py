@@ -17,6 +17,9 @@ import hashlib
 import importlib.metadata
 import json
 import keyword
+import re
+import textwrap
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -247,13 +250,27 @@ def restore_docstrings(generated: str, texts: dict[str, str]) -> str:
     """Each docstring line that is exactly a token of :func:`hide_descriptions` becomes the
     escaped text, indented like the token, and each token that is a whole string literal
     (``Field(description="<token>")``) becomes the text as a string literal
-    (:func:`generator.escape.py_str`); every token must be found exactly once."""
+    (:func:`generator.escape.py_str`); every token must be found exactly once.
+
+    One regex pass over the module finds every token (tokens are ``KCG<hash>D<number>``),
+    rather than one search of the whole module per token.
+    """
+    if not texts:
+        return generated
+    first = next(iter(texts))
+    tokens = re.compile(re.escape(first[: first.rindex("D") + 1]) + r"\d+")
+    literal = re.compile(r"([\"'])(" + tokens.pattern + r")\1")
+    counts = Counter(m.group(0) for m in literal.finditer(generated))
     found: set[str] = set()
-    for name, description in texts.items():
-        for literal in (f'"{name}"', f"'{name}'"):
-            if generated.count(literal) == 1:
-                generated = generated.replace(literal, py_str(description))
-                found.add(name)
+
+    def place(match: re.Match[str]) -> str:
+        token = match.group(2)
+        if token in texts and counts[match.group(0)] == 1:
+            found.add(token)
+            return py_str(texts[token])
+        return match.group(0)
+
+    generated = literal.sub(place, generated)
     lines = split_lines(generated)
     for i, line in enumerate(lines):
         token = line.strip()
@@ -266,9 +283,13 @@ def restore_docstrings(generated: str, texts: dict[str, str]) -> str:
         prefix = line[: len(line) - len(line.lstrip())]
         lines[i] = indent(py_docstring(text), prefix, first=True)
     missing = set(texts) - found
-    if missing or any(token in generated for token in texts if token not in found):
-        raise ModelGenerationError(f"descriptions not placed as docstrings: {sorted(missing)}")
-    return "\n".join(lines)
+    restored = "\n".join(lines)
+    left = {t for t in tokens.findall(generated) if t in texts and t not in found}
+    if missing or left:
+        raise ModelGenerationError(
+            f"descriptions not placed as docstrings: {sorted(missing | left)}"
+        )
+    return restored
 
 
 def dcg_aliases(plans: dict[str, ClassPlan]) -> dict[str, str]:
@@ -345,14 +366,16 @@ def _wire_name(stmt: ast.AnnAssign, attr: str) -> str:
     return attr
 
 
-def class_attributes(generated: str) -> dict[str, dict[str, str]]:
-    """class -> {wire name: attribute} of datamodel-code-generator's classes.
+def class_attributes(generated: str | ast.Module) -> dict[str, dict[str, str]]:
+    """class -> {wire name: attribute} of datamodel-code-generator's classes (its text, or
+    the text parsed).
 
     The attributes are ``Field.python_name`` (passed as aliases), unless datamodel-code-generator
     had to rename one to keep the class valid (a field named like a type the class uses).
     """
+    tree = ast.parse(generated) if isinstance(generated, str) else generated
     out: dict[str, dict[str, str]] = {}
-    for node in ast.parse(generated).body:
+    for node in tree.body:
         if isinstance(node, ast.ClassDef):
             attrs: dict[str, str] = {}
             for stmt in node.body:
@@ -386,17 +409,21 @@ def assemble(
     plans: dict[str, ClassPlan],
     validators: dict[str, str],
     extra_imports: dict[str, str],
+    tree: ast.Module | None = None,
 ) -> ModelsModule:
     """Keep datamodel-code-generator's classes and statements, append validators, redo imports.
 
     ``validators``: class name -> the validator methods' source, indented for a class body.
-    ``extra_imports``: name -> module for the names the validators use.
+    ``extra_imports``: name -> module for the names the validators use. ``tree``: ``generated``
+    parsed, when the caller has it already.
     """
-    tree = ast.parse(generated)
+    if tree is None:
+        tree = ast.parse(generated)
     # The tokenizer's lines: ast's line numbers index these.
     lines = defer_build(tree, split_lines(generated))
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
-    attributes = class_attributes(generated)
+    attributes = class_attributes(tree)
+    used: set[str] = set()
     chunks: list[str] = []
     classes: list[str] = []
     for node in tree.body:
@@ -413,6 +440,7 @@ def assemble(
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         assert node.end_lineno is not None
         chunk = "\n".join(lines[start - 1 : node.end_lineno])
+        used |= used_names(node)
         if isinstance(node, ast.ClassDef):
             classes.append(node.name)
             plan = plans.get(node.name)
@@ -420,6 +448,7 @@ def assemble(
                 check_attributes(node.name, plan, attributes[node.name])
             if node.name in validators:
                 chunk += "\n\n" + validators[node.name].rstrip("\n")
+                used |= used_names(ast.parse(textwrap.dedent(validators[node.name])))
         chunks.append(chunk)
     missing = sorted(set(plans) - set(classes))
     if missing:
@@ -427,7 +456,6 @@ def assemble(
             f"datamodel-code-generator did not generate {', '.join(missing)}"
         )
     body = "\n\n\n".join(chunks) + "\n"
-    used = used_names(ast.parse(body))
     by_module: dict[str, list[str]] = {}
     for local, (module, name) in imported.items():
         if local in used:

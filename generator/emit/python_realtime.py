@@ -61,6 +61,11 @@ def _type(t: RealtimeType) -> TypeView:
 
 
 def registry_module(spec: Spec, header: str) -> str:
+    return format_python(registry_source(spec, header))
+
+
+def registry_source(spec: Spec, header: str) -> str:
+    """The registry module's text before black."""
     rt = realtime_spec(spec)
     conditions: tuple[ConditionServices, ...] = rt.conditions
     docstring = (
@@ -76,4 +81,4 @@ def registry_module(spec: Spec, header: str) -> str:
         types=[_type(t) for t in rt.types],
         conditions=conditions,
     )
-    return format_python(source)
+    return source

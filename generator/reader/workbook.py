@@ -26,6 +26,7 @@ from .limits import (
     MAX_ZIP_MEMBERS,
 )
 from .raw import RawBook, RawCell, RawErrorCode, RawIndexEntry
+from .sheet_cache import load_rows, sheet_keys, store_rows
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -198,6 +199,14 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
     where = display_path(path)
     if not _check_container(path, where, problems) or not _check_zip(path, where, problems):
         return
+    keys = sheet_keys(path)
+    known = [load_rows(k.key) for k in keys] if keys else []
+    if keys and all(rows is not None for rows in known):  # every sheet as read before
+        for k, rows in zip(keys, known, strict=True):
+            assert rows is not None
+            read_sheet(where, k.title, rows, book, problems)
+        return
+    by_title = {k.title: (k.key, rows) for k, rows in zip(keys or [], known, strict=True)}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
@@ -206,13 +215,21 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
         problems.error(where, None, f"corrupt .xlsx workbook ({_why(exc)})")
         return
     try:
+        titles = [ws.title for ws in wb.worksheets]
+        if keys is not None and titles != [k.title for k in keys]:
+            by_title = {}  # not the sheets the keys were made for: read everything
         for ws in wb.worksheets:
             sheet_where = str(Source(where, ws.title))
-            try:
-                rows = _read_rows(ws, sheet_where, problems)
-            except Exception as exc:  # noqa: BLE001 - a broken sheet part
-                problems.error(sheet_where, None, f"corrupt sheet ({_why(exc)})")
-                continue
+            key, rows = by_title.get(ws.title, (None, None))
+            if rows is None:
+                errors = problems.error_count
+                try:
+                    rows = _read_rows(ws, sheet_where, problems)
+                except Exception as exc:  # noqa: BLE001 - a broken sheet part
+                    problems.error(sheet_where, None, f"corrupt sheet ({_why(exc)})")
+                    continue
+                if rows is not None and key is not None and problems.error_count == errors:
+                    store_rows(key, rows)
             if rows is not None:
                 read_sheet(where, ws.title, rows, book, problems)
     finally:

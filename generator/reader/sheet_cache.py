@@ -1,0 +1,156 @@
+"""The rows of a sheet whose content did not change, without openpyxl: a cache by exact content.
+
+openpyxl's parse is most of the time of reading a full-size workbook. A sheet's rows are a pure
+function of the sheet's XML part, the shared strings it uses, the styles (number formats turn
+numbers into dates) and the workbook part (the 1904 date system); and of the reader's code. This
+module computes that key for every worksheet straight from the ZIP (a regex pass in C over each
+part, no XML tree) and keeps the rows of each sheet read without problems under it, in the cache
+of :mod:`kiwoom_codegen.emit.cache`. After a one-cell edit only the edited sheet misses: the
+shared-string indexes that shift when a workbook is saved again are resolved to the strings'
+own XML before hashing, so the other sheets keep their keys.
+
+Anything unusual (a part missing, a sheet that is not a worksheet, a value of a type the cache
+does not carry) means no key or no entry, and the sheet is read by openpyxl as always. Deleting
+the cache or ``KIWOOM_CODEGEN_CACHE=off`` only costs time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import posixpath
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from ..emit.cache import code_fingerprint, load_text, store_text
+
+KIND = "sheet-rows"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+
+_SI = re.compile(rb"<(?:\w+:)?si\b.*?</(?:\w+:)?si>|<(?:\w+:)?si\s*/>", re.S)
+# A shared-string cell's value: <c ... t="s" ...><v>12</v>; the index is group 2.
+_SHARED_CELL = re.compile(rb'(<(?:\w+:)?c\b[^>]*\bt="s"[^>]*>\s*<(?:\w+:)?v>)\s*(\d+)\s*(<)')
+
+
+@dataclass(frozen=True)
+class SheetKey:
+    title: str
+    key: str
+
+
+def sheet_keys(path: Path) -> list[SheetKey] | None:
+    """Every sheet of the workbook in order, with the key of its content; None when the
+    workbook is not of the plain shape this needs (then nothing is cached for it)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            workbook = zf.read("xl/workbook.xml")
+            rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+            targets = {
+                r.get("Id"): (r.get("Type"), r.get("Target", ""))
+                for r in rels.iter(f"{_PKG_REL}Relationship")
+            }
+            styles = zf.read("xl/styles.xml") if "xl/styles.xml" in names else b""
+            shared: list[bytes] = (
+                _SI.findall(zf.read("xl/sharedStrings.xml"))
+                if "xl/sharedStrings.xml" in names
+                else []
+            )
+            common = hashlib.sha256()
+            for fixed in (code_fingerprint().encode(), workbook, styles):
+                common.update(hashlib.sha256(fixed).digest())
+            out: list[SheetKey] = []
+            for sheet in ElementTree.fromstring(workbook).iter(f"{_MAIN}sheet"):
+                kind, target = targets.get(sheet.get(f"{_REL}id"), (None, ""))
+                title = sheet.get("name")
+                if kind != _WORKSHEET or title is None:
+                    return None
+                part = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else posixpath.normpath(posixpath.join("xl", target))
+                )
+                if part not in names:
+                    return None
+                data = zf.read(part)
+
+                def resolve(m: re.Match[bytes]) -> bytes:
+                    index = int(m.group(2))
+                    if index >= len(shared):
+                        raise IndexError(index)
+                    return bytes(m.group(1)) + shared[index] + bytes(m.group(3))
+
+                digest = common.copy()
+                digest.update(title.encode("utf-8") + b"\0")
+                digest.update(_SHARED_CELL.sub(resolve, data))
+                out.append(SheetKey(title, digest.hexdigest()))
+            return out or None
+    except (OSError, KeyError, ValueError, IndexError, zipfile.BadZipFile, ElementTree.ParseError):
+        return None
+
+
+# --- rows as text --------------------------------------------------------------------------
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _encode(value: Any) -> Any:
+    if value is None or type(value) in (str, int, float, bool):
+        return value if not isinstance(value, float) or value == value else {"nan": 1}
+    if type(value) is dt.datetime:
+        return {"datetime": value.isoformat()}
+    if type(value) is dt.date:
+        return {"date": value.isoformat()}
+    if type(value) is dt.time:
+        return {"time": value.isoformat()}
+    if type(value) is dt.timedelta:
+        return {"timedelta": [value.days, value.seconds, value.microseconds]}
+    raise _Unsupported(type(value).__name__)
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    (tag, data), *_ = value.items()
+    if tag == "datetime":
+        return dt.datetime.fromisoformat(data)
+    if tag == "date":
+        return dt.date.fromisoformat(data)
+    if tag == "time":
+        return dt.time.fromisoformat(data)
+    if tag == "timedelta":
+        return dt.timedelta(days=data[0], seconds=data[1], microseconds=data[2])
+    if tag == "nan":
+        return float("nan")
+    raise ValueError(tag)
+
+
+def load_rows(key: str) -> list[tuple[Any, ...]] | None:
+    """The rows stored for ``key``, or None."""
+    text = load_text(KIND, (key,))
+    if text is None:
+        return None
+    try:
+        return [tuple(_decode(v) for v in row) for row in json.loads(text)]
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def store_rows(key: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Keep ``rows`` under ``key``, unless a value is of a type the cache does not carry."""
+    try:
+        text = json.dumps([[_encode(v) for v in row] for row in rows], ensure_ascii=False)
+    except _Unsupported:
+        return
+    store_text(KIND, (key,), text)
