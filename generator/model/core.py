@@ -376,7 +376,12 @@ class Spec:
         """A hash of what the docs say, independent of where they were read from.
 
         Sources (file names, cells) are left out so that moving a sheet does not change it.
+        The model is immutable, so the hash of the few most recent models is remembered (a
+        `generate` asks for it several times).
         """
+        remembered = _HASHES.get(id(self))
+        if remembered is not None and remembered[0] is self:
+            return remembered[1]
 
         def strip(obj: Any) -> Any:
             if isinstance(obj, dict):
@@ -386,7 +391,14 @@ class Spec:
             return obj
 
         text = json_text(strip(self.to_json()), indent=None, sort_keys=True)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        while len(_HASHES) >= 4:
+            del _HASHES[next(iter(_HASHES))]
+        _HASHES[id(self)] = (self, digest)  # the model is kept alive: its id is not reused
+        return digest
+
+
+_HASHES: dict[int, tuple[Spec, str]] = {}  # id -> (model, Spec.content_hash()), oldest first
 
 
 def walk(fields: tuple[Field, ...], depth: int = 0) -> list[tuple[int, Field]]:
