@@ -238,6 +238,39 @@ def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.Mo
     assert openapi.dumps_yaml_cached(document) == openapi.dumps_yaml(document)
 
 
+def test_json_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    from kiwoom_codegen.emit import openapi
+
+    def item(i: int) -> dict[str, Any]:
+        text = HOSTILE[i % len(HOSTILE)]
+        return {
+            "summary": text,
+            "list": [text, {"nested": [text, i, None, True]}, []],
+            "empty": {},
+            text[:50] or "k": {"deep": {"deeper": text}},
+        }
+
+    document: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "paths": {f"/p/{i}#{HOSTILE[i % len(HOSTILE)][:20]}": item(i) for i in range(40)},
+        "components": {
+            "schemas": {f"S{i}": item(i) for i in range(40)},
+            "small": {"a": item(1)},
+            "x" * 200: {"long key": "complex key form"},
+        },
+        "empty": {},
+        "list": [item(2)],
+    }
+    whole = openapi.dumps_json(document)
+    assert openapi.dumps_json_cached(document) == whole  # cold
+    assert openapi.dumps_json_cached(document) == whole  # from the cache
+    document["paths"]["/p/3#" + HOSTILE[3][:20]]["summary"] = "changed"
+    assert openapi.dumps_json_cached(document) == openapi.dumps_json(document)
+    document["components"]["schemas"]["S7"] = {1: "a key that is not a string", "k": []}
+    assert openapi.dumps_json_cached(document) == openapi.dumps_json(document)
+
+
 def test_operations_table_carries_any_text_exactly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,6 +19,7 @@ from ..escape import json_text, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
 from . import EmitContext
+from .json_pieces import dumps_json_in_pieces
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
 from .openapi_yaml import dumps_in_pieces
 from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
@@ -69,11 +70,16 @@ ORDER_NOTE = (
 
 def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     document = build_document(spec, ctx.spec_hash)
-    return {JSON_PATH: dumps_json(document), YAML_PATH: dumps_yaml_cached(document)}
+    return {JSON_PATH: dumps_json_cached(document), YAML_PATH: dumps_yaml_cached(document)}
 
 
 def dumps_json(document: JsonObject) -> bytes:
     return (json_text(document, indent=2) + "\n").encode("utf-8")
+
+
+def dumps_json_cached(document: JsonObject) -> bytes:
+    """``dumps_json(document)``, from cached pieces where the data did not change."""
+    return (dumps_json_in_pieces(document, "openapi") + "\n").encode("utf-8")
 
 
 def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
