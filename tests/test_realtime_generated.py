@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import re
 import shutil
 import subprocess
@@ -170,6 +171,174 @@ def test_generated_client_end_to_end(package_root: Path) -> None:
     assert type(event.message).__name__ == "Realtime02"
     assert event.message.values.insert_delete_tp == "I" and event.item == "A000660"
     assert type(quote).__name__ == "RealtimeFE" and quote.values.cur_prc == "+100"
+
+
+def record_wire(fake: Any) -> list[dict[str, Any]]:
+    """Every frame the fake server sends from now on (answers, REAL, PING), as sent."""
+    sent: list[dict[str, Any]] = []
+    send = fake._send
+
+    async def recording(conn: Any, frame: Any) -> None:
+        sent.append(json.loads(json.dumps(frame)))
+        await send(conn, frame)
+
+    fake._send = recording
+    return sent
+
+
+@pytest.fixture(scope="module")
+def wire(package_root: Path) -> dict[str, list[dict[str, Any]]]:
+    """Real frames over real sockets: what the client sent and what the fake server answered and
+    pushed, for a domestic and a US subscription, an unsubscription, and the condition services."""
+    with imported(package_root) as pkg:
+        testing = importlib.import_module(f"{pkg.__name__}.testing")
+        with testing.FakeKiwoomServer() as server:
+            fake = server.realtime
+            fake.set_conditions([("4", "신고가")], us=False)
+            fake.set_condition_pages("4", [[{"9001": "A005930"}]])
+            fake.set_condition_members("4", ["A005930"])
+            received = record_wire(fake)
+
+            async def main() -> None:
+                async with pkg.AsyncKiwoomClient(
+                    appkey="k", secretkey="s", base_url=server.url,
+                    realtime_url=server.realtime_url,
+                ) as client:  # fmt: skip
+                    async with client.realtime() as rt:
+                        trades = await rt.subscribe("0B", ["005930", "000660_NX"])
+                        fake.push("0B", "005930")  # the sheet's example values
+                        await trades.get(2)
+                        await rt.condition_search("4")
+                        watch = await rt.watch_condition("4")
+                        fake.push_condition("4", "A000660", "I")
+                        await watch.get(2)
+                        await watch.close()
+                        await trades.unsubscribe()
+                    async with client.realtime("us") as us:
+                        quotes = await us.subscribe("FE", [{"jmcode": "NVDA", "stex_tp": "ND"}])
+                        fake.push("FE", "NVDA")
+                        await quotes.get(2)
+
+            asyncio.run(main())
+            sent = [frame for _, frame in fake.frames]
+    return {"sent": sent, "received": received}
+
+
+def _api_of(frame: dict[str, Any], direction: str) -> str | None:
+    """The API whose models describe a frame of the realtime workbook (None: LOGIN, PING)."""
+    trnm = frame.get("trnm")
+    if trnm in ("REG", "REMOVE"):
+        if direction == "sent":
+            return str(frame["data"][0]["type"][0])
+        return "0B"  # an answer: any subscription API's response describes it
+    if trnm == "REAL":
+        code = frame["data"][0]["type"]
+        return {"02": "ka10173", "S2": "usa20290"}.get(code, code)
+    if trnm == "CNSRLST":
+        return "ka10171"
+    if trnm == "CNSRREQ":  # a live request (search_type 1) is ka10173's; answers are ka10172's
+        return "ka10173" if frame.get("search_type") == "1" else "ka10172"
+    if trnm == "CNSRCLR":
+        return "ka10174"
+    return None
+
+
+def test_operations_models_validate_the_frames_on_the_wire(
+    package_root: Path, wire: dict[str, list[dict[str, Any]]]
+) -> None:
+    """The WebSocket APIs' models in OPERATIONS are the wire shapes: every frame the client sent
+    validates against its API's request model, every answer and REAL frame the server sent
+    against its API's response model."""
+    checked: set[tuple[str, str]] = set()
+    with imported(package_root) as pkg:
+        ops = pkg.OPERATIONS
+        for direction in ("sent", "received"):
+            for frame in wire[direction]:
+                api_id = _api_of(frame, direction)
+                if api_id is None:
+                    continue
+                op = ops[api_id]
+                model = op.request_model if direction == "sent" else op.response_model
+                model.model_validate(frame)
+                checked.add((direction, str(frame["trnm"])))
+    assert checked >= {
+        ("sent", "REG"), ("sent", "REMOVE"), ("sent", "CNSRLST"), ("sent", "CNSRREQ"),
+        ("sent", "CNSRCLR"), ("received", "REG"), ("received", "REMOVE"), ("received", "REAL"),
+        ("received", "CNSRLST"), ("received", "CNSRREQ"), ("received", "CNSRCLR"),
+    }  # fmt: skip
+    reals = [f for f in wire["received"] if f["trnm"] == "REAL"]
+    assert {e["type"] for f in reals for e in f["data"]} == {"0B", "02", "FE"}
+    assert all(isinstance(e["values"], dict) for f in reals for e in f["data"])
+    regs = [f for f in wire["sent"] if f["trnm"] == "REG"]
+    assert regs[0]["data"][0]["item"] == ["005930", "000660_NX"]
+    assert regs[-1]["data"][0]["item"] == [{"jmcode": "NVDA", "stex_tp": "ND"}]
+    listed = next(f for f in wire["received"] if f["trnm"] == "CNSRLST")
+    assert listed["data"] == [["4", "신고가"]]  # rows are [seq, name] pairs
+
+
+def test_operations_models_are_typed_and_refuse_the_sheet_shapes(package_root: Path) -> None:
+    import pydantic
+
+    with imported(package_root) as pkg:
+        ops = pkg.OPERATIONS
+        trade, us_trade = ops["0B"], ops["FE"]
+        assert trade.response_example is not None and trade.request_example is not None
+        push = trade.response_model.model_validate(trade.response_example)  # the sheet's REAL
+        values = push.data[0].values
+        assert (values.cur_prc, values.sel_bid) == ("+200", "+400")
+        assert type(values).__name__ == "RealtimeStockTradeResponseDataItemValues"
+        unknown = trade.response_model.model_validate(
+            {"trnm": "REAL", "data": [{"type": "0B", "values": {"10": "1", "99999": "x"}}]}
+        )
+        assert unknown.data[0].values.model_extra == {"99999": "x"}  # an id the sheet lacks
+        ack = trade.response_model.model_validate({"trnm": "REG", "return_code": 0})
+        assert ack.return_code == 0
+        reg = trade.request_model.model_validate(trade.request_example)
+        assert reg.data[0].item == ["005930"] and reg.data[0].type_ == ["0B"]
+        us = us_trade.request_model.model_validate(us_trade.request_example)
+        assert us.data[0].item[0].jmcode == "NVDA"
+        remove = {"trnm": "REMOVE", "grp_no": "1", "data": [{"item": ["005930"], "type": ["0B"]}]}
+        trade.request_model.model_validate(remove)  # REMOVE sends no refresh
+        refused = [
+            # the sheet's shapes: values as a list, item and type as strings
+            (trade.response_model, {"trnm": "REAL", "data": [{"values": [{"10": "1"}]}]}),
+            (trade.response_model, {"trnm": "REAL", "data": [{"values": {"10": 20800}}]}),
+            (trade.response_model, {"trnm": "REAL", "data": [{"values": {"99999": 1}}]}),
+            (trade.request_model, {**remove, "data": [{"item": "005930", "type": "0B"}]}),
+            (trade.request_model, {**remove, "data": [{"item": ["005930"], "type": []}]}),
+            (trade.request_model, {**remove, "trnm": "REG"}),  # REG needs refresh
+            (us_trade.request_model, {**remove, "data": [{"item": [{"stex_tp": "ND"}],
+                                                           "type": ["FE"]}]}),
+        ]  # fmt: skip
+        for model, frame in refused:
+            with pytest.raises(pydantic.ValidationError):
+                model.model_validate(frame)
+
+
+def test_openapi_websocket_schemas_validate_the_frames_on_the_wire(
+    spec: Spec, wire: dict[str, list[dict[str, Any]]]
+) -> None:
+    """The OpenAPI document's x-kiwoom-websocket schemas are the same wire shapes."""
+    import jsonschema
+    from kiwoom_codegen.emit.openapi import build_document
+
+    ws = build_document(spec, spec.content_hash())["x-kiwoom-websocket"]
+    services = {s["api-id"]: s for s in ws["services"]}
+    text = json.dumps(ws["schemas"]).replace("#/x-kiwoom-websocket/schemas/", "#/$defs/")
+    defs = json.loads(text)
+
+    def errors(api_id: str, key: str, frame: dict[str, Any]) -> list[str]:
+        root = {"$ref": f"#/$defs/{services[api_id][key]}", "$defs": defs}
+        return [e.message for e in jsonschema.Draft202012Validator(root).iter_errors(frame)]
+
+    for direction, key in (("sent", "requestSchema"), ("received", "responseSchema")):
+        for frame in wire[direction]:
+            api_id = _api_of(frame, direction)
+            if api_id is not None:
+                assert errors(api_id, key, frame) == [], (api_id, frame)
+    assert errors("0B", "responseSchema", {"trnm": "REAL", "data": [{"values": [{"10": "1"}]}]})
+    assert errors("0B", "requestSchema", {"trnm": "REMOVE", "grp_no": "1",
+                                          "data": [{"item": "005930", "type": "0B"}]})  # fmt: skip
 
 
 def test_generated_realtime_package_passes_mypy_strict(package_root: Path, tmp_path: Path) -> None:
