@@ -20,10 +20,11 @@ from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
 from kiwoom_codegen.model.realtime import field_names, label_names, realtime_spec
 from kiwoom_codegen.problems import SpecError
+from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
 from tests.client_helpers import mypy_strict
 from tests.python_client_support import emit_files, imported, write_files
-from tests.realtime_sheets import write_realtime_workbook
+from tests.realtime_sheets import VALUES_0B, subscription, write_realtime_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -103,6 +104,19 @@ def test_field_names_are_unique_within_a_type(spec: Spec) -> None:
     assert "현재가" not in label_names(spec.apis)
 
 
+def test_message_class_names_are_english_names_and_codes(spec: Spec, tmp_path: Path) -> None:
+    names = {t.code: t.class_name for t in realtime_spec(spec).types}
+    assert names == {
+        "00": "OrderFill00", "0B": "StockTrade0B", "F5": "UsFillF5", "FE": "UsTradeFE",
+        "02": "SearchRealtime02", "S2": "UsSearchRealtimeS2",
+    }  # fmt: skip
+    # a type no names table knows keeps its code: Realtime0Z
+    unknown = subscription("0Z", "새 실시간", VALUES_0B[:2])
+    save_workbook(WorkbookData([unknown]), tmp_path / "unknown.xlsx")
+    (only,) = realtime_spec(load([tmp_path]).spec).types
+    assert (only.code, only.class_name) == ("0Z", "Realtime0Z")
+
+
 def test_bad_realtime_table_is_one_clear_error(tmp_path: Path) -> None:
     write_realtime_workbook(tmp_path / "realtime.xlsx")
     (tmp_path / "realtime_fields.toml").write_text('[fields]\n"10" = "class"\n', encoding="utf-8")
@@ -167,10 +181,10 @@ def test_generated_client_end_to_end(package_root: Path) -> None:
                     return trade, event, quote
 
             trade, event, quote = asyncio.run(main())
-    assert type(trade).__name__ == "Realtime0B" and trade.values.cur_prc == "+200"
-    assert type(event.message).__name__ == "Realtime02"
+    assert type(trade).__name__ == "StockTrade0B" and trade.values.cur_prc == "+200"
+    assert type(event.message).__name__ == "SearchRealtime02"
     assert event.message.values.insert_delete_tp == "I" and event.item == "A000660"
-    assert type(quote).__name__ == "RealtimeFE" and quote.values.cur_prc == "+100"
+    assert type(quote).__name__ == "UsTradeFE" and quote.values.cur_prc == "+100"
 
 
 def record_wire(fake: Any) -> list[dict[str, Any]]:
@@ -345,12 +359,12 @@ def test_generated_realtime_package_passes_mypy_strict(package_root: Path, tmp_p
     user = tmp_path / "user.py"
     user.write_text(
         "from kiwoom_client import AsyncKiwoomClient, KiwoomClient\n"
-        "from kiwoom_client._realtime_registry import Realtime0B\n\n\n"
+        "from kiwoom_client._realtime_registry import StockTrade0B\n\n\n"
         "async def main(client: AsyncKiwoomClient) -> None:\n"
         "    async with client.realtime() as rt:\n"
         "        sub = await rt.subscribe('0B', ['005930'])\n"
         "        async for msg in sub:\n"
-        "            if isinstance(msg, Realtime0B):\n"
+        "            if isinstance(msg, StockTrade0B):\n"
         "                price: str | None = msg.values.cur_prc\n"
         "                print(price, msg.raw)\n\n\n"
         "def sync(client: KiwoomClient) -> None:\n"

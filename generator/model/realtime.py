@@ -35,6 +35,7 @@ from typing import Any, Literal
 from ..problems import Problems
 from ..reader.workbook import display_path
 from .core import Api, Condition, Field, Kind, RealtimeTable, Spec, Transport
+from .names import ClassName, fallback_method
 
 REALTIME_FILE = "realtime_fields.toml"
 DOMESTIC_PATH = "/api/dostk/websocket"
@@ -274,7 +275,7 @@ class RealtimeType:
     market: Market
     needs_item: bool
     fields: tuple[ValueField, ...]
-    class_name: str  # StockTrade0B-style Python class name
+    class_name: str  # the Python class: StockTrade0B (English name and code), else Realtime0B
     kind: Literal["subscription", "condition"]
     example_values: Mapping[str, str] | None = field(default=None, compare=False)
 
@@ -447,5 +448,12 @@ def _type(api: Api, code: str, market: Market, needs_item: bool, kind: Any) -> R
 
 
 def _class_name(api: Api, code: str) -> str:
-    """``Realtime0B`` (one module holds them all: 0g and 0G need not differ but for case)."""
-    return "Realtime" + re.sub(r"[^0-9A-Za-z]", "_", code)
+    """The API's English name and the type code: ``StockTrade0B`` (0B is named ``stock_trade``
+    in ``[realtime]``), ``SearchRealtime02``, ``UsTradeFE`` (a US group's); ``Realtime0B``
+    when the API has no name but its id. The code keeps every name unique in the one module
+    that holds them all (``StockInfo0g`` and ``EtfNav0G`` differ also but for case)."""
+    suffix = re.sub(r"[^0-9A-Za-z]", "_", code)
+    if not api.method_name or api.method_name == fallback_method(api.id):
+        return "Realtime" + suffix
+    market = ("us",) if api.group.startswith("us.") else ()
+    return str(ClassName(*market, api.method_name)) + suffix
