@@ -329,6 +329,52 @@ def test_operations_models_are_typed_and_refuse_the_sheet_shapes(package_root: P
                 model.model_validate(frame)
 
 
+def test_wire_shapes_over_odd_tables(tmp_path: Path) -> None:
+    """Tables that type the wire's fields otherwise still give the wire shapes: `values` as a
+    String without members (an object of strings), the list's rows as an Object, REG's `item`
+    as a LIST with a member."""
+    import dataclasses
+
+    import pydantic
+
+    from tests.realtime_sheets import f, realtime_sheets
+
+    def retype(rows: Any, name: str, type_: str) -> tuple[Any, ...]:
+        return tuple((r[0], r[1], type_, *r[3:]) if r[0] == name else r for r in rows)
+
+    sheets = []
+    for sheet in realtime_sheets():
+        if sheet.api_id == "ka10171":
+            sheet = dataclasses.replace(
+                sheet, response_body=retype(sheet.response_body, "data", "Object")
+            )
+        elif sheet.api_id == "0B":
+            request = retype(sheet.request_body, "- item", "LIST")
+            at = [r[0] for r in request].index("- item") + 1
+            response = tuple(r for r in sheet.response_body if not r[0].startswith("- - "))
+            sheet = dataclasses.replace(
+                sheet,
+                request_body=(*request[:at], f("- - code", "코드", length=None), *request[at:]),
+                response_body=retype(response, "- values", "String"),
+            )
+        sheets.append(sheet)
+    save_workbook(WorkbookData(sheets), tmp_path / "odd.xlsx")
+    loaded = load([tmp_path])
+    assert loaded.self_check is not None and "response examples 4/4" in loaded.self_check.summary()
+    root = write_files(emit_files(loaded.spec), tmp_path / "out")
+    with imported(root) as pkg:
+        ops = pkg.OPERATIONS
+        rows = ops["ka10171"].response_model.model_validate({"data": [["1", "조건"]]}).data
+        assert rows == [["1", "조건"]]
+        reg = {"trnm": "REG", "grp_no": "1", "refresh": "1",
+               "data": [{"item": ["005930"], "type": ["0B"]}]}  # fmt: skip
+        assert ops["0B"].request_model.model_validate(reg).data[0].item == ["005930"]
+        push = {"trnm": "REAL", "data": [{"values": {"10": "1"}}]}
+        assert ops["0B"].response_model.model_validate(push).data[0].values == {"10": "1"}
+        with pytest.raises(pydantic.ValidationError):
+            ops["0B"].response_model.model_validate({"data": [{"values": [{"10": "1"}]}]})
+
+
 def test_openapi_websocket_schemas_validate_the_frames_on_the_wire(
     spec: Spec, wire: dict[str, list[dict[str, Any]]]
 ) -> None:

@@ -162,7 +162,7 @@ def plan_classes(
         # WebSocket frame that has none (a condition list's rows are [seq, name] pairs).
         if f.kind is Kind.ARRAY and "$ref" in prop.get("items", {}):
             plan_classes(f.children, _ref_name(prop["items"]), schemas, strict, out)
-        elif f.kind is Kind.OBJECT:
+        elif f.kind is Kind.OBJECT and "$ref" in prop:
             plan_classes(f.children, _ref_name(prop), schemas, strict, out)
         cond = f.required_if
         if strict and cond is not None and cond.when_field in by_wire:

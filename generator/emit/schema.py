@@ -131,7 +131,13 @@ class _Builder:
 
     def field(self, owner: str, f: Field, path: tuple[str, ...]) -> JsonSchema:
         wire = self.wire(path, f) if self.wire is not None else None
-        if wire is not None and f.kind is Kind.OBJECT:  # as it is, under the object's name
+        if (
+            wire is not None
+            and f.kind is Kind.OBJECT
+            and f.children
+            and wire.get("type") == "object"
+        ):
+            # an object with members (values keyed by field id) as it is, under its name
             name = unique(f"{owner}{ClassName(f.python_name)}", self.taken, sep="")
             self.schemas[name] = wire
             return {"$ref": self.ref_prefix + name}
