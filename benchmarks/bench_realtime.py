@@ -6,7 +6,7 @@
     field ids each, the size of the official 0B) through
       - the baseline ``json.loads(text)`` alone, and
       - what the session's reader does with a frame: ``json.loads`` plus ``_dispatch`` (one
-        typed ``Realtime0B`` message per entry, routed into the queue of the subscription
+        typed ``StockTrade0B`` message per entry, routed into the queue of the subscription
         registered for its item, 10 subscriptions registered),
     CPU time of this thread, interleaved rounds, best of each. Target: at most ``--max-ratio``.
     Reading a typed property (``msg.values.cur_prc``) is timed on top, for information.

@@ -11,9 +11,12 @@ fallbacks). Their tables are made up. The shapes follow KIWOOM_FORMAT.md: an ind
 responses nested to depth 2, orders), 미국주식 APIs, the two OAuth APIs, WebSocket services
 (two-character ids with case twins `0g`/`0G`, numeric field names), the `오류코드` sheet;
 long sheet names that Excel shortens, descriptions with enumerations, formats, units and
-notes, and about one example in five that is not valid JSON; ka10173 (조건검색 요청 실시간)
-with its Response split into two alternative shapes by heading rows, and response examples
-holding two documents after `#...` comment lines (ka10173 and the real-time services).
+notes, and about one example in five that is not valid JSON; the real-time subscription
+services (REG/REMOVE with `item`/`type` arrays, pushed `values` keyed by field id) and the
+condition-search services of both markets (CNSRLST/CNSRREQ/CNSRCLR, US GNSR..., live types 02
+and S2: list, one-off with cont_yn/next_key, live, clear), ka10173 and usa20290 with their
+Response split into two alternative shapes by heading rows, and response examples holding two
+documents after `#...` comment lines (the live condition searches and the subscriptions).
 Output is deterministic for a given ``n`` and ``seed``.
 """
 
@@ -23,6 +26,7 @@ import json
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
@@ -213,39 +217,136 @@ def _websocket(rng: random.Random, api_id: str, name: str, menu: str, url: str) 
     )
 
 
-def _condition_realtime(rng: random.Random) -> SheetData:
-    """ka10173's shape: a Response split by two headings into alternative messages that repeat
-    `trnm` and `data`, and examples holding two documents after `#...` lines."""
-    api_id = "ka10173"
-    name = "조건검색 요청 실시간"
-    lookup = {"trnm": "CNSRREQ", "seq": "4", "return_code": 0, "return_msg": "", "data": [
-        {"jmcode": "A005930"}]}  # fmt: skip
-    realtime = {"trnm": "REAL", "data": [{"type": "02", "name": "조건검색", "item": "005930",
-                "values": {"841": "4", "9001": "005930", "843": "I"}}]}  # fmt: skip
-    dumped = [json.dumps(doc, ensure_ascii=False, indent=4) for doc in (lookup, realtime)]
+def _condition_names(url: str) -> tuple[str, str, str, str, str]:
+    """(list, request, clear service names, live real-time type, exchange description)."""
+    if url.startswith("/api/us/"):
+        return "GNSRLST", "GNSRREQ", "GNSRCLR", "S2", "%:전체,NA:AMEX,ND:NASDAQ,NY:NYSE"
+    return "CNSRLST", "CNSRREQ", "CNSRCLR", "02", "K:KRX"
+
+
+def _ws_sheet(api_id: str, name: str, menu: str, url: str, **kw: Any) -> SheetData:
     return SheetData(
         api_id=api_id,
         name=name,
-        menu=f"국내주식 > 조건검색 > {name}({api_id})",
-        url="/api/dostk/websocket",
+        menu=menu,
+        url=url,
         production=PROD_WSS,
         mock=MOCK_WSS,
+        request_headers=(),
+        response_headers=(),
+        **kw,
+    )
+
+
+def _dump(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=4)
+
+
+ANSWER: tuple[TableRow, ...] = (
+    ("return_code", "결과코드", "String", "N", None, "정상:0 나머지:에러"),
+    ("return_msg", "결과메시지", "String", "N", None, "정상인 경우는 메시지 없음"),
+)
+
+
+def _condition(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> SheetData:
+    """A condition-search service (domestic CNSR..., US GNSR...): its role is told by its name
+    in the catalog (목록조회, 요청 일반, 요청 실시간, 실시간 해제)."""
+    lst, req, clr, live, exchange = _condition_names(url)
+    stex_tp: TableRow = ("stex_tp", "거래소구분", "String", "Y", 2, exchange)
+    stex = "ND" if live == "S2" else "K"
+    ok = {"return_code": 0, "return_msg": ""}
+    if name.endswith("목록조회"):
+        pairs = [["0", "신고가"], ["1", "거래량 급증"], ["2", "골든크로스"]][: rng.randint(1, 3)]
+        return _ws_sheet(
+            api_id, name, menu, url,
+            request_body=(("trnm", "서비스명", "String", "Y", 7, f"{lst} 고정값"),),
+            response_body=(
+                *ANSWER,
+                ("trnm", "서비스명", "String", "N", 7, lst),
+                ("data", "조건검색식 목록", "LIST", "N", None, ""),
+                ("- seq", "조건검색식 일련번호", "String", "N", 3, ""),
+                ("- name", "조건검색식 명", "String", "N", 40, ""),
+            ),
+            request_example=_dump({"trnm": lst}),
+            response_example=_dump({"trnm": lst, **ok, "data": pairs}),  # [seq, name] pairs
+        )  # fmt: skip
+    if name.endswith("요청 일반"):
+        return _ws_sheet(
+            api_id, name, menu, url,
+            request_body=(
+                ("trnm", "서비스명", "String", "Y", 7, f"{req} 고정값"),
+                ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
+                ("search_type", "조회타입", "String", "Y", 1, "0 고정값"),
+                stex_tp,
+                ("cont_yn", "연속조회여부", "String", "N", 1, "Y:연속조회요청,N:연속조회미요청"),
+                ("next_key", "연속조회키", "String", "N", 20, ""),
+            ),
+            response_body=(
+                *ANSWER,
+                ("trnm", "서비스명", "String", "N", 7, req),
+                ("seq", "조건검색식 일련번호", "String", "N", 3, ""),
+                ("cont_yn", "연속조회여부", "String", "N", 1, ""),
+                ("next_key", "연속조회키", "String", "N", 20, ""),
+                ("data", "검색결과데이터", "LIST", "N", None, ""),
+                ("- 9001", "종목코드", "String", "N", 12, ""),
+                ("- 302", "종목명", "String", "N", 40, ""),
+                ("- 10", "현재가", "String", "N", 20, ""),
+            ),
+            request_example=_dump({"trnm": req, "seq": "4", "search_type": "0",
+                                   "stex_tp": stex, "cont_yn": "N", "next_key": ""}),
+            response_example=_dump({"trnm": req, "seq": "4", "cont_yn": "N", "next_key": "",
+                                    **ok, "data": [{"9001": "A005930", "302": "삼성전자",
+                                                    "10": "000075000"}]}),
+        )  # fmt: skip
+    if name.endswith("실시간 해제"):
+        return _ws_sheet(
+            api_id, name, menu, url,
+            request_body=(
+                ("trnm", "서비스명", "String", "Y", 7, f"{clr} 고정값"),
+                ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
+            ),
+            response_body=(
+                *ANSWER,
+                ("trnm", "서비스명", "String", "N", 7, clr),
+                ("seq", "조건검색식 일련번호", "String", "N", 3, ""),
+            ),
+            request_example=_dump({"trnm": clr, "seq": "4"}),
+            response_example=_dump({"trnm": clr, "seq": "4", **ok}),
+        )  # fmt: skip
+    return _condition_realtime(rng, api_id, name, menu, url)
+
+
+def _condition_realtime(
+    rng: random.Random, api_id: str, name: str, menu: str, url: str
+) -> SheetData:
+    """ka10173's shape (and usa20290's): a Response split by two headings into alternative
+    messages that repeat `trnm` and `data`, and examples holding two documents after `#...`
+    lines; the live entries are of type 02 (US S2)."""
+    _, req, _, live, exchange = _condition_names(url)
+    item = "NVDA" if live == "S2" else "005930"
+    lookup = {"trnm": req, "seq": "4", "return_code": 0, "return_msg": "", "data": [
+        {"jmcode": f"A{item}"}]}  # fmt: skip
+    realtime = {"trnm": "REAL", "data": [{"type": live, "name": "조건검색", "item": item,
+                "values": {"841": "4", "9001": item, "843": "I"}}]}  # fmt: skip
+    dumped = [_dump(doc) for doc in (lookup, realtime)]
+    return _ws_sheet(
+        api_id, name, menu, url,
         request_body=(
-            ("trnm", "서비스명", "String", "Y", 7, "CNSRREQ 고정값"),
+            ("trnm", "서비스명", "String", "Y", 7, f"{req} 고정값"),
             ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
             ("search_type", "조회타입", "String", "Y", 1, "1: 조건검색+실시간조건검색"),
-            ("stex_tp", "거래소구분", "String", "Y", 1, "K:KRX"),
+            ("stex_tp", "거래소구분", "String", "Y", 2, exchange),
         ),
         response_body=(
             ("조회 데이터", "", "", None, None, ""),
-            ("trnm", "서비스명", "String", "N", 7, "CNSRREQ"),
+            ("trnm", "서비스명", "String", "N", 7, req),
             ("seq", "조건검색식 일련번호", "String", "N", 3, ""),
             ("data", "검색결과데이터", "LIST", "N", None, ""),
             ("- jmcode", "종목코드", "String", "N", 7, ""),
             ("실시간 데이터", "", "", None, None, ""),
             ("trnm", "서비스명", "String", "N", 7, "REAL"),
             ("data", "실시간 데이터", "LIST", "N", None, ""),
-            ("- type", "실시간 항목", "String", "N", 2, "TR 명(02)"),
+            ("- type", "실시간 항목", "String", "N", 2, f"TR 명({live})"),
             ("- name", "실시간 항목명", "String", "N", 10, ""),
             ("- item", "종목코드", "String", "N", 12, ""),
             ("- values", "실시간 값 리스트", "Object", "N", None, ""),
@@ -253,14 +354,12 @@ def _condition_realtime(rng: random.Random) -> SheetData:
             ("- - 9001", "종목코드", "String", "N", 12, ""),
             ("- - 843", "삽입삭제 구분", "String", "N", 1, "I:삽입,D:삭제"),
         ),
-        request_headers=(),
-        response_headers=(),
-        request_example=json.dumps(
-            {"trnm": "CNSRREQ", "seq": "4", "search_type": "1", "stex_tp": "K"}, indent=4
+        request_example=_dump(
+            {"trnm": req, "seq": "4", "search_type": "1", "stex_tp": "ND" if live == "S2" else "K"}
         ),
         response_example=f"#조회데이터\n{dumped[0]}\n#실시간데이터\n{dumped[1]}",
         overview=("조건검색 결과와 실시간 편입/이탈을 받습니다.",)[: rng.randint(0, 1)],
-    )
+    )  # fmt: skip
 
 
 def _oauth(api_id: str, name: str, menu: str) -> SheetData:
@@ -326,8 +425,8 @@ def synthetic_workbook(n: int = 337, seed: int = 20240101) -> WorkbookData:
     for k, (api_id, transport, url, menu, name) in enumerate(rows):
         if api_id.startswith("au"):
             sheets.append(_oauth(api_id, name, menu))
-        elif api_id == "ka10173":  # the real-time condition search, as the official workbook has it
-            sheets.append(_condition_realtime(rng))
+        elif transport == "websocket" and " > 조건검색 > " in menu:  # CNSR... / GNSR...
+            sheets.append(_condition(rng, api_id, name, menu, url))
         elif transport == "websocket":
             sheets.append(_websocket(rng, api_id, name, menu, url))
         else:

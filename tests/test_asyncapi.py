@@ -176,6 +176,62 @@ def test_entry_schemas_are_the_python_messages(spec: Spec, tmp_path: Path) -> No
             )
 
 
+def _wire(schema: dict[str, Any]) -> dict[str, Any]:
+    """A schema without its sheet annotations (title, description) and with local references."""
+    text = json.dumps({k: v for k, v in schema.items() if k not in ("title", "description")})
+    for prefix in ("#/components/schemas/", "#/x-kiwoom-websocket/schemas/", "#/$defs/"):
+        text = text.replace(prefix, "#/")
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def test_wire_schemas_are_one_in_all_three_documents(spec: Spec, document: dict[str, Any]) -> None:
+    """The AsyncAPI document, the OpenAPI document's x-kiwoom-websocket schemas and the schemas
+    the OPERATIONS models are generated from agree: each REAL type's `values` (an object keyed
+    by field id, strings only), REG's `item`/`type` arrays and the US item, the condition list's
+    [seq, name] rows, the return code. The same objects, but for the sheets' annotations."""
+    from kiwoom_codegen.emit.openapi import build_document as openapi_document
+    from kiwoom_codegen.emit.schema import spec_schemas
+    from kiwoom_codegen.model.realtime import realtime_spec
+
+    asyncapi = document["components"]["schemas"]
+    openapi = openapi_document(spec, spec.content_hash())["x-kiwoom-websocket"]["schemas"]
+    python = spec_schemas(spec)  # the OPERATIONS models are generated from these
+
+    def values_defs(api_id: str) -> list[str]:
+        return [
+            prop["values"]["$ref"].rsplit("/", 1)[1]
+            for schema in python[api_id].schemas.values()
+            for prop in [schema.get("properties", {})]
+            if "$ref" in prop.get("values", {})
+        ]
+
+    types = realtime_spec(spec).types
+    assert len(types) == 6
+    for t in types:
+        entry = asyncapi[f"Entry{t.code}"]["properties"]["values"]
+        assert entry["additionalProperties"] == {"type": "string"}
+        (name,) = values_defs(t.api_id)
+        assert python[t.api_id].schemas[name] == entry == openapi[name], t.code
+
+    register = asyncapi["Register"]["properties"]["data"]["items"]["properties"]
+    for api_id in ("0B", "00", "FE", "F5"):
+        s = python[api_id]
+        data = s.schemas[s.request]["properties"]["data"]["items"]["$ref"].rsplit("/", 1)[1]
+        for key in ("item", "type"):
+            ours = s.schemas[data]["properties"][key]
+            assert _wire(ours) == _wire(register[key]) == _wire(openapi[data]["properties"][key])
+        assert s.schemas["UsItem"] == asyncapi["UsItem"] == openapi["UsItem"]
+    assert register["type"]["type"] == "array" and register["item"]["type"] == "array"
+
+    listed = python["ka10171"]
+    rows = listed.schemas[listed.response]["properties"]["data"]
+    answer = asyncapi["DomesticConditionListAnswer"]["properties"]
+    assert _wire(rows) == _wire(answer["data"]) and rows["items"]["type"] == "array"
+    code = listed.schemas[listed.response]["properties"]["return_code"]
+    assert _wire(code) == _wire(answer["return_code"]) == {"type": ["integer", "string"]}
+
+
 def message_validator(document: dict[str, Any], key: str) -> jsonschema.Draft202012Validator:
     schemas = document["components"]["schemas"]
     schema = {**schemas[key], "$defs": schemas}

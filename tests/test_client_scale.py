@@ -3,15 +3,19 @@ menus and names of Kiwoom's catalog, made-up tables).
 
 Generation succeeds, every HTTP API is reachable by its reviewed English name
 (``client.chart.daily``, ``client.us.orders.buy``) and answers
-over real HTTP, WebSocket APIs are not offered, groups load lazily, and ``mypy --strict`` passes
-on the whole package (about 50 modules: measured at 20-30 s, so no subset is needed).
+over real HTTP, WebSocket APIs are not offered as methods but every real-time service is typed
+(all 23 subscription types and both live condition types), groups load lazily, and
+``mypy --strict`` passes on the whole package (about 50 modules: measured at 20-30 s, so no
+subset is needed).
 Generating the package is the slow part (about a minute, mostly black and
 datamodel-code-generator); it runs once for the module.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import sys
 import time
 import types
@@ -37,6 +41,7 @@ from tests.client_helpers import (
 )
 
 synth = pytest.importorskip("benchmarks.synth")
+CATALOG_MENUS = [(row[0], row[3]) for row in synth.catalog()]  # (id, menu)
 
 N_APIS = 337
 
@@ -185,6 +190,57 @@ def test_every_http_api_accepts_some_input(big: Generated) -> None:
     lengths are not always consistent with its enumerations (KIWOOM_FORMAT.md), and
     synth.py pairs a random Length with an enumeration description on purpose."""
     assert unsatisfiable(big) == {}
+
+
+def sheet_documents(text: str | None) -> list[Any]:
+    """The JSON documents of a sheet's example (several after `#...` lines)."""
+    chunks = re.split(r"^#.*$", text or "", flags=re.M)
+    return [json.loads(chunk) for chunk in chunks if chunk.strip()]
+
+
+def test_every_realtime_service_is_typed(big: Generated) -> None:
+    """The catalog's 31 WebSocket services: the 23 subscription types (type code = API id) and
+    both live condition types (02, US S2) have typed messages that read the sheets' pushed
+    values; the 8 condition services are their paths' condition services; and every WebSocket
+    API's OPERATIONS models take its sheet's example frames (the wire shapes)."""
+    registry = importlib.import_module(f"{big.pkg.__name__}._realtime_registry")
+    ws = {op.api_id: op for op in big.OPERATIONS.values() if op.transport == "websocket"}
+    conditions = {i for i in ws if " > 조건검색 > " in dict(CATALOG_MENUS)[i]}
+    subscriptions = set(ws) - conditions
+    assert (len(ws), len(subscriptions), len(conditions)) == (31, 23, 8)
+    types = registry.REALTIME_TYPES
+    assert set(types) == subscriptions | {"02", "S2"}
+    assert {types[c].api_id for c in subscriptions} == subscriptions  # the code is the API id
+    assert (types["02"].api_id, types["S2"].api_id) == ("ka10173", "usa20290")
+    assert {c for c, t in types.items() if t.path == "/api/us/websocket"} == {
+        "F4", "F5", "FE", "FT", "S2"}  # fmt: skip
+    names = {t.message_class.__name__ for t in types.values()}
+    assert len(names) == 25  # 0g and 0G too
+    for code, info in types.items():
+        assert info.example_values, code  # every sheet's REAL example, typed
+        msg = info.message_class({"type": code, "item": "X", "values": info.example_values})
+        assert msg.values.to_dict() and msg.values.FIELDS, code
+        for field_id, (attr, _) in msg.values.FIELDS.items():
+            assert getattr(msg.values, attr) == info.example_values.get(field_id)
+    services = registry.CONDITION_SERVICES
+    assert {p: (s.list_trnm, s.request_trnm, s.clear_trnm, s.live_type)
+            for p, s in services.items()} == {
+        "/api/dostk/websocket": ("CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
+        "/api/us/websocket": ("GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
+    }  # fmt: skip
+    checked = 0
+    for sheet in synth.synthetic_workbook(N_APIS).sheets:
+        op = ws.get(sheet.api_id)
+        if op is None:
+            continue
+        for model, text in (
+            (op.request_model, sheet.request_example),
+            (op.response_model, sheet.response_example),
+        ):
+            for document in sheet_documents(text):
+                model.model_validate(document)
+                checked += 1
+    assert checked == 31 * 2 + 23 + 2  # subscriptions and live conditions: ack/lookup + push
 
 
 def test_groups_are_imported_lazily(big: Generated, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import json
 import re
 import shutil
 import subprocess
@@ -19,10 +20,11 @@ from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
 from kiwoom_codegen.model.realtime import field_names, label_names, realtime_spec
 from kiwoom_codegen.problems import SpecError
+from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
 from tests.client_helpers import mypy_strict
 from tests.python_client_support import emit_files, imported, write_files
-from tests.realtime_sheets import write_realtime_workbook
+from tests.realtime_sheets import VALUES_0B, subscription, write_realtime_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -102,6 +104,19 @@ def test_field_names_are_unique_within_a_type(spec: Spec) -> None:
     assert "현재가" not in label_names(spec.apis)
 
 
+def test_message_class_names_are_english_names_and_codes(spec: Spec, tmp_path: Path) -> None:
+    names = {t.code: t.class_name for t in realtime_spec(spec).types}
+    assert names == {
+        "00": "OrderFill00", "0B": "StockTrade0B", "F5": "UsFillF5", "FE": "UsTradeFE",
+        "02": "SearchRealtime02", "S2": "UsSearchRealtimeS2",
+    }  # fmt: skip
+    # a type no names table knows keeps its code: Realtime0Z
+    unknown = subscription("0Z", "새 실시간", VALUES_0B[:2])
+    save_workbook(WorkbookData([unknown]), tmp_path / "unknown.xlsx")
+    (only,) = realtime_spec(load([tmp_path]).spec).types
+    assert (only.code, only.class_name) == ("0Z", "Realtime0Z")
+
+
 def test_bad_realtime_table_is_one_clear_error(tmp_path: Path) -> None:
     write_realtime_workbook(tmp_path / "realtime.xlsx")
     (tmp_path / "realtime_fields.toml").write_text('[fields]\n"10" = "class"\n', encoding="utf-8")
@@ -166,22 +181,236 @@ def test_generated_client_end_to_end(package_root: Path) -> None:
                     return trade, event, quote
 
             trade, event, quote = asyncio.run(main())
-    assert type(trade).__name__ == "Realtime0B" and trade.values.cur_prc == "+200"
-    assert type(event.message).__name__ == "Realtime02"
+    assert type(trade).__name__ == "StockTrade0B" and trade.values.cur_prc == "+200"
+    assert type(event.message).__name__ == "SearchRealtime02"
     assert event.message.values.insert_delete_tp == "I" and event.item == "A000660"
-    assert type(quote).__name__ == "RealtimeFE" and quote.values.cur_prc == "+100"
+    assert type(quote).__name__ == "UsTradeFE" and quote.values.cur_prc == "+100"
+
+
+def record_wire(fake: Any) -> list[dict[str, Any]]:
+    """Every frame the fake server sends from now on (answers, REAL, PING), as sent."""
+    sent: list[dict[str, Any]] = []
+    send = fake._send
+
+    async def recording(conn: Any, frame: Any) -> None:
+        sent.append(json.loads(json.dumps(frame)))
+        await send(conn, frame)
+
+    fake._send = recording
+    return sent
+
+
+@pytest.fixture(scope="module")
+def wire(package_root: Path) -> dict[str, list[dict[str, Any]]]:
+    """Real frames over real sockets: what the client sent and what the fake server answered and
+    pushed, for a domestic and a US subscription, an unsubscription, and the condition services."""
+    with imported(package_root) as pkg:
+        testing = importlib.import_module(f"{pkg.__name__}.testing")
+        with testing.FakeKiwoomServer() as server:
+            fake = server.realtime
+            fake.set_conditions([("4", "신고가")], us=False)
+            fake.set_condition_pages("4", [[{"9001": "A005930"}]])
+            fake.set_condition_members("4", ["A005930"])
+            received = record_wire(fake)
+
+            async def main() -> None:
+                async with pkg.AsyncKiwoomClient(
+                    appkey="k", secretkey="s", base_url=server.url,
+                    realtime_url=server.realtime_url,
+                ) as client:  # fmt: skip
+                    async with client.realtime() as rt:
+                        trades = await rt.subscribe("0B", ["005930", "000660_NX"])
+                        fake.push("0B", "005930")  # the sheet's example values
+                        await trades.get(2)
+                        await rt.condition_search("4")
+                        watch = await rt.watch_condition("4")
+                        fake.push_condition("4", "A000660", "I")
+                        await watch.get(2)
+                        await watch.close()
+                        await trades.unsubscribe()
+                    async with client.realtime("us") as us:
+                        quotes = await us.subscribe("FE", [{"jmcode": "NVDA", "stex_tp": "ND"}])
+                        fake.push("FE", "NVDA")
+                        await quotes.get(2)
+
+            asyncio.run(main())
+            sent = [frame for _, frame in fake.frames]
+    return {"sent": sent, "received": received}
+
+
+def _api_of(frame: dict[str, Any], direction: str) -> str | None:
+    """The API whose models describe a frame of the realtime workbook (None: LOGIN, PING)."""
+    trnm = frame.get("trnm")
+    if trnm in ("REG", "REMOVE"):
+        if direction == "sent":
+            return str(frame["data"][0]["type"][0])
+        return "0B"  # an answer: any subscription API's response describes it
+    if trnm == "REAL":
+        code = frame["data"][0]["type"]
+        return {"02": "ka10173", "S2": "usa20290"}.get(code, code)
+    if trnm == "CNSRLST":
+        return "ka10171"
+    if trnm == "CNSRREQ":  # a live request (search_type 1) is ka10173's; answers are ka10172's
+        return "ka10173" if frame.get("search_type") == "1" else "ka10172"
+    if trnm == "CNSRCLR":
+        return "ka10174"
+    return None
+
+
+def test_operations_models_validate_the_frames_on_the_wire(
+    package_root: Path, wire: dict[str, list[dict[str, Any]]]
+) -> None:
+    """The WebSocket APIs' models in OPERATIONS are the wire shapes: every frame the client sent
+    validates against its API's request model, every answer and REAL frame the server sent
+    against its API's response model."""
+    checked: set[tuple[str, str]] = set()
+    with imported(package_root) as pkg:
+        ops = pkg.OPERATIONS
+        for direction in ("sent", "received"):
+            for frame in wire[direction]:
+                api_id = _api_of(frame, direction)
+                if api_id is None:
+                    continue
+                op = ops[api_id]
+                model = op.request_model if direction == "sent" else op.response_model
+                model.model_validate(frame)
+                checked.add((direction, str(frame["trnm"])))
+    assert checked >= {
+        ("sent", "REG"), ("sent", "REMOVE"), ("sent", "CNSRLST"), ("sent", "CNSRREQ"),
+        ("sent", "CNSRCLR"), ("received", "REG"), ("received", "REMOVE"), ("received", "REAL"),
+        ("received", "CNSRLST"), ("received", "CNSRREQ"), ("received", "CNSRCLR"),
+    }  # fmt: skip
+    reals = [f for f in wire["received"] if f["trnm"] == "REAL"]
+    assert {e["type"] for f in reals for e in f["data"]} == {"0B", "02", "FE"}
+    assert all(isinstance(e["values"], dict) for f in reals for e in f["data"])
+    regs = [f for f in wire["sent"] if f["trnm"] == "REG"]
+    assert regs[0]["data"][0]["item"] == ["005930", "000660_NX"]
+    assert regs[-1]["data"][0]["item"] == [{"jmcode": "NVDA", "stex_tp": "ND"}]
+    listed = next(f for f in wire["received"] if f["trnm"] == "CNSRLST")
+    assert listed["data"] == [["4", "신고가"]]  # rows are [seq, name] pairs
+
+
+def test_operations_models_are_typed_and_refuse_the_sheet_shapes(package_root: Path) -> None:
+    import pydantic
+
+    with imported(package_root) as pkg:
+        ops = pkg.OPERATIONS
+        trade, us_trade = ops["0B"], ops["FE"]
+        assert trade.response_example is not None and trade.request_example is not None
+        push = trade.response_model.model_validate(trade.response_example)  # the sheet's REAL
+        values = push.data[0].values
+        assert (values.cur_prc, values.sel_bid) == ("+200", "+400")
+        assert type(values).__name__ == "RealtimeStockTradeResponseDataItemValues"
+        unknown = trade.response_model.model_validate(
+            {"trnm": "REAL", "data": [{"type": "0B", "values": {"10": "1", "99999": "x"}}]}
+        )
+        assert unknown.data[0].values.model_extra == {"99999": "x"}  # an id the sheet lacks
+        ack = trade.response_model.model_validate({"trnm": "REG", "return_code": 0})
+        assert ack.return_code == 0
+        reg = trade.request_model.model_validate(trade.request_example)
+        assert reg.data[0].item == ["005930"] and reg.data[0].type_ == ["0B"]
+        us = us_trade.request_model.model_validate(us_trade.request_example)
+        assert us.data[0].item[0].jmcode == "NVDA"
+        remove = {"trnm": "REMOVE", "grp_no": "1", "data": [{"item": ["005930"], "type": ["0B"]}]}
+        trade.request_model.model_validate(remove)  # REMOVE sends no refresh
+        refused = [
+            # the sheet's shapes: values as a list, item and type as strings
+            (trade.response_model, {"trnm": "REAL", "data": [{"values": [{"10": "1"}]}]}),
+            (trade.response_model, {"trnm": "REAL", "data": [{"values": {"10": 20800}}]}),
+            (trade.response_model, {"trnm": "REAL", "data": [{"values": {"99999": 1}}]}),
+            (trade.request_model, {**remove, "data": [{"item": "005930", "type": "0B"}]}),
+            (trade.request_model, {**remove, "data": [{"item": ["005930"], "type": []}]}),
+            (trade.request_model, {**remove, "trnm": "REG"}),  # REG needs refresh
+            (us_trade.request_model, {**remove, "data": [{"item": [{"stex_tp": "ND"}],
+                                                           "type": ["FE"]}]}),
+        ]  # fmt: skip
+        for model, frame in refused:
+            with pytest.raises(pydantic.ValidationError):
+                model.model_validate(frame)
+
+
+def test_wire_shapes_over_odd_tables(tmp_path: Path) -> None:
+    """Tables that type the wire's fields otherwise still give the wire shapes: `values` as a
+    String without members (an object of strings), the list's rows as an Object, REG's `item`
+    as a LIST with a member."""
+    import dataclasses
+
+    import pydantic
+
+    from tests.realtime_sheets import f, realtime_sheets
+
+    def retype(rows: Any, name: str, type_: str) -> tuple[Any, ...]:
+        return tuple((r[0], r[1], type_, *r[3:]) if r[0] == name else r for r in rows)
+
+    sheets = []
+    for sheet in realtime_sheets():
+        if sheet.api_id == "ka10171":
+            sheet = dataclasses.replace(
+                sheet, response_body=retype(sheet.response_body, "data", "Object")
+            )
+        elif sheet.api_id == "0B":
+            request = retype(sheet.request_body, "- item", "LIST")
+            at = [r[0] for r in request].index("- item") + 1
+            response = tuple(r for r in sheet.response_body if not r[0].startswith("- - "))
+            sheet = dataclasses.replace(
+                sheet,
+                request_body=(*request[:at], f("- - code", "코드", length=None), *request[at:]),
+                response_body=retype(response, "- values", "String"),
+            )
+        sheets.append(sheet)
+    save_workbook(WorkbookData(sheets), tmp_path / "odd.xlsx")
+    loaded = load([tmp_path])
+    assert loaded.self_check is not None and "response examples 4/4" in loaded.self_check.summary()
+    root = write_files(emit_files(loaded.spec), tmp_path / "out")
+    with imported(root) as pkg:
+        ops = pkg.OPERATIONS
+        rows = ops["ka10171"].response_model.model_validate({"data": [["1", "조건"]]}).data
+        assert rows == [["1", "조건"]]
+        reg = {"trnm": "REG", "grp_no": "1", "refresh": "1",
+               "data": [{"item": ["005930"], "type": ["0B"]}]}  # fmt: skip
+        assert ops["0B"].request_model.model_validate(reg).data[0].item == ["005930"]
+        push = {"trnm": "REAL", "data": [{"values": {"10": "1"}}]}
+        assert ops["0B"].response_model.model_validate(push).data[0].values == {"10": "1"}
+        with pytest.raises(pydantic.ValidationError):
+            ops["0B"].response_model.model_validate({"data": [{"values": [{"10": "1"}]}]})
+
+
+def test_openapi_websocket_schemas_validate_the_frames_on_the_wire(
+    spec: Spec, wire: dict[str, list[dict[str, Any]]]
+) -> None:
+    """The OpenAPI document's x-kiwoom-websocket schemas are the same wire shapes."""
+    import jsonschema
+    from kiwoom_codegen.emit.openapi import build_document
+
+    ws = build_document(spec, spec.content_hash())["x-kiwoom-websocket"]
+    services = {s["api-id"]: s for s in ws["services"]}
+    text = json.dumps(ws["schemas"]).replace("#/x-kiwoom-websocket/schemas/", "#/$defs/")
+    defs = json.loads(text)
+
+    def errors(api_id: str, key: str, frame: dict[str, Any]) -> list[str]:
+        root = {"$ref": f"#/$defs/{services[api_id][key]}", "$defs": defs}
+        return [e.message for e in jsonschema.Draft202012Validator(root).iter_errors(frame)]
+
+    for direction, key in (("sent", "requestSchema"), ("received", "responseSchema")):
+        for frame in wire[direction]:
+            api_id = _api_of(frame, direction)
+            if api_id is not None:
+                assert errors(api_id, key, frame) == [], (api_id, frame)
+    assert errors("0B", "responseSchema", {"trnm": "REAL", "data": [{"values": [{"10": "1"}]}]})
+    assert errors("0B", "requestSchema", {"trnm": "REMOVE", "grp_no": "1",
+                                          "data": [{"item": "005930", "type": "0B"}]})  # fmt: skip
 
 
 def test_generated_realtime_package_passes_mypy_strict(package_root: Path, tmp_path: Path) -> None:
     user = tmp_path / "user.py"
     user.write_text(
         "from kiwoom_client import AsyncKiwoomClient, KiwoomClient\n"
-        "from kiwoom_client._realtime_registry import Realtime0B\n\n\n"
+        "from kiwoom_client._realtime_registry import StockTrade0B\n\n\n"
         "async def main(client: AsyncKiwoomClient) -> None:\n"
         "    async with client.realtime() as rt:\n"
         "        sub = await rt.subscribe('0B', ['005930'])\n"
         "        async for msg in sub:\n"
-        "            if isinstance(msg, Realtime0B):\n"
+        "            if isinstance(msg, StockTrade0B):\n"
         "                price: str | None = msg.values.cur_prc\n"
         "                print(price, msg.raw)\n\n\n"
         "def sync(client: KiwoomClient) -> None:\n"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from kiwoom_codegen.model import Field, Transport
 from kiwoom_codegen.model.load import Loaded
+from kiwoom_codegen.model.realtime import realtime_spec
 from kiwoom_codegen.problems import Level
 
 from benchmarks.synth import count_field_rows, synthetic_workbook, write_synthetic
@@ -57,11 +58,13 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
     assert len(apis) == 337
     ws = [a for a in apis if a.transport is Transport.WEBSOCKET]
     assert len(ws) == 31 and {"0g", "0G", "0u", "0U", "ka10173"} <= {a.id for a in ws}
-    condition = loaded.spec.api("ka10173")
-    assert [v.name for v in condition.response.variants] == ["조회 데이터", "실시간 데이터"]
-    assert condition.response_example is not None
-    assert [p.name for p in condition.response_example.parts] == ["조회데이터", "실시간데이터"]
-    realtime = [a.response_example for a in ws if a.id != "ka10173"]
+    for live in ("ka10173", "usa20290"):
+        condition = loaded.spec.api(live)
+        assert [v.name for v in condition.response.variants] == ["조회 데이터", "실시간 데이터"]
+        assert condition.response_example is not None
+        assert [p.name for p in condition.response_example.parts] == ["조회데이터", "실시간데이터"]
+    realtime = [a.response_example for a in ws if len(a.id) == 2]
+    assert len(realtime) == 23
     assert all(e is not None and [p.name for p in e.parts] == ["요청", "실시간 수신"]
                for e in realtime)  # fmt: skip
     assert loaded.self_check is not None and loaded.self_check.response.total > 250
@@ -75,6 +78,34 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
     # About one example in five is not valid JSON: warnings, never errors.
     invalid = [p for p in loaded.problems if "Example is not valid JSON" in p.message]
     assert 0.1 < len(invalid) / (2 * len(apis)) < 0.3
+
+
+def test_full_size_realtime_services_by_role(bare: Loaded) -> None:
+    """The catalog's 31 WebSocket services as the real-time model sees them: 23 subscription
+    types (type code = API id), the 8 condition services (CNSR... domestic, GNSR... US) with
+    their live types 02 and S2, and every WebSocket example accepted by the wire shapes."""
+    rt = realtime_spec(bare.spec)
+    roles = Counter((s.market, s.role) for s in rt.services)
+    assert roles == {
+        ("domestic", "subscription"): 19,
+        ("us", "subscription"): 4,
+        **{(m, r): 1 for m in ("domestic", "us") for r in (
+            "condition_list", "condition_search", "condition_live", "condition_clear")},
+    }  # fmt: skip
+    subscriptions = {s.api.id for s in rt.services if s.role == "subscription"}
+    assert {t.code: t.api_id for t in rt.types} == {
+        **{i: i for i in subscriptions}, "02": "ka10173", "S2": "usa20290"}  # fmt: skip
+    assert [t.kind for t in rt.types].count("condition") == 2
+    assert all(t.fields and t.example_values for t in rt.types)
+    assert [(c.market, c.list_trnm, c.request_trnm, c.clear_trnm, c.live_type, c.api_ids)
+            for c in rt.conditions] == [
+        ("domestic", "CNSRLST", "CNSRREQ", "CNSRCLR", "02",
+         ("ka10171", "ka10172", "ka10173", "ka10174")),
+        ("us", "GNSRLST", "GNSRREQ", "GNSRCLR", "S2",
+         ("usa20280", "usa20281", "usa20290", "usa20291")),
+    ]  # fmt: skip
+    ws = {s.api.id for s in rt.services}
+    assert not [p.line() for p in bare.problems if p.api_id in ws and "example" in p.message]
 
 
 def check_names(loaded: Loaded) -> None:

@@ -48,7 +48,7 @@ REALTIME = {
             "type": "02",
             "name": "조건검색",
             "item": "005930",
-            "values": [{"841": "4", "9001": "005930", "843": "I"}],
+            "values": {"841": "4", "9001": "005930", "843": "I"},  # the wire form
         }
     ],
 }
@@ -333,7 +333,7 @@ def test_python_union_model_validates_both_shapes(tmp_path: Path) -> None:
         assert type(first).__name__.endswith("ResponseJohoeDeiteo")
         assert type(second).__name__.endswith("ResponseSilsiganDeiteo")
         assert first.data[0].jmcode == "A005930"
-        assert second.data[0].values[0].field_843 == "I"
+        assert second.data[0].values.field_843 == "I"  # an object keyed by field id
         request = ops["ka2"].request_model
         reg = request.model_validate({"trnm": "REG", "item": "005930"})
         assert type(reg.root).__name__.endswith("RequestDeungrok")
@@ -358,8 +358,8 @@ def test_self_check_lines_and_summary(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     wrong = CONDITION_RESPONSE_EXAMPLE.replace(
-        '"values": [{"841": "4", "9001": "005930", "843": "I"}]',
-        '"values": {"841": "4"}',
+        '"values": {"841": "4", "9001": "005930", "843": "I"}',
+        '"values": [{"841": "4"}]',  # the table's LIST, not the wire's object
     ).replace(
         '"seq": "4",\n    "return_code"',
         '"seq": "4",\n    "sqe": "4",\n    "return_code"',
@@ -415,7 +415,8 @@ def test_self_check_lines_and_summary(
         f"warning: {where}{resp_at} (ka10173): response example (조회데이터, line 2): key 'sqe' "
         f"is not in the table (the table has 'seq' at {seq})",
         f"warning: {where}{resp_at} (ka10173): response example (실시간데이터, line 14): "
-        f"data[0].values is an object, but the table says LIST (a list) at {values}",
+        f"data[0].values is a list, but the frame carries an object (the table says LIST at "
+        f"{values})",
         "self-check: request examples accepted 0/2, response examples 1/2 (not JSON, not "
         "checked: 1 request, 0 response)",
     ]
@@ -633,7 +634,8 @@ def test_official_ka10101_list_member_without_members_is_a_string(tmp_path: Path
 
 def test_self_check_knows_reg_item_and_type_are_arrays_on_the_wire(tmp_path: Path) -> None:
     """The WebSocket sheets type REG's `item`/`type` String, their examples (and the wire) send
-    arrays of strings: not a disagreement. A number where a string belongs still is one."""
+    arrays: the schemas are the wire's, so arrays of codes and US item objects agree. A number
+    where a code belongs, or the table's plain string, is a disagreement."""
     reg = api(
         "0B",
         "주식체결",
@@ -661,3 +663,20 @@ def test_self_check_knows_reg_item_and_type_are_arrays_on_the_wire(tmp_path: Pat
     )
     _, loaded = parse_one(tmp_path / "bad", bad)
     assert any("request example" in m and "item" in m for m in messages(loaded))
+    us = dataclasses.replace(
+        reg,
+        request_example='{"trnm": "REG", "grp_no": "1", '
+        '"data": [{"item": [{"jmcode": "NVDA", "stex_tp": "ND"}], "type": ["FE"]}]}',
+    )
+    _, loaded = parse_one(tmp_path / "us", us)
+    assert [m for m in messages(loaded) if "request example" in m] == []
+    table = dataclasses.replace(
+        reg,
+        request_example='{"trnm": "REG", "grp_no": "1", '
+        '"data": [{"item": ["005930"], "type": "0B"}]}',
+    )
+    _, loaded = parse_one(tmp_path / "table", table)
+    assert [m.split(": ", 1)[1] for m in messages(loaded) if "request example" in m] == [
+        "request example: data[0].type is a string, but the frame carries a list (the table "
+        f"says String at {cell_of(tmp_path / 'table' / 'spec.xlsx', '주식체결(0B)', '- type', 2)})"
+    ]

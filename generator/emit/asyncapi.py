@@ -31,6 +31,15 @@ from ..model.realtime import (
 )
 from . import EmitContext
 from .openapi import dumps_json, dumps_yaml
+from .realtime_wire import (
+    US_ITEM,
+    condition_rows_schema,
+    item_list_schema,
+    return_code_schema,
+    type_list_schema,
+    us_item_schema,
+    values_schema,
+)
 
 JsonObject = dict[str, Any]
 JSON_PATH = "asyncapi.json"
@@ -70,32 +79,11 @@ def _answer(trnm: list[str], description: str, **props: JsonObject) -> JsonObjec
         "required": ["trnm", "return_code"],
         "properties": {
             "trnm": {"type": "string", "enum": trnm},
-            "return_code": {
-                "type": ["integer", "string"],
-                "description": "0 when accepted; otherwise Kiwoom's error code",
-            },
+            "return_code": return_code_schema(),
             "return_msg": _str("결과메시지"),
             **props,
         },
         "additionalProperties": True,
-    }
-
-
-def _item_schema() -> JsonObject:
-    return {
-        "oneOf": [
-            _str(
-                "국내: 종목코드 (`005930` KRX, `005930_NX` NXT, `005930_AL` SOR), 업종코드; "
-                '`""` for the types registered without items (00, 04)'
-            ),
-            {
-                "type": "object",
-                "description": "미국: {jmcode, stex_tp}",
-                "required": ["jmcode"],
-                "properties": {"jmcode": _str("종목코드"), "stex_tp": _str("거래소구분")},
-                "additionalProperties": _str(),
-            },
-        ]
     }
 
 
@@ -116,17 +104,8 @@ def _registration(trnm: str, with_refresh: bool) -> JsonObject:
             "type": "object",
             "required": ["item", "type"],
             "properties": {
-                "item": {
-                    "type": "array",
-                    "description": "실시간 등록 요소 (at most 100 per group by Kiwoom's practice)",
-                    "items": _ref(S + "Item"),
-                },
-                "type": {
-                    "type": "array",
-                    "minItems": 1,
-                    "description": "실시간 항목: real-time type codes",
-                    "items": _str(),
-                },
+                "item": item_list_schema(_ref(S + US_ITEM)),
+                "type": type_list_schema(),
             },
             "additionalProperties": False,
         },
@@ -142,12 +121,6 @@ def _registration(trnm: str, with_refresh: bool) -> JsonObject:
 
 def entry_schema(t: RealtimeType) -> JsonObject:
     """One REAL entry of type ``t``: ``values`` an object keyed by field id, strings only."""
-    properties: JsonObject = {}
-    for f in t.fields:
-        prop: JsonObject = {"type": "string", "title": f.label, "x-python-name": f.python_name}
-        if f.description:
-            prop["description"] = f.description
-        properties[f.id] = prop
     return {
         "type": "object",
         "title": f"{t.name} ({t.code})",
@@ -157,11 +130,7 @@ def entry_schema(t: RealtimeType) -> JsonObject:
             "type": {"const": t.code},
             "name": _str("실시간 항목명"),
             "item": _str("실시간 등록 요소 (종목코드)"),
-            "values": {
-                "type": "object",
-                "properties": properties,
-                "additionalProperties": _str(),
-            },
+            "values": values_schema(t.fields),
         },
         "additionalProperties": True,
         "x-python-class": t.class_name,
@@ -234,7 +203,7 @@ class _Builder:
         return key
 
     def build(self) -> JsonObject:
-        self.schemas["Item"] = _item_schema()
+        self.schemas[US_ITEM] = us_item_schema()
         self.message(
             "Login",
             "LOGIN",
@@ -454,18 +423,7 @@ class _Builder:
             f"{prefix}ConditionListAnswer",
             f"{lst} answer",
             "`data`: [seq, name] pairs",
-            _answer(
-                [lst],
-                f"{lst} answer",
-                data={
-                    "type": "array",
-                    "items": {
-                        "type": "array",
-                        "prefixItems": [_str("seq"), _str("name")],
-                        "items": _str(),
-                    },
-                },
-            ),
+            _answer([lst], f"{lst} answer", data=condition_rows_schema()),
         )
         request_default: JsonObject = {
             "type": "object",

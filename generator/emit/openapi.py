@@ -388,8 +388,10 @@ class _Document:
             "description": "Real-time services over WebSocket. They are not HTTP operations: "
             "`asyncapi` names the AsyncAPI 3.0 document that describes them (the session "
             "protocol, one channel per URL, the pushed messages per real-time type). Below, "
-            "each service as its sheet documents it; `schemas` holds those sheet shapes "
-            "(JSON Schema 2020-12, referenced from the services).",
+            "each service as its sheet documents it, with the sheet's examples; `schemas` "
+            "holds its frames' wire shapes (JSON Schema 2020-12, referenced from the services; "
+            "the same as the AsyncAPI document's): a pushed entry's `values` is an object keyed "
+            "by field id, every value a string; REG/REMOVE's `item` and `type` are arrays.",
             "asyncapi": "asyncapi.yaml",
             "servers": _server_list(servers),
             "services": services,

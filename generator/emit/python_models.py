@@ -161,9 +161,11 @@ def plan_classes(
     by_wire = {f.name: f for f in fields}
     for f in fields:
         prop = properties[f.name]
-        if f.kind is Kind.ARRAY:
+        # A list or object has a class of its own, unless its schema is a wire shape of a
+        # WebSocket frame that has none (a condition list's rows are [seq, name] pairs).
+        if f.kind is Kind.ARRAY and "$ref" in prop.get("items", {}):
             plan_classes(f.children, _ref_name(prop["items"]), schemas, strict, out)
-        elif f.kind is Kind.OBJECT:
+        elif f.kind is Kind.OBJECT and "$ref" in prop:
             plan_classes(f.children, _ref_name(prop), schemas, strict, out)
         cond = f.required_if
         if strict and cond is not None and cond.when_field in by_wire:

@@ -9,24 +9,32 @@ documents a blank; an open enumeration is documented (``x-kiwoom-enum``) but any
 Responses are lenient (optional unless the sheet says Y, unknown properties kept, lengths and
 enumerations documented but not enforced: Kiwoom adds values, and a new value must not break a
 trading program).
+
+A WebSocket API's schemas are its frames' wire shapes (``values`` an object keyed by field id,
+REG's ``item``/``type`` arrays...): the model's :func:`~kiwoom_codegen.model.realtime.wire_api`
+and the schemas of :mod:`kiwoom_codegen.emit.realtime_wire`, which the AsyncAPI document uses too.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Api, Field, Kind, Message, Spec, Variant
+from ..model import Api, Field, Kind, Message, Spec, Transport, Variant
 from ..model.describe import FORMAT_PATTERNS
 from ..model.names import MODEL_MODULE_IMPORTS, ClassName, unique
+from ..model.realtime import wire_api
+from .realtime_wire import US_ITEM, WireShapes, return_code_schema
 
 JsonSchema = dict[str, Any]
 DEFS = "#/$defs/"
 RETURN_CODE = "return_code"
 RETURN_MSG = "return_msg"
-# Names a generated models module imports or defines besides its classes: no schema takes them.
-RESERVED_SCHEMA_NAMES = frozenset({*MODEL_MODULE_IMPORTS, "Model", "model_validator"})
+# Names a generated models module imports or defines besides its APIs' classes (the WebSocket
+# APIs' shared US item schema among them): no API's schema takes them.
+RESERVED_SCHEMA_NAMES = frozenset({*MODEL_MODULE_IMPORTS, "Model", "model_validator", US_ITEM})
 BLANK_DESCRIPTION = "빈값: not given"
 
 
@@ -58,12 +66,18 @@ def format_pattern(fmt: str | None, *, allow_empty: bool) -> str | None:
     return f"^({body})?$" if allow_empty else f"^{body}$"
 
 
+Wire = Callable[[tuple[str, ...], Field], JsonSchema | None]
+
+
 @dataclass
 class _Builder:
     ref_prefix: str
     strict: bool
     schemas: dict[str, JsonSchema]
     taken: set[str]
+    # A WebSocket API's wire shapes: the schema of the field at a path (wire names from the
+    # body's root), or None where the field's own schema holds.
+    wire: Wire | None = None
 
     def object(
         self,
@@ -72,13 +86,14 @@ class _Builder:
         description: str,
         extra: JsonSchema | None = None,
         variant: str | None = None,
+        path: tuple[str, ...] = (),
     ) -> str:
         name = unique(name, self.taken, sep="")
         properties: dict[str, JsonSchema] = {}
         required: list[str] = []
         conditions: list[JsonSchema] = []
         for f in fields:
-            properties[f.name] = self.field(name, f)
+            properties[f.name] = self.field(name, f, (*path, f.name))
             if f.required:
                 required.append(f.name)
             if f.required_if is not None and self.strict:
@@ -114,12 +129,27 @@ class _Builder:
         self.schemas[name] = schema
         return name
 
-    def field(self, owner: str, f: Field) -> JsonSchema:
-        if f.kind is Kind.ARRAY:
-            item = self.object(f"{owner}{ClassName(f.python_name)}Item", f.children, f.label)
-            schema: JsonSchema = {"type": "array", "items": {"$ref": self.ref_prefix + item}}
+    def field(self, owner: str, f: Field, path: tuple[str, ...]) -> JsonSchema:
+        wire = self.wire(path, f) if self.wire is not None else None
+        if (
+            wire is not None
+            and f.kind is Kind.OBJECT
+            and f.children
+            and wire.get("type") == "object"
+        ):
+            # an object with members (values keyed by field id) as it is, under its name
+            name = unique(f"{owner}{ClassName(f.python_name)}", self.taken, sep="")
+            self.schemas[name] = wire
+            return {"$ref": self.ref_prefix + name}
+        if wire is not None:  # validated as on the wire, annotated by the sheet
+            schema: JsonSchema = dict(wire)
+        elif f.kind is Kind.ARRAY:
+            item = self.object(
+                f"{owner}{ClassName(f.python_name)}Item", f.children, f.label, path=path
+            )
+            schema = {"type": "array", "items": {"$ref": self.ref_prefix + item}}
         elif f.kind is Kind.OBJECT:
-            obj = self.object(f"{owner}{ClassName(f.python_name)}", f.children, f.label)
+            obj = self.object(f"{owner}{ClassName(f.python_name)}", f.children, f.label, path=path)
             return {"$ref": self.ref_prefix + obj}
         else:
             schema = {"type": "string"}
@@ -225,19 +255,32 @@ def api_schemas(api: Api, ref_prefix: str = DEFS, taken: set[str] | None = None)
     """The request and response body schemas of one API and their nested item schemas.
 
     Names are ``<ClassPrefix>Request`` / ``<ClassPrefix>Response`` unless taken (then ``_2``...);
-    a body with variants is the union of ``<ClassPrefix>Response<Variant>`` schemas.
+    a body with variants is the union of ``<ClassPrefix>Response<Variant>`` schemas. A WebSocket
+    API's schemas (and shapes) are its frames' wire shapes.
     """
     schemas: dict[str, JsonSchema] = {}
     names = taken if taken is not None else set(RESERVED_SCHEMA_NAMES)
+    extra = RESPONSE_EXTRA
+    sends: Wire | None = None
+    answers: Wire | None = None
+    if api.transport is Transport.WEBSOCKET:  # the frames' wire shapes, not the tables'
+        api = wire_api(api)
+        shapes = WireShapes(api, ref_prefix)
+        sends, answers = shapes.request, shapes.response
+        schemas.update(shapes.defs)
+        extra = {**RESPONSE_EXTRA, RETURN_CODE: {**return_code_schema(), "title": "처리결과코드"}}
     request, request_shapes = _message_schema(
-        _Builder(ref_prefix, True, schemas, names), request_name(api), api.request, api.summary
+        _Builder(ref_prefix, True, schemas, names, sends),
+        request_name(api),
+        api.request,
+        api.summary,
     )
     response, response_shapes = _message_schema(
-        _Builder(ref_prefix, False, schemas, names),
+        _Builder(ref_prefix, False, schemas, names, answers),
         response_name(api),
         api.response,
         f"{api.summary} response",
-        RESPONSE_EXTRA,
+        extra,
     )
     return ApiSchemas(request, response, schemas, request_shapes, response_shapes)
 

@@ -34,7 +34,8 @@ from typing import Any, Literal
 
 from ..problems import Problems
 from ..reader.workbook import display_path
-from .core import Api, Field, RealtimeTable, Spec, Transport
+from .core import Api, Condition, Field, Kind, RealtimeTable, Spec, Transport
+from .names import ClassName, fallback_method
 
 REALTIME_FILE = "realtime_fields.toml"
 DOMESTIC_PATH = "/api/dostk/websocket"
@@ -195,6 +196,63 @@ def _rename_values(api: Api, table: Mapping[str, str], labels: Mapping[str, str]
     return replace(api, response=response)
 
 
+# ---- the wire ------------------------------------------------------------------------------
+
+
+def wire_api(api: Api) -> Api:
+    """A WebSocket API's fields as its frames carry them; any other API as it is.
+
+    The sheets describe the frames with HTTP-style tables. Where the wire differs in a way the
+    model can say, the fields change here (the schemas of every emitter are built from this):
+
+    - every pushed ``values`` is one object keyed by field id (the sheets type it LIST or
+      Object), its members the ids with their labels and Python names;
+    - REG/REMOVE's ``refresh`` is sent with REG only (REMOVE has none).
+
+    What the model cannot say (``item``/``type`` arrays, list rows as ``[seq, name]`` pairs,
+    an integer ``return_code``) is JSON Schema: :mod:`kiwoom_codegen.emit.realtime_wire`.
+    """
+    if api.transport is not Transport.WEBSOCKET:
+        return api
+    subscription = role_of(api) == "subscription"
+
+    def request(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        return tuple(
+            replace(
+                f,
+                required=False,
+                required_if=Condition("trnm", ("REG",), f.description or f.label),
+            )
+            if subscription and f.name == "refresh" and f.required
+            else f
+            for f in fields
+        )
+
+    def response(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        return tuple(
+            replace(f, kind=Kind.OBJECT, children=response(f.children))
+            if f.name == "values"
+            else replace(f, children=response(f.children))
+            if f.children
+            else f
+            for f in fields
+        )
+
+    return replace(
+        api,
+        request=replace(
+            api.request,
+            body=request(api.request.body),
+            variants=tuple(replace(v, body=request(v.body)) for v in api.request.variants),
+        ),
+        response=replace(
+            api.response,
+            body=response(api.response.body),
+            variants=tuple(replace(v, body=response(v.body)) for v in api.response.variants),
+        ),
+    )
+
+
 # ---- the real-time view -------------------------------------------------------------------
 
 
@@ -217,7 +275,7 @@ class RealtimeType:
     market: Market
     needs_item: bool
     fields: tuple[ValueField, ...]
-    class_name: str  # StockTrade0B-style Python class name
+    class_name: str  # the Python class: StockTrade0B (English name and code), else Realtime0B
     kind: Literal["subscription", "condition"]
     example_values: Mapping[str, str] | None = field(default=None, compare=False)
 
@@ -312,6 +370,11 @@ def values_fields(api: Api, prefer: str = "") -> tuple[Field, ...]:
     return ()
 
 
+def value_fields(fields: Iterable[Field]) -> tuple[ValueField, ...]:
+    """The members of a ``values`` object as field ids with their labels and Python names."""
+    return tuple(ValueField(f.name.strip(), f.python_name, f.label, f.description) for f in fields)
+
+
 def _example_values(api: Api, code: str) -> dict[str, str] | None:
     """The ``values`` of the first REAL entry of type ``code`` in the response example."""
     example = api.response_example
@@ -377,9 +440,7 @@ def _type(api: Api, code: str, market: Market, needs_item: bool, kind: Any) -> R
         path=api.path,
         market=market,
         needs_item=needs_item,
-        fields=tuple(
-            ValueField(f.name.strip(), f.python_name, f.label, f.description) for f in fields
-        ),
+        fields=value_fields(fields),
         class_name=_class_name(api, code),
         kind=kind,
         example_values=_example_values(api, code),
@@ -387,5 +448,12 @@ def _type(api: Api, code: str, market: Market, needs_item: bool, kind: Any) -> R
 
 
 def _class_name(api: Api, code: str) -> str:
-    """``Realtime0B`` (one module holds them all: 0g and 0G need not differ but for case)."""
-    return "Realtime" + re.sub(r"[^0-9A-Za-z]", "_", code)
+    """The API's English name and the type code: ``StockTrade0B`` (0B is named ``stock_trade``
+    in ``[realtime]``), ``SearchRealtime02``, ``UsTradeFE`` (a US group's); ``Realtime0B``
+    when the API has no name but its id. The code keeps every name unique in the one module
+    that holds them all (``StockInfo0g`` and ``EtfNav0G`` differ also but for case)."""
+    suffix = re.sub(r"[^0-9A-Za-z]", "_", code)
+    if not api.method_name or api.method_name == fallback_method(api.id):
+        return "Realtime" + suffix
+    market = ("us",) if api.group.startswith("us.") else ()
+    return str(ClassName(*market, api.method_name)) + suffix

@@ -7,6 +7,9 @@ Each disagreement becomes a warning located at the example, naming the field, th
 the schema came from and their cell; keys an example has that its table lacks are warnings too.
 This is what a maintainer reads to find what the reader mined wrong, or where the docs
 contradict themselves; ``--strict`` makes the warnings errors. The counts end in one summary.
+A WebSocket sheet's examples are frames: they are validated against the frames' wire shapes
+(``values`` an object keyed by field id, REG's ``item``/``type`` arrays...), as the client's
+models are built.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from jsonschema.exceptions import ValidationError
 from ..emit.schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 from ..problems import Problems
 from .core import Api, Example, Field, Kind, Message, Source, Spec, Transport, Variant
+from .realtime import wire_api
 
 Shape = tuple[Variant | None, tuple[Field, ...], str]  # (variant, fields, schema name)
 
@@ -66,6 +70,7 @@ def check_examples(spec: Spec, problems: Problems) -> SelfCheck:
 
 
 def _check_api(api: Api, problems: Problems, result: SelfCheck) -> None:
+    api = wire_api(api)  # a WebSocket API's fields as its frames carry them, as the schemas do
     pending = [
         ("request", api.request, api.request_example, result.request),
         ("response", api.response, api.response_example, result.response),
@@ -163,8 +168,6 @@ class _Checker:
             key=lambda e: ([str(p) for p in e.absolute_path], e.validator),
         )
         for error in errors:
-            if self._wire_array(error):
-                continue
             if error.validator == "additionalProperties":
                 out.append(_Finding("", True))  # told below, by key
                 continue
@@ -181,20 +184,6 @@ class _Checker:
             # Only unknown keys made the strict model refuse: those notes are the reasons.
             unique = [_Finding(f.message, True) for f in unique]
         return unique
-
-    def _wire_array(self, error: ValidationError) -> bool:
-        """A documented wire fact, not a disagreement: the WebSocket sheets type REG/REMOVE's
-        `item` and `type` as String, but on the wire (and in their own examples) they are arrays
-        of strings (`"item": ["005930"]`); the real-time client sends them so."""
-        path = list(error.absolute_path)
-        return (
-            self.api.transport is Transport.WEBSOCKET
-            and error.validator == "type"
-            and bool(path)
-            and path[-1] in ("item", "type")
-            and isinstance(error.instance, list)
-            and all(isinstance(v, str) for v in error.instance)
-        )
 
     # -- what an error means, in the sheet's terms
 
@@ -232,6 +221,15 @@ class _Checker:
             expected = {"string": "a string", "array": "a list", "object": "an object"}
             wanted = error.validator_value
             table = field.type or "String"
+            if (
+                self.api.transport is Transport.WEBSOCKET
+                and isinstance(wanted, str)
+                and wanted != _sheet_kind(table)
+            ):  # a WebSocket frame's wire shape, which the table does not tell
+                return (
+                    f"{shown} is {_json_kind(value)}, but the frame carries "
+                    f"{expected.get(wanted, wanted)} (the table says {table} at {at})"
+                )
             return (
                 f"{shown} is {_json_kind(value)}, but the table says {table} "
                 f"({expected.get(str(wanted), str(wanted))}) at {at}"
@@ -294,6 +292,12 @@ class _Checker:
             elif f.kind is not Kind.STRING and f.children:
                 out += self.keys(item, f.children, top=False, at=shown)
         return out
+
+
+def _sheet_kind(sheet_type: str) -> str:
+    """The JSON type a sheet's Type names: LIST / List<Map> a list, Object an object."""
+    lowered = sheet_type.lower()
+    return "array" if lowered.startswith("list") else "object" if lowered == "object" else "string"
 
 
 def _condition_text(f: Field, shown: str, state: str) -> str:

@@ -19,22 +19,22 @@ from ._realtime_types import (
 __all__ = [
     "CONDITION_SERVICES",
     "REALTIME_TYPES",
-    "Realtime00",
-    "Realtime00Values",
-    "Realtime0B",
-    "Realtime0BValues",
-    "RealtimeF5",
-    "RealtimeF5Values",
-    "RealtimeFE",
-    "RealtimeFEValues",
-    "Realtime02",
-    "Realtime02Values",
-    "RealtimeS2",
-    "RealtimeS2Values",
+    "OrderFill00",
+    "OrderFill00Values",
+    "StockTrade0B",
+    "StockTrade0BValues",
+    "UsFillF5",
+    "UsFillF5Values",
+    "UsTradeFE",
+    "UsTradeFEValues",
+    "SearchRealtime02",
+    "SearchRealtime02Values",
+    "UsSearchRealtimeS2",
+    "UsSearchRealtimeS2Values",
 ]
 
 
-class Realtime00Values(RealtimeValues):
+class OrderFill00Values(RealtimeValues):
     """주문체결 (00): the values of one entry, by field id."""
 
     __slots__ = ()
@@ -60,15 +60,15 @@ class Realtime00Values(RealtimeValues):
         return self._raw.get("913")
 
 
-class Realtime00(RealtimeMessage[Realtime00Values]):
+class OrderFill00(RealtimeMessage[OrderFill00Values]):
     """주문체결 (00): one entry of a REAL frame."""
 
     __slots__ = ()
     TYPE = "00"
-    VALUES = Realtime00Values
+    VALUES = OrderFill00Values
 
 
-class Realtime0BValues(RealtimeValues):
+class StockTrade0BValues(RealtimeValues):
     """주식체결 (0B): the values of one entry, by field id."""
 
     __slots__ = ()
@@ -122,15 +122,15 @@ class Realtime0BValues(RealtimeValues):
         return self._raw.get("9081")
 
 
-class Realtime0B(RealtimeMessage[Realtime0BValues]):
+class StockTrade0B(RealtimeMessage[StockTrade0BValues]):
     """주식체결 (0B): one entry of a REAL frame."""
 
     __slots__ = ()
     TYPE = "0B"
-    VALUES = Realtime0BValues
+    VALUES = StockTrade0BValues
 
 
-class RealtimeF5Values(RealtimeValues):
+class UsFillF5Values(RealtimeValues):
     """미국주식 실시간 체결 (F5): the values of one entry, by field id."""
 
     __slots__ = ()
@@ -144,15 +144,15 @@ class RealtimeF5Values(RealtimeValues):
         return self._raw.get("9203")
 
 
-class RealtimeF5(RealtimeMessage[RealtimeF5Values]):
+class UsFillF5(RealtimeMessage[UsFillF5Values]):
     """미국주식 실시간 체결 (F5): one entry of a REAL frame."""
 
     __slots__ = ()
     TYPE = "F5"
-    VALUES = RealtimeF5Values
+    VALUES = UsFillF5Values
 
 
-class RealtimeFEValues(RealtimeValues):
+class UsTradeFEValues(RealtimeValues):
     """미국주식 실시간 체결가 (FE): the values of one entry, by field id."""
 
     __slots__ = ()
@@ -172,15 +172,15 @@ class RealtimeFEValues(RealtimeValues):
         return self._raw.get("20")
 
 
-class RealtimeFE(RealtimeMessage[RealtimeFEValues]):
+class UsTradeFE(RealtimeMessage[UsTradeFEValues]):
     """미국주식 실시간 체결가 (FE): one entry of a REAL frame."""
 
     __slots__ = ()
     TYPE = "FE"
-    VALUES = RealtimeFEValues
+    VALUES = UsTradeFEValues
 
 
-class Realtime02Values(RealtimeValues):
+class SearchRealtime02Values(RealtimeValues):
     """조건검색 요청 실시간 (ka10173, type 02): the values of one entry, by field id."""
 
     __slots__ = ()
@@ -220,15 +220,15 @@ class Realtime02Values(RealtimeValues):
         return self._raw.get("907")
 
 
-class Realtime02(RealtimeMessage[Realtime02Values]):
+class SearchRealtime02(RealtimeMessage[SearchRealtime02Values]):
     """조건검색 요청 실시간 (ka10173, type 02): one entry of a REAL frame."""
 
     __slots__ = ()
     TYPE = "02"
-    VALUES = Realtime02Values
+    VALUES = SearchRealtime02Values
 
 
-class RealtimeS2Values(RealtimeValues):
+class UsSearchRealtimeS2Values(RealtimeValues):
     """미국주식 조건검색 요청 실시간 (usa20290, type S2): the values of one entry, by field id."""
 
     __slots__ = ()
@@ -268,12 +268,12 @@ class RealtimeS2Values(RealtimeValues):
         return self._raw.get("907")
 
 
-class RealtimeS2(RealtimeMessage[RealtimeS2Values]):
+class UsSearchRealtimeS2(RealtimeMessage[UsSearchRealtimeS2Values]):
     """미국주식 조건검색 요청 실시간 (usa20290, type S2): one entry of a REAL frame."""
 
     __slots__ = ()
     TYPE = "S2"
-    VALUES = RealtimeS2Values
+    VALUES = UsSearchRealtimeS2Values
 
 
 REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
@@ -283,7 +283,7 @@ REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
             name="주문체결",
             path="/api/dostk/websocket",
             needs_item=False,
-            message_class=Realtime00,
+            message_class=OrderFill00,
             api_id="00",
             example_values={"9201": "+100", "9203": "+200", "913": "+300"},
         ),
@@ -292,7 +292,7 @@ REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
             name="주식체결",
             path="/api/dostk/websocket",
             needs_item=True,
-            message_class=Realtime0B,
+            message_class=StockTrade0B,
             api_id="0B",
             example_values={
                 "20": "+100",
@@ -309,7 +309,7 @@ REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
             name="미국주식 실시간 체결",
             path="/api/us/websocket",
             needs_item=False,
-            message_class=RealtimeF5,
+            message_class=UsFillF5,
             api_id="F5",
             example_values={"9203": "+100"},
         ),
@@ -318,7 +318,7 @@ REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
             name="미국주식 실시간 체결가",
             path="/api/us/websocket",
             needs_item=True,
-            message_class=RealtimeFE,
+            message_class=UsTradeFE,
             api_id="FE",
             example_values={"10": "+100", "20": "+200"},
         ),
@@ -327,7 +327,7 @@ REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
             name="조건검색 요청 실시간",
             path="/api/dostk/websocket",
             needs_item=False,
-            message_class=Realtime02,
+            message_class=SearchRealtime02,
             api_id="ka10173",
             example_values=None,
         ),
@@ -336,7 +336,7 @@ REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(
             name="미국주식 조건검색 요청 실시간",
             path="/api/us/websocket",
             needs_item=False,
-            message_class=RealtimeS2,
+            message_class=UsSearchRealtimeS2,
             api_id="usa20290",
             example_values=None,
         ),
