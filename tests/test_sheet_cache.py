@@ -120,7 +120,7 @@ def test_values_of_every_type_come_back_as_openpyxl_gives_them(
     keys = sheet_cache.sheet_keys(tmp_path / "v.xlsx")
     assert keys is not None and [k.title for k in keys] == ["values"]
     read(tmp_path / "v.xlsx")  # stores the rows
-    rows = sheet_cache.load_rows(keys[0].key)
+    rows = sheet_cache.BookRows(tmp_path / "v.xlsx").rows(keys[0].key)
     assert rows is not None
     book = load_workbook(tmp_path / "v.xlsx", read_only=True, data_only=True)
     direct = list(book["values"].iter_rows(values_only=True))

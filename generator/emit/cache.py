@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 CODE_SUFFIXES = (".py", ".jinja", ".typed")
@@ -71,6 +72,57 @@ def store_text(kind: str, key_parts: tuple[str, ...], text: str) -> None:
         os.replace(tmp, path)  # readers see the whole entry or none
     except OSError:
         pass
+
+
+class EntryWriter:
+    """An entry written piece by piece (nothing held in memory), visible once committed.
+
+    Every failure to write only leaves the entry as it was: the cache never fails a run.
+    """
+
+    def __init__(self, kind: str, key_parts: tuple[str, ...]) -> None:
+        self.path = _entry(kind, key_parts)
+        self.tmp: str | None = None
+        self.fh: Any = None
+        if self.path is None:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+            self.fh = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        except OSError:
+            self.discard()
+
+    def write(self, text: str) -> None:
+        if self.fh is None:
+            return
+        try:
+            self.fh.write(text)
+        except OSError:
+            self.discard()
+
+    def commit(self) -> None:
+        if self.fh is None or self.path is None or self.tmp is None:
+            return
+        try:
+            self.fh.close()
+            os.replace(self.tmp, self.path)  # readers see the whole entry or none
+        except OSError:
+            self.discard()
+        self.fh = self.tmp = None
+
+    def discard(self) -> None:
+        if self.fh is not None:
+            try:
+                self.fh.close()
+            except OSError:
+                pass
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+        self.fh = self.tmp = None
 
 
 def cached_text(kind: str, key_parts: tuple[str, ...], compute: Callable[[], str]) -> str:

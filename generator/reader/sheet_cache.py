@@ -11,7 +11,8 @@ own XML before hashing, so the other sheets keep their keys.
 
 Anything unusual (a part missing, a sheet that is not a worksheet, a value of a type the cache
 does not carry) means no key or no entry, and the sheet is read by openpyxl as always. Deleting
-the cache or ``KIWOOM_CODEGEN_CACHE=off`` only costs time.
+the cache or ``KIWOOM_CODEGEN_CACHE=off`` only costs time. The rows of one workbook file's sheets
+are one cache entry (:class:`BookRows`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..emit.cache import code_fingerprint, load_text, store_text
+from ..emit.cache import EntryWriter, code_fingerprint, load_text
 
 KIND = "sheet-rows"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -136,21 +137,54 @@ def _decode(value: Any) -> Any:
     raise ValueError(tag)
 
 
-def load_rows(key: str) -> list[tuple[Any, ...]] | None:
-    """The rows stored for ``key``, or None."""
-    text = load_text(KIND, (key,))
-    if text is None:
-        return None
-    try:
-        return [tuple(_decode(v) for v in row) for row in json.loads(text)]
-    except (ValueError, TypeError, AttributeError, IndexError):
-        return None
+class BookRows:
+    """The rows of a workbook's sheets as read last time, by sheet key: one cache entry per
+    workbook file (one read and one write per run, not one per sheet).
 
+    The entry is a line per sheet, ``<key> <rows as JSON>`` (JSON text holds no raw line
+    break). The lines of this read are written to a new entry as the sheets are read, so that
+    rows are never held twice in memory; it replaces the old entry only if something changed.
+    """
 
-def store_rows(key: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Keep ``rows`` under ``key``, unless a value is of a type the cache does not carry."""
-    try:
-        text = json.dumps([[_encode(v) for v in row] for row in rows], ensure_ascii=False)
-    except _Unsupported:
-        return
-    store_text(KIND, (key,), text)
+    def __init__(self, path: Path) -> None:
+        self.entry = (code_fingerprint(), str(path.resolve()))
+        self.known: dict[str, str] = {}
+        for line in (load_text(KIND, self.entry) or "").split("\n"):
+            key, _, data = line.partition(" ")
+            if data:
+                self.known[key] = data
+        self.used: list[str] = []
+        self.changed = False
+        self.writer = EntryWriter(KIND, self.entry)
+
+    def rows(self, key: str) -> list[tuple[Any, ...]] | None:
+        """The rows stored for ``key``, or None."""
+        data = self.known.get(key)
+        if data is None:
+            return None
+        try:
+            rows = [tuple(_decode(v) for v in row) for row in json.loads(data)]
+        except (ValueError, TypeError, AttributeError, IndexError):
+            return None
+        self._keep(key, data)
+        return rows
+
+    def add(self, key: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Keep ``rows`` under ``key``, unless a value is of a type the cache does not carry."""
+        try:
+            data = json.dumps([[_encode(v) for v in row] for row in rows], ensure_ascii=False)
+        except _Unsupported:
+            return
+        self.changed = True
+        self._keep(key, data)
+
+    def _keep(self, key: str, data: str) -> None:
+        self.used.append(key)
+        self.writer.write(f"{key} {data}\n")
+
+    def save(self) -> None:
+        """Store the sheets of this read (those of earlier editions are dropped)."""
+        if self.changed or sorted(self.used) != sorted(self.known):
+            self.writer.commit()
+        else:
+            self.writer.discard()

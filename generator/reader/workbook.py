@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
+from ..emit.cache import cache_dir
 from ..model import Source
 from ..problems import Problems
 from .api_sheet import looks_like_api_sheet, read_api_sheet
@@ -26,7 +27,7 @@ from .limits import (
     MAX_ZIP_MEMBERS,
 )
 from .raw import RawBook, RawCell, RawErrorCode, RawIndexEntry
-from .sheet_cache import load_rows, sheet_keys, store_rows
+from .sheet_cache import BookRows, SheetKey, sheet_keys
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -199,14 +200,32 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
     where = display_path(path)
     if not _check_container(path, where, problems) or not _check_zip(path, where, problems):
         return
-    keys = sheet_keys(path)
-    known = [load_rows(k.key) for k in keys] if keys else []
-    if keys and all(rows is not None for rows in known):  # every sheet as read before
-        for k, rows in zip(keys, known, strict=True):
-            assert rows is not None
-            read_sheet(where, k.title, rows, book, problems)
-        return
-    by_title = {k.title: (k.key, rows) for k, rows in zip(keys or [], known, strict=True)}
+    keys = sheet_keys(path) if cache_dir() is not None else None
+    cached = BookRows(path) if keys else None
+    known = [cached.rows(k.key) for k in keys] if keys and cached else []
+    try:
+        if keys and all(rows is not None for rows in known):  # every sheet as read before
+            for k, rows in zip(keys, known, strict=True):
+                assert rows is not None
+                read_sheet(where, k.title, rows, book, problems)
+            return
+        by_title = {k.title: (k.key, rows) for k, rows in zip(keys or [], known, strict=True)}
+        _read_with_openpyxl(path, where, book, problems, by_title, keys, cached)
+    finally:
+        if cached is not None:
+            cached.save()
+
+
+def _read_with_openpyxl(
+    path: Path,
+    where: str,
+    book: RawBook,
+    problems: Problems,
+    by_title: dict[str, tuple[str, list[tuple[Any, ...]] | None]],
+    keys: list[SheetKey] | None,
+    cached: BookRows | None,
+) -> None:
+    """Read the sheets that ``by_title`` holds no rows for with openpyxl, the others from it."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
@@ -228,8 +247,9 @@ def read_file(path: Path, book: RawBook, problems: Problems) -> None:
                 except Exception as exc:  # noqa: BLE001 - a broken sheet part
                     problems.error(sheet_where, None, f"corrupt sheet ({_why(exc)})")
                     continue
-                if rows is not None and key is not None and problems.error_count == errors:
-                    store_rows(key, rows)
+                ok = rows is not None and problems.error_count == errors
+                if ok and key is not None and cached is not None and rows is not None:
+                    cached.add(key, rows)
             if rows is not None:
                 read_sheet(where, ws.title, rows, book, problems)
     finally:
