@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..problems import Problems
-from ..reader.workbook import display_path
+from ..reader.paths import display_path
 from .core import Api, Field, RealtimeTable, Spec, Transport
 
 REALTIME_FILE = "realtime_fields.toml"
