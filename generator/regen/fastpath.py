@@ -43,7 +43,6 @@ emitters.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import os
 import sys
@@ -127,6 +126,8 @@ class Record:
 
 
 def _tool_versions() -> list[str]:
+    import importlib.metadata  # late: it costs the CLI's start-up ~30 ms
+
     versions = [f"python {sys.implementation.name} {sys.version_info[0]}.{sys.version_info[1]}"]
     for tool in READING_TOOLS:
         try:
