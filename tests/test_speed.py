@@ -3,7 +3,15 @@ number of cores; progress only on a terminal. (Speed itself is measured in bench
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +20,13 @@ import pytest
 from kiwoom_codegen.cli import generate_cmd
 from kiwoom_codegen.emit import formatting, progress
 from kiwoom_codegen.emit.python_render import BLACK_MODE
+from kiwoom_codegen.model import load as load_module
+from kiwoom_codegen.regen import fastpath
 from kiwoom_codegen.regen import generate as generate_module
+from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
 from tests.test_check import edit_description
-from tests.test_generate_pipeline import NESTED, SEED, run, write_edition
+from tests.test_generate_pipeline import NESTED, SEED, edit_row, run, write_edition
 
 
 class RenderSpy:
@@ -305,3 +316,304 @@ def test_operations_table_carries_any_text_exactly(
     assert op.request_example == json.loads(example)
     assert op.response_example is None and op.is_order is False
     assert len(source.splitlines()) < 60  # one line per API, not one call per API
+
+
+# --- the fast path by input bytes: answered before reading ------------------------------------
+
+
+class LoadSpy:
+    """Counts the readings of the specs (``model.load.load``), and still reads."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.real = load_module.load
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return self.real(*args, **kwargs)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch, spy: RenderSpy) -> LoadSpy:
+    reads = LoadSpy()
+    monkeypatch.setattr(load_module, "load", reads)
+    return reads
+
+
+def forbid_reading_and_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the fast path read or rendered")
+
+    monkeypatch.setattr(load_module, "load", refuse)
+    monkeypatch.setattr(generate_cmd, "render", refuse)
+
+
+def untimed(stdout: str) -> str:
+    return re.sub(r" in \d+\.\d s$", "", stdout.rstrip("\n"))
+
+
+@pytest.fixture
+def warned(tmp_path: Path) -> Path:
+    """An edition whose reading warns: the self-check finds a request example that does not
+    match a mined format."""
+    sheets = edit_row([*SEED, NESTED], "kt10006", "stk_cd", description="HH:mm")
+    return write_edition(tmp_path / "warned", sheets)
+
+
+def test_nothing_changed_prints_what_a_full_run_prints_without_reading(
+    warned: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "generated"
+    gen = ["generate", str(warned), "--out", str(out)]
+    chk = ["check", str(warned), "--out", str(out)]
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    first = run(gen, capsys)
+    assert first[0] == 0 and "written" in first[1]
+    assert "warning: " in first[2] and "does not match the format hh:mm" in first[2]
+    assert "self-check: request examples accepted 3/4" in first[2]
+    # What full runs print when they find nothing to do (no cache: they read and render).
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
+    full_generate, full_check = run(gen, capsys), run(chk, capsys)
+    assert full_generate[0] == 0 and "up to date" in full_generate[1]
+    assert full_check[0] == 0 and full_generate[2] == first[2] == full_check[2]
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    forbid_reading_and_rendering(monkeypatch)
+    before = tree(out)
+    code, stdout, stderr = run(gen, capsys)
+    assert (code, untimed(stdout), stderr) == (0, untimed(full_generate[1]), full_generate[2])
+    assert run(chk, capsys) == full_check
+    assert tree(out) == before
+
+
+def test_strict_fails_as_a_full_run_and_passes_from_the_record_without_warnings(
+    warned: Path,
+    edition: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "generated"
+    strict = ["generate", str(warned), "--out", str(out), "--strict"]
+    strict_check = ["check", str(warned), "--out", str(out), "--strict"]
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
+    expected, expected_check = run(strict, capsys), run(strict_check, capsys)
+    assert expected[0] == 2 and "error: " in expected[2] and "(--strict)" in expected[2]
+    assert expected_check[0] == 2
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    assert run(strict[:-1], capsys)[0] == 0  # recorded, with its warning
+    assert run(strict, capsys) == expected
+    assert run(strict_check, capsys) == expected_check
+    # A record without warnings answers --strict: the lines are the same as without it.
+    clean = tmp_path / "clean"
+    plain = run(["generate", str(edition), "--out", str(clean)], capsys)
+    assert plain[0] == 0 and "warning" not in plain[2]
+    forbid_reading_and_rendering(monkeypatch)
+    code, stdout, stderr = run(["generate", str(edition), "--out", str(clean), "--strict"], capsys)
+    assert (code, stderr) == (0, plain[2]) and "up to date" in stdout
+
+
+def _zip_comment(edition: Path) -> None:
+    with zipfile.ZipFile(edition / "spec.xlsx", "a") as z:  # other bytes, the same cells
+        z.comment = b"saved again"
+
+
+def _add_workbook(edition: Path) -> None:
+    more = dataclasses.replace(
+        NESTED,
+        api_id="ka90002",
+        name="종목 월별 리스트",
+        menu="국내주식 > 종목정보 > 종목 월별 리스트(ka90002)",
+    )
+    save_workbook(WorkbookData([more]), edition / "more.xlsx")
+
+
+def _bump_version(edition: Path) -> None:
+    path = edition / "package.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'version = "[^"]*"', 'version = "9.9.9"', text), encoding="utf-8")
+
+
+# name -> (change, read again, render again)
+INVALIDATIONS: dict[str, tuple[Callable[[Path, pytest.MonkeyPatch], None], bool, bool]] = {
+    "a cell": (
+        lambda e, m: edit_description(e / "spec.xlsx", "kt10006", "cond_uv", "바뀐 설명"),
+        True,
+        True,
+    ),
+    "a workbook added": (lambda e, m: _add_workbook(e), True, True),
+    "a workbook removed": (lambda e, m: (e / "more.xlsx").unlink(), True, True),
+    "the workbook saved again, same cells": (lambda e, m: _zip_comment(e), True, False),
+    "a config value": (lambda e, m: _bump_version(e), True, True),
+    "a comment in a config file": (
+        lambda e, m: (e / "names.toml").write_text(
+            (e / "names.toml").read_text(encoding="utf-8") + "# note\n", encoding="utf-8"
+        ),
+        True,
+        False,
+    ),
+    "a config file added": (
+        lambda e, m: (e / "realtime_fields.toml").write_text("", encoding="utf-8"),
+        True,
+        False,
+    ),
+    "the generator's code": (
+        lambda e, m: m.setattr(fastpath, "code_fingerprint", lambda: "another generator"),
+        True,
+        True,
+    ),
+    "the generator version": (lambda e, m: m.setattr(fastpath, "__version__", "9.9"), True, True),
+    "another working directory": (
+        lambda e, m: m.chdir((e.parent / "elsewhere").resolve()),
+        True,
+        False,
+    ),
+    "an Excel lock file (not read)": (
+        lambda e, m: (e / "~$spec.xlsx").write_bytes(b"locked by Excel"),
+        False,
+        False,
+    ),
+    "a file the generator does not own": (
+        lambda e, m: (e.parent / "generated" / "NOTES.md").write_text("mine\n"),
+        False,
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("change", list(INVALIDATIONS))
+def test_every_changed_input_reads_again(
+    change: str,
+    reads: LoadSpy,
+    spy: RenderSpy,
+    edition: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    apply, read_again, render_again = INVALIDATIONS[change]
+    (tmp_path / "elsewhere").mkdir()
+    if change == "a workbook removed":
+        _add_workbook(edition)
+    out = tmp_path / "generated"
+    argv = ["generate", str(edition.resolve()), "--out", str(out.resolve())]
+    assert run(argv, capsys)[0] == 0
+    assert run(argv, capsys)[0] == 0 and (reads.calls, spy.calls) == (1, 1)  # answered
+    apply(edition, monkeypatch)
+    code, stdout, stderr = run(argv, capsys)
+    assert code == 0, stderr
+    assert (reads.calls, spy.calls) == (1 + read_again, 1 + render_again), stdout
+    if render_again:
+        assert "written" in stdout or change.startswith("the generator")
+    # What that run read is remembered: the next one is answered before reading.
+    code, stdout, _ = run(argv, capsys)
+    assert code == 0 and "up to date" in stdout and reads.calls == 1 + read_again
+    assert run(["check", *argv[1:]], capsys)[0] == 0 and reads.calls == 1 + read_again
+
+
+def test_options_that_change_the_reading_read_again(
+    reads: LoadSpy, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "generated"
+    argv = ["generate", str(edition), "--out", str(out)]
+    assert run(argv, capsys)[0] == 0 and reads.calls == 1
+    assert run([*argv, "--no-config"], capsys)[0] == 0 and reads.calls == 2
+    config = tmp_path / "config"
+    shutil.copytree(edition, config, ignore=shutil.ignore_patterns("*.xlsx"))
+    _bump_version(config)
+    assert run([*argv, "--config", str(config)], capsys)[0] == 0 and reads.calls == 3
+    assert manifest_of(out)["package"]["version"] == "9.9.9"
+    assert run([*argv, "--config", str(config)], capsys)[0] == 0 and reads.calls == 3
+    assert run([*argv, "--adopt"], capsys)[0] == 0 and reads.calls == 4  # always reads
+
+
+def manifest_of(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / ".kiwoom-codegen.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_one_record_answers_for_any_output_directory_holding_it(
+    reads: LoadSpy,
+    spy: RenderSpy,
+    edition: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert run(["generate", str(edition), "--out", str(first)], capsys)[0] == 0
+    assert run(["generate", str(edition), "--out", str(second)], capsys)[0] == 0
+    assert (reads.calls, spy.calls) == (2, 2)  # the second directory was empty
+    for out in (first, second, first):
+        assert run(["check", str(edition), "--out", str(out)], capsys)[0] == 0
+        assert run(["generate", str(edition), "--out", str(out)], capsys)[0] == 0
+    assert (reads.calls, spy.calls) == (2, 2)
+
+
+HEAVY = (
+    "openpyxl",
+    "jinja2",
+    "black",
+    "datamodel_code_generator",
+    "yaml",
+    "jsonschema",
+    "kiwoom_codegen.emit.python_client",
+    "kiwoom_codegen.emit.openapi",
+    "kiwoom_codegen.emit.asyncapi",
+    "kiwoom_codegen.model.build",
+)
+
+
+def test_the_fast_path_imports_no_heavy_module(
+    edition: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "generated"
+    assert run(["generate", str(edition), "--out", str(out)], capsys)[0] == 0
+    program = (
+        "import sys\n"
+        "from kiwoom_codegen.cli import main\n"
+        "code = main(sys.argv[1:])\n"
+        f"print('heavy:', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    for command in ("generate", "check"):
+        done = subprocess.run(
+            [sys.executable, "-c", program, command, str(edition), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "up to date" in done.stdout and "heavy: []" in done.stdout, done.stdout
+    help_program = (
+        "import sys\n"
+        "from kiwoom_codegen.cli.main import build_parser\n"
+        "build_parser()\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", help_program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_generated_directory_replaced_by_a_link_is_not_current(
+    reads: LoadSpy, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Same bytes, reached through a symbolic link: the full path decides (writing refuses to
+    go through links; check sees the files as missing), as it did before the fast path."""
+    out = tmp_path / "generated"
+    argv = [str(edition), "--out", str(out)]
+    assert run(["generate", *argv], capsys)[0] == 0 and reads.calls == 1
+    models = out / "python/kiwoom_client/models"
+    models.rename(tmp_path / "models")
+    models.symlink_to(tmp_path / "models", target_is_directory=True)
+    code, _, stderr = run(["generate", *argv], capsys)
+    assert code == 2 and "is a symbolic link" in stderr and reads.calls == 2
+    code, stdout, _ = run(["check", *argv], capsys)
+    assert code == 1 and "missing:" in stdout and reads.calls == 3

@@ -10,9 +10,12 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..model.load import Loaded, load
 from ..problems import Level, Problem
+
+if TYPE_CHECKING:  # reading imports openpyxl and jsonschema: only when a command reads
+    from ..model.load import Loaded
 
 EXIT_OK, EXIT_CHANGES, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_SPECS = Path("specs")
@@ -21,26 +24,42 @@ DEFAULT_OUT = Path("generated")
 AddSpecArgs = Callable[..., None]
 
 
-def print_problems(
+def problem_lines(
     problems: Sequence[Problem], *, strict: bool = False, notes: Sequence[str] = ()
-) -> None:
-    """Problems one per line, then the notes (the self-check's summary), on stderr."""
+) -> list[str]:
+    """Problems one per line, then the notes (the self-check's summary)."""
+    lines = []
     for p in problems:
         if p.level is Level.NOTE:  # never a failure, not even with --strict
             level = "note"
         else:
             level = "error" if p.level is Level.ERROR or strict else "warning"
-        print(f"{level}: {p.line()}", file=sys.stderr)
-    for note in notes:
-        print(note, file=sys.stderr)
+        lines.append(f"{level}: {p.line()}")
+    return lines + list(notes)
+
+
+def print_problems(
+    problems: Sequence[Problem], *, strict: bool = False, notes: Sequence[str] = ()
+) -> None:
+    """:func:`problem_lines` on stderr."""
+    for line in problem_lines(problems, strict=strict, notes=notes):
+        print(line, file=sys.stderr)
+
+
+def spec_paths(args: argparse.Namespace) -> list[Path]:
+    return [Path(p) for p in (args.spec or [DEFAULT_SPECS])]
+
+
+def config_dir_arg(args: argparse.Namespace) -> Path | None:
+    return Path(args.config) if getattr(args, "config", None) else None
 
 
 def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Loaded:
-    paths = [Path(p) for p in (args.spec or [DEFAULT_SPECS])]
-    config_dir = Path(args.config) if getattr(args, "config", None) else None
+    from ..model.load import load
+
     loaded = load(
-        paths,
-        config_dir=config_dir,
+        spec_paths(args),
+        config_dir=config_dir_arg(args),
         use_config=not getattr(args, "no_config", False),
         strict=getattr(args, "strict", False),
     )

@@ -6,14 +6,16 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model.config import CONFIG_FILES, load_config
-from ..model.load import Loaded, find_config_dir, load
+from ..model.config import CONFIG_FILES, find_config_dir, load_config
 from ..problems import Level, Problems, SpecError
 from ..regen.diff import DiffReport, PythonName, diff_specs
 from ..regen.diff_render import FORMATS
 from .common import DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, print_problems
+
+if TYPE_CHECKING:  # reading imports openpyxl and jsonschema: only when a command reads
+    from ..model.load import Loaded
 
 FAIL_ON = ("any", "breaking", "wire", "none")
 
@@ -34,6 +36,8 @@ def load_edition(
 
     Prints its problems; on errors prints one line naming the edition and returns None.
     """
+    from ..model.load import load
+
     try:
         loaded = load([path], config_dir=config_dir, use_config=use_config, lenient_config=True)
     except SpecError as exc:

@@ -10,17 +10,37 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..emit import progress
-from ..model import Spec
-from ..regen.changelog import EntryId, add_entry, entry, released_version, version_problem
-from ..regen.diff import diff_specs
-from ..regen.fastpath import current_file_count, inputs_key, remember
+from ..problems import Level
+from ..regen import swap
+from ..regen.fastpath import (
+    Record,
+    current_file_count,
+    current_record,
+    expected_manifest,
+    input_key,
+    inputs_key,
+    remember,
+    remember_record,
+)
 from ..regen.generate import CHANGELOG_PATH, render, source_names
 from ..regen.writer import MANIFEST_NAME, OutputError, compare_tree, settle, write_tree
-from .common import DEFAULT_OUT, DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, load_inputs
-from .diff_cmd import load_edition, own_names, own_version
+from .common import (
+    DEFAULT_OUT,
+    EXIT_BAD_INPUT,
+    EXIT_CHANGES,
+    EXIT_OK,
+    config_dir_arg,
+    load_inputs,
+    problem_lines,
+    spec_paths,
+)
+
+if TYPE_CHECKING:
+    from ..model import Spec
+    from ..model.load import Loaded
 
 DIFF_EXCERPT_LINES = 40
 
@@ -31,13 +51,67 @@ def display(path: Path) -> str:
     return text if text.endswith(("/", os.sep)) else text + "/"
 
 
-def _spec_paths(args: argparse.Namespace) -> list[Path]:
-    return [Path(p) for p in (args.spec or [DEFAULT_SPECS])]
+class Inputs:
+    """The first tier of the fast path (:mod:`kiwoom_codegen.regen.fastpath`) for one run: the
+    key of its input bytes, taken before reading and again after (a file changed while it was
+    read is not remembered)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.paths = spec_paths(args)
+        self.sources = source_names(self.paths)
+        self.key = self._key()
+
+    def _key(self) -> str | None:
+        return input_key(
+            self.paths,
+            self.sources,
+            config_dir=config_dir_arg(self.args),
+            use_config=not self.args.no_config,
+        )
+
+    def answer(self, out: Path) -> tuple[Record, int] | None:
+        """The record and the number of owned files when ``out`` is current for these inputs
+        and nothing of an interrupted run waits beside it (then the full path settles it and
+        reports, as it always did). Prints what reading the specs printed when recorded."""
+        if self.key is None or swap.pending(Path(os.path.realpath(out))):
+            return None
+        answer = current_record(self.key, out, strict=self.args.strict)
+        if answer is not None:
+            for line in answer[0].diagnostics:
+                print(line, file=sys.stderr)
+        return answer
+
+    def remember(self, loaded: Loaded, manifest: bytes | str | None) -> None:
+        """After a run that read the specs: what they render, and what reading them printed."""
+        if manifest is None or self.key is None or self._key() != self.key:
+            return
+        text = manifest if isinstance(manifest, str) else manifest.decode("utf-8")
+        warnings = [p for p in loaded.problems if p.level is Level.WARNING]
+        record = Record(
+            manifest=text,
+            diagnostics=tuple(problem_lines(loaded.problems, notes=loaded.notes)),
+            warnings=len(warnings),
+            apis=len(loaded.spec.apis),
+            spec_hash=loaded.spec.content_hash(),
+        )
+        remember_record(self.key, record)
+
+
+def _holds_cwd(out: Path) -> bool:
+    """``write_tree`` refuses such an output directory: the full path reports it."""
+    target = Path(os.path.realpath(out))
+    here = Path(os.getcwd()).resolve()
+    return target == here or target in here.parents
 
 
 def _changelog(args: argparse.Namespace, spec: Spec, config_dir: Path | None) -> bytes | None:
     """The new CHANGELOG.md text, or None (reported) when the old edition cannot be read or the
     version in package.toml does not fit the changes."""
+    from ..regen.changelog import EntryId, add_entry, entry, released_version, version_problem
+    from ..regen.diff import diff_specs
+    from .diff_cmd import load_edition, own_names, own_version
+
     old = load_edition(
         Path(args.changelog), "old", config_dir=config_dir, use_config=not args.no_config
     )
@@ -70,7 +144,25 @@ def cmd_generate(args: argparse.Namespace) -> int:
         progress.disable()
 
 
+def _summary(
+    out: Path, state: str, apis: int, spec_hash: str, started: float, changelog: str = ""
+) -> str:
+    return (
+        f"{display(out)}: {state} ({apis} APIs, spec {spec_hash[:12]})"
+        f"{changelog} in {time.perf_counter() - started:.1f} s"
+    )
+
+
 def _generate(args: argparse.Namespace, started: float) -> int:
+    out = Path(args.out)
+    inputs = Inputs(args)
+    if not args.changelog and not args.adopt and not _holds_cwd(out):
+        answer = inputs.answer(out)
+        if answer is not None:  # the output is what these exact input bytes render
+            record, count = answer
+            state = f"up to date, {count} files"
+            print(_summary(out, state, record.apis, record.spec_hash, started))
+            return EXIT_OK
     loaded = load_inputs(args)
     spec = loaded.spec
     if len(spec.apis) > progress.MIN_APIS and sys.stderr.isatty():
@@ -83,9 +175,7 @@ def _generate(args: argparse.Namespace, started: float) -> int:
             print("kiwoom-codegen: nothing written", file=sys.stderr)
             return EXIT_BAD_INPUT
         unowned[CHANGELOG_PATH] = text
-    sources = source_names(_spec_paths(args))
-    key = inputs_key(spec, sources, loaded.config)
-    out = Path(args.out)
+    key = inputs_key(spec, inputs.sources, loaded.config)
     current = None
     if not unowned and not args.adopt:
         try:
@@ -96,15 +186,15 @@ def _generate(args: argparse.Namespace, started: float) -> int:
         for note in notes:
             print(f"warning: {note}", file=sys.stderr)
         current = current_file_count(key, out)
-    if current is not None:  # the manifest says the output is what these inputs render
+    if current is not None:  # the manifest says the output is what this model renders
         progress.disable()
-        print(
-            f"{display(out)}: up to date, {current} files ({len(spec.apis)} APIs, "
-            f"spec {spec.content_hash()[:12]}) in {time.perf_counter() - started:.1f} s"
-        )
+        inputs.remember(loaded, expected_manifest(key))
+        state = f"up to date, {current} files"
+        print(_summary(out, state, len(spec.apis), spec.content_hash(), started))
         return EXIT_OK
-    files = render(spec, sources)
+    files = render(spec, inputs.sources)
     remember(key, files)
+    inputs.remember(loaded, files[MANIFEST_NAME])
     progress.stage(f"writing {display(out)}")
     try:
         result = write_tree(out, files, unowned=unowned, adopt=args.adopt)
@@ -119,10 +209,7 @@ def _generate(args: argparse.Namespace, started: float) -> int:
         state += f"{result.unchanged} unchanged"
     changelog = f"; {CHANGELOG_PATH} updated" if unowned else ""
     progress.disable()
-    print(
-        f"{display(out)}: {state} ({len(spec.apis)} APIs, spec {spec.content_hash()[:12]})"
-        f"{changelog} in {time.perf_counter() - started:.1f} s"
-    )
+    print(_summary(out, state, len(spec.apis), spec.content_hash(), started, changelog))
     return EXIT_OK
 
 
@@ -163,10 +250,14 @@ def _regenerate_command(args: argparse.Namespace) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = load_inputs(args)
-    sources = source_names(_spec_paths(args))
-    key = inputs_key(loaded.spec, sources, loaded.config)
     out = Path(args.out)
+    inputs = Inputs(args)
+    answer = inputs.answer(out)
+    if answer is not None:  # the output is what these exact input bytes render
+        print(f"{display(out)} is up to date ({answer[1]} files)")
+        return EXIT_OK
+    loaded = load_inputs(args)
+    key = inputs_key(loaded.spec, inputs.sources, loaded.config)
     try:
         notes = settle(out)
     except OutputError as exc:
@@ -175,11 +266,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
     current = current_file_count(key, out)
-    if current is not None:  # the manifest says the output is what these inputs render
+    if current is not None:  # the manifest says the output is what this model renders
+        inputs.remember(loaded, expected_manifest(key))
         print(f"{display(out)} is up to date ({current} files)")
         return EXIT_OK
-    files = render(loaded.spec, sources)
+    files = render(loaded.spec, inputs.sources)
     remember(key, files)
+    inputs.remember(loaded, files[MANIFEST_NAME])
     stale, missing, extra = compare_tree(out, files)
     if not (stale or missing or extra):
         print(f"{display(out)} is up to date ({len(files)} files)")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
 import os
 import tempfile
 from collections.abc import Callable
@@ -139,6 +138,8 @@ def cached_text(kind: str, key_parts: tuple[str, ...], compute: Callable[[], str
 def code_fingerprint() -> str:
     """sha256 over the generator's own files (code, templates, runtime) and its pinned tools:
     part of the key of everything cached by what it renders, not only by a tool's input."""
+    import importlib.metadata  # late: it costs the CLI's start-up ~30 ms
+
     digest = hashlib.sha256()
     for tool in ("black", "datamodel-code-generator", "jinja2", "pyyaml"):
         try:

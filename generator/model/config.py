@@ -10,12 +10,13 @@ from __future__ import annotations
 import keyword
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..problems import Problems
-from ..reader.workbook import display_path
+from ..reader.paths import display_path
 from .core import Condition, EnumValue, RealtimeTable
 from .names_table import ApiName, NamesTable, default_names_table, read_names_table
 
@@ -71,6 +72,14 @@ class Config:
     @property
     def menus(self) -> dict[str, str]:
         return self.names_table.menus
+
+
+def find_config_dir(paths: Sequence[Path]) -> Path | None:
+    """The first directory input holding names.toml, overrides.toml or package.toml."""
+    for path in paths:
+        if path.is_dir() and any((path / name).is_file() for name in CONFIG_FILES):
+            return path
+    return None
 
 
 def _load_toml(path: Path, problems: Problems) -> dict[str, Any] | None:

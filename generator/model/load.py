@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..problems import Problem, Problems, SpecError
-from ..reader import read_inputs
+from ..reader.workbook import read_inputs
 from .build import build_spec
-from .config import CONFIG_FILES, Config, load_config
+from .config import Config, find_config_dir, load_config
 from .core import Spec
 from .selfcheck import SelfCheck, check_examples
 
@@ -26,14 +26,6 @@ class Loaded:
         """Lines to show after the problems: the self-check's summary."""
         checked = self.self_check
         return [checked.summary()] if checked is not None and checked.examples else []
-
-
-def find_config_dir(paths: Sequence[Path]) -> Path | None:
-    """The first directory input holding names.toml, overrides.toml or package.toml."""
-    for path in paths:
-        if path.is_dir() and any((path / name).is_file() for name in CONFIG_FILES):
-            return path
-    return None
 
 
 def load(

@@ -173,6 +173,11 @@ def _default_text() -> str:
     return resources.files(_PACKAGE).joinpath(DEFAULT_TABLE).read_text(encoding="utf-8")
 
 
+def shipped_table_text() -> str:
+    """The text of the table shipped with the generator (``generator/data/names.toml``)."""
+    return _default_text()
+
+
 def default_names_table() -> NamesTable:
     """The table shipped with the generator (a fresh copy: callers may change it)."""
     problems = Problems()

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..problems import Problems
-from ..reader.workbook import display_path
+from ..reader.paths import display_path
 from .core import Api, Condition, Field, Kind, RealtimeTable, Spec, Transport
 from .names import ClassName, fallback_method
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -26,48 +25,13 @@ from .limits import (
     MAX_ROWS,
     MAX_ZIP_MEMBERS,
 )
+from .paths import display_path as display_path
+from .paths import expand_inputs as expand_inputs
 from .raw import RawBook, RawCell, RawErrorCode, RawIndexEntry
 from .sheet_cache import BookRows, SheetKey, sheet_keys
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
 _ZIP_MAGIC = b"PK\x03\x04"
-
-
-def display_path(path: Path) -> str:
-    """The path as the user would write it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path) if not os.path.relpath(path).startswith("..") else str(path)
-    except ValueError:  # another drive
-        return str(path)
-
-
-def expand_inputs(paths: Iterable[Path], problems: Problems) -> list[Path]:
-    """Files as given, directories as their .xlsx files (sorted, Excel lock files skipped).
-
-    A file reached twice (given, and inside a given directory) is read once.
-    """
-    files: list[Path] = []
-    seen: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() == ".xlsx" and not p.name.startswith("~$") and p.is_file()
-            )
-            if not found:
-                problems.error(display_path(path), None, "directory holds no .xlsx spec workbook")
-        elif path.is_file():
-            found = [path]
-        else:
-            problems.error(display_path(path), None, "no such file or directory")
-            continue
-        for file in found:
-            resolved = file.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
-                files.append(file)
-    return files
 
 
 def _check_container(path: Path, where: str, problems: Problems) -> bool:

@@ -14,7 +14,7 @@ from .. import emit as emit_package
 from ..emit import EmitContext, Emitter, progress
 from ..model import Spec
 from ..problems import Problems
-from ..reader.workbook import expand_inputs
+from ..reader.paths import expand_inputs
 from .writer import MANIFEST_NAME, check_relpath, manifest_bytes
 
 GENERATOR_NAME = "kiwoom-codegen"
