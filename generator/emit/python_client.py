@@ -245,7 +245,6 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "Self": "typing",
             "choose_shape": ".._variants",
         },
-        tree,
     )
     ids = ", ".join(a.id for a in apis)
     docstring = (

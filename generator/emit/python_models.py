@@ -7,18 +7,25 @@ document are dropped; the classes are kept as they are and the two things it can
 appended to request classes: fixed values filled in when left out, and the sheet's conditions
 (``allOf`` if/then) as ``model_validator(mode="after")``. Imports are then recomputed from the
 names the module uses, sorted, and the module is formatted with black once (by the caller).
+
+What importing a module costs is pydantic's work per class and per field (its schemas are built
+on first use, ``defer_build``), so the classes are written in the form pydantic reads fastest:
+``name: T = Field(...)`` rather than ``Annotated[T, Field(...)]`` (no typing objects to build
+per field), and annotations evaluated by Python when the class is created rather than strings
+pydantic must ``eval()`` (no ``from __future__ import annotations`` when every name an
+annotation uses is bound by then, which datamodel-code-generator's order of classes ensures).
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import copy
 import hashlib
 import importlib.metadata
 import json
 import keyword
 import re
-import textwrap
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -402,7 +409,9 @@ def check_attributes(name: str, plan: ClassPlan, attrs: dict[str, str]) -> None:
 @dataclass(frozen=True)
 class ModelsModule:
     body: str  # the classes, with their appended validators
-    imports: dict[str, list[str]]  # module -> names the module uses; without __future__
+    # module -> names the module uses; "__future__": ["annotations"] only when the classes
+    # need their annotations postponed (see postponed_annotations)
+    imports: dict[str, list[str]]
     class_names: list[str]  # every class of the module, sorted
 
 
@@ -411,21 +420,18 @@ def assemble(
     plans: dict[str, ClassPlan],
     validators: dict[str, str],
     extra_imports: dict[str, str],
-    tree: ast.Module | None = None,
 ) -> ModelsModule:
     """Keep datamodel-code-generator's classes and statements, append validators, redo imports.
 
     ``validators``: class name -> the validator methods' source, indented for a class body.
-    ``extra_imports``: name -> module for the names the validators use. ``tree``: ``generated``
-    parsed, when the caller has it already.
+    ``extra_imports``: name -> module for the names the validators use.
     """
-    if tree is None:
-        tree = ast.parse(generated)
+    generated = field_defaults(generated)
+    tree = ast.parse(generated)
     # The tokenizer's lines: ast's line numbers index these.
     lines = defer_build(tree, split_lines(generated))
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
     attributes = class_attributes(tree)
-    used: set[str] = set()
     chunks: list[str] = []
     classes: list[str] = []
     for node in tree.body:
@@ -442,7 +448,6 @@ def assemble(
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         assert node.end_lineno is not None
         chunk = "\n".join(lines[start - 1 : node.end_lineno])
-        used |= used_names(node)
         if isinstance(node, ast.ClassDef):
             classes.append(node.name)
             plan = plans.get(node.name)
@@ -450,7 +455,6 @@ def assemble(
                 check_attributes(node.name, plan, attributes[node.name])
             if node.name in validators:
                 chunk += "\n\n" + validators[node.name].rstrip("\n")
-                used |= used_names(ast.parse(textwrap.dedent(validators[node.name])))
         chunks.append(chunk)
     missing = sorted(set(plans) - set(classes))
     if missing:
@@ -458,11 +462,145 @@ def assemble(
             f"datamodel-code-generator did not generate {', '.join(missing)}"
         )
     body = "\n\n\n".join(chunks) + "\n"
+    body_tree = ast.parse(body)
+    used = used_names(body_tree)
     by_module: dict[str, list[str]] = {}
     for local, (module, name) in imported.items():
         if local in used:
             by_module.setdefault(module, []).append(name if local == name else f"{name} as {local}")
+    if postponed_annotations(body_tree, {k for k in imported if k in used}):
+        by_module["__future__"] = ["annotations"]
     return ModelsModule(body, by_module, sorted(classes))
+
+
+def _segment(lines: list[bytes], node: ast.expr | ast.keyword) -> str:
+    """The source text of ``node`` (ast's columns count UTF-8 bytes of the ``"\\n"`` lines)."""
+    first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
+    start, end = node.col_offset, node.end_col_offset
+    assert end is not None
+    if first == last:
+        return lines[first][start:end].decode("utf-8")
+    parts = [lines[first][start:], *lines[first + 1 : last], lines[last][:end]]
+    return b"\n".join(parts).decode("utf-8")
+
+
+def _plain_field(stmt: ast.stmt, lines: list[bytes]) -> str | None:
+    """``name: T = Field(default=d, ...)`` for ``name: Annotated[T, Field(...)] = d``, or None
+    to keep the statement as it is.
+
+    A field with an ``alias`` keeps ``Annotated``: type checkers read ``Field(alias=...)`` in an
+    assignment (``dataclass_transform``) as the name of the ``__init__`` argument, and the
+    argument is the attribute's name (``populate_by_name``). Without a default the field stays
+    required (``Field()`` without ``default``), for pydantic and for type checkers alike.
+    """
+    if not (
+        isinstance(stmt, ast.AnnAssign)
+        and isinstance(stmt.target, ast.Name)
+        and isinstance(stmt.annotation, ast.Subscript)
+        and isinstance(stmt.annotation.value, ast.Name)
+        and stmt.annotation.value.id == "Annotated"
+        and isinstance(stmt.annotation.slice, ast.Tuple)
+        and len(stmt.annotation.slice.elts) == 2
+    ):
+        return None
+    kind, call = stmt.annotation.slice.elts
+    if not (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Name)
+        and call.func.id == "Field"
+        and not call.args
+        and all(kw.arg not in (None, "alias", "default", "default_factory") for kw in call.keywords)
+    ):
+        return None
+    kind_text = _segment(lines, kind)
+    if "\n" in kind_text:
+        kind_text = f"({kind_text})"
+    args = [] if stmt.value is None else [f"default={_segment(lines, stmt.value)}"]
+    args += [_segment(lines, kw) for kw in call.keywords]
+    indent = lines[stmt.lineno - 1][: stmt.col_offset].decode("utf-8")
+    return f"{indent}{stmt.target.id}: {kind_text} = Field({', '.join(args)})"
+
+
+def field_defaults(generated: str) -> str:
+    """``generated`` with each field of its classes in the ``name: T = Field(...)`` form where
+    :func:`_plain_field` allows it: the same field for pydantic (the same ``FieldInfo``, schema
+    and validation), built at import without the ``Annotated`` alias and its metadata merge.
+    """
+    tree = ast.parse(generated)
+    lines = split_lines(generated)
+    raw = [line.encode("utf-8") for line in lines]
+    edits: list[tuple[int, int, str]] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            for stmt in node.body:
+                text = _plain_field(stmt, raw)
+                if text is not None:
+                    assert stmt.end_lineno is not None
+                    edits.append((stmt.lineno - 1, stmt.end_lineno, text))
+    for start, end, text in reversed(edits):  # bottom up: earlier line numbers stay valid
+        lines[start:end] = [text]
+    return "\n".join(lines)
+
+
+def postponed_annotations(tree: ast.Module, imported: set[str]) -> bool:
+    """Whether the classes need ``from __future__ import annotations``: True when a name that an
+    annotation, a base, a decorator or a default uses is not bound when Python evaluates it (a
+    class defined further down, a name not imported) or is shadowed by an attribute assigned
+    before it in the same class body. Without the import Python evaluates annotations once, when
+    the class is created, instead of pydantic ``eval()``-ing each string.
+    """
+    bound = set(imported) | set(dir(builtins))
+
+    def names(*nodes: ast.AST | None) -> set[str]:
+        return {
+            n.id
+            for node in nodes
+            if node is not None
+            for n in ast.walk(node)
+            if isinstance(n, ast.Name)
+        }
+
+    def unbound(used: set[str], shadow: set[str]) -> bool:
+        return bool(used - bound or used & shadow)
+
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            if unbound(names(*node.bases, *node.keywords, *node.decorator_list), set()):
+                return True
+            shadow: set[str] = set()
+            for stmt in node.body:
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                    if unbound(names(stmt.value), shadow):
+                        return True
+                    shadow.add(stmt.target.id)  # assigned before its annotation is evaluated
+                    if unbound(names(stmt.annotation), shadow):
+                        return True
+                elif isinstance(stmt, ast.Assign):
+                    if unbound(names(stmt.value), shadow):
+                        return True
+                    shadow |= names(*stmt.targets)
+                elif isinstance(stmt, ast.FunctionDef):
+                    a = stmt.args
+                    args = [*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg]
+                    evaluated = names(
+                        *stmt.decorator_list,
+                        stmt.returns,
+                        *a.defaults,
+                        *(d for d in a.kw_defaults if d is not None),
+                        *(arg.annotation for arg in args if arg is not None),
+                    )
+                    if unbound(evaluated, shadow):
+                        return True
+                    shadow.add(stmt.name)
+                elif not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+                    return True  # anything else: keep today's form
+            bound.add(node.name)
+        elif isinstance(node, ast.Expr):
+            if unbound(names(node), set()):
+                return True
+        else:
+            return True
+    return False
 
 
 def defer_build(tree: ast.Module, lines: list[str]) -> list[str]:

@@ -86,7 +86,10 @@ def sort_names(names: Iterable[str]) -> list[str]:
 
 
 def import_key(module: str) -> tuple[int, str]:
-    """Sections in isort/ruff order: standard library, third party, local (relative)."""
+    """Sections in isort/ruff order: ``__future__``, standard library, third party, local
+    (relative)."""
+    if module == "__future__":
+        return (-1, module)
     if module.startswith("."):
         return (2, module)
     return (0 if module.split(".")[0] in sys.stdlib_module_names else 1, module)

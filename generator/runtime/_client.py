@@ -27,13 +27,10 @@ spaces) raises :class:`InvalidHeaderError`, which names the header and never sho
 
 from __future__ import annotations
 
-import asyncio
-import difflib
 import json
 import logging
 import math
 import os
-import random
 import re
 import threading
 import time
@@ -41,13 +38,12 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
 
 import httpx
 import pydantic_core
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ._errors import (
     ORDER_STATE_HINT,
@@ -69,6 +65,11 @@ from ._types import NOT_GIVEN, NotGiven, strip_not_given
 
 if TYPE_CHECKING:  # the real-time client imports websockets: only when used
     from ._realtime import AsyncRealtime, Realtime
+
+# Imported where they are needed, not here: ``import kiwoom_client`` pays only for what an HTTP
+# call needs. asyncio (the async client, which runs inside a loop that imported it already),
+# difflib (an unknown API id), random (a retry's jitter), email.utils (a token's Date header),
+# pydantic.RootModel (an answer that does not fit its model; the module builds a model class).
 
 log = logging.getLogger("kiwoom_client")
 log.addHandler(logging.NullHandler())  # quiet unless the application configures logging
@@ -430,6 +431,30 @@ def classify_exception(
 
 # ---- the shared base -------------------------------------------------------------------------
 
+_H = TypeVar("_H", httpx.Client, httpx.AsyncClient)
+_HTTP_LOCK = threading.Lock()
+
+
+class _OwnHttp(Generic[_H]):
+    """``client._http`` when no ``http_client`` was passed: made on first use, then an ordinary
+    instance attribute (this descriptor has no ``__set__``, so it is not consulted again).
+
+    An httpx client loads the system's CA certificates and imports its connection pool, about
+    as much as importing httpx itself: a program pays that with its first call (or ``close()``),
+    not with ``KiwoomClient(...)``. A client passed in is stored in ``__init__`` and used as is.
+    """
+
+    def __init__(self, make: Callable[[], _H]) -> None:
+        self._make: Callable[[], _H] = make
+
+    def __get__(self, client: object, owner: type | None = None) -> _H:
+        with _HTTP_LOCK:  # two threads' first calls make one client
+            http: _H | None = vars(client).get("_http")
+            if http is None:
+                http = self._make()
+                vars(client)["_http"] = http
+        return http
+
 
 class _BaseClient:
     _operations: Mapping[str, Operation] = MappingProxyType({})
@@ -525,6 +550,8 @@ class _BaseClient:
     def _lookup(self, api_id: str) -> Operation:
         op = self._operations.get(api_id)
         if op is None:
+            import difflib
+
             near = difflib.get_close_matches(api_id, list(self._operations), n=3, cutoff=0.75)
             hint = f"; did you mean {', '.join(map(repr, near))}?" if near else ""
             raise KiwoomError(f"unknown API id {api_id!r}{hint}")
@@ -746,6 +773,8 @@ class _BaseClient:
         if outcome.retry_after is not None:
             delay = outcome.retry_after
         else:
+            import random
+
             delay = min(self.max_retry_delay, self.initial_retry_delay * 2**attempt)
             delay *= 1 - 0.25 * random.random()
         left = remaining(deadline_at)
@@ -804,6 +833,8 @@ class _BaseClient:
         now = datetime.now(UTC)
         date = response.headers.get("date") if response is not None else None
         if date:
+            from email.utils import parsedate_to_datetime
+
             try:
                 server_now = parsedate_to_datetime(date)
                 if server_now.tzinfo is not None:
@@ -867,6 +898,8 @@ def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
     try:  # model_validate(body), without its Python wrapper: this runs on every answer
         return model.__pydantic_validator__.validate_python(body)
     except ValidationError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
+        from pydantic import RootModel
+
         n = exc.error_count()
         _log(logging.WARNING, op, "answer does not match %s (%d errors)", model.__name__, n)
         if issubclass(model, RootModel):  # a message with alternative shapes (variants)
@@ -892,7 +925,10 @@ class _Flight:
 
 
 class SyncAPIClient(_BaseClient):
-    _http: httpx.Client
+    if TYPE_CHECKING:
+        _http: httpx.Client
+    else:
+        _http = _OwnHttp(lambda: httpx.Client())
 
     def __init__(
         self,
@@ -923,7 +959,8 @@ class SyncAPIClient(_BaseClient):
             max_response_bytes,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client()
+        if http_client is not None:
+            self._http = http_client
         self._token_lock = threading.Lock()
         self._set_realtime_url(realtime_url)
 
@@ -936,6 +973,8 @@ class SyncAPIClient(_BaseClient):
         from ._realtime import Realtime
 
         async def token(stale: str | None) -> str:
+            import asyncio
+
             return await asyncio.to_thread(self._realtime_token, stale)
 
         return Realtime(lambda: self._make_realtime(market, token, options))
@@ -1086,7 +1125,10 @@ class SyncAPIClient(_BaseClient):
 
 
 class AsyncAPIClient(_BaseClient):
-    _http: httpx.AsyncClient
+    if TYPE_CHECKING:
+        _http: httpx.AsyncClient
+    else:
+        _http = _OwnHttp(lambda: httpx.AsyncClient())
 
     def __init__(
         self,
@@ -1116,8 +1158,11 @@ class AsyncAPIClient(_BaseClient):
             max_pages,
             max_response_bytes,
         )
+        import asyncio
+
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient()
+        if http_client is not None:
+            self._http = http_client
         self._token_lock = asyncio.Lock()
         self._set_realtime_url(realtime_url)
 
@@ -1222,6 +1267,8 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def _sleep(self, seconds: float) -> None:
+        import asyncio
+
         await asyncio.sleep(seconds)
 
     async def _within(
@@ -1233,6 +1280,8 @@ class AsyncAPIClient(_BaseClient):
         """Run one call under its deadline (``asyncio.timeout``): it ends by then, whatever
         the server does. Reached while the call's own request was on the wire, for an order it
         is :class:`OrderStateUnknownError`."""
+        import asyncio
+
         seconds = self._deadline_of(options)
         flight = _Flight()
         if seconds is None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import subprocess
+import sys
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -447,6 +451,71 @@ def test_refused_connection_is_retried_for_reads_and_orders(
     assert len(server.requests_for(api_id)) == 1 and len(client.sleeps) == 1
     assert not http.is_closed  # a client passed in is not closed by us
     http.close()
+
+
+# ---- the client's own httpx client ------------------------------------------------------------
+
+
+def test_own_http_client_is_made_on_first_call_then_reused_and_closed(kc: Any, server: Any) -> None:
+    client = kc.Client(**kc.kwargs(server))
+    assert "_http" not in vars(client)  # KiwoomClient(...) loads no CA certificates
+    client.call("ka10099", {"mrkt_tp": "0"})
+    http = vars(client)["_http"]
+    assert isinstance(http, httpx.Client) and not http.is_closed
+    client.call("ka10099", {"mrkt_tp": "0"})
+    assert vars(client)["_http"] is http
+    client.close()
+    assert http.is_closed
+
+
+def test_threads_first_calls_share_one_http_client(kc: Any, server: Any) -> None:
+    made: list[httpx.Client] = []
+    original = httpx.Client
+
+    class Counting(original):  # type: ignore[misc,valid-type]
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            made.append(self)
+
+    server.add_token(kc.GIVEN_TOKEN)
+    httpx.Client = Counting  # type: ignore[misc]
+    try:
+        with kc.Client(**kc.kwargs(server, access_token=kc.GIVEN_TOKEN)) as client:
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda _: client.call("ka10099", {"mrkt_tp": "0"}), range(16)))
+    finally:
+        httpx.Client = original  # type: ignore[misc]
+    assert len(made) == 1 and made[0].is_closed
+
+
+def test_a_client_closed_before_any_call_fails_like_a_closed_httpx_client(
+    kc: Any, server: Any
+) -> None:
+    client = kc.Client(**kc.kwargs(server, access_token=kc.GIVEN_TOKEN))
+    client.close()
+    with pytest.raises(RuntimeError, match="client has been closed"):
+        client.call("ka10099", {"mrkt_tp": "0"})
+
+
+def test_importing_the_package_pulls_in_only_what_a_call_needs(kc: Any) -> None:
+    """``import`` + ``KiwoomClient(...)``: no asyncio, difflib or httpcore (the connection pool
+    and the CA certificates come with the first call), no websockets, no pydantic.RootModel."""
+    code = (
+        "import sys\n"
+        f"import {kc.name} as pkg\n"
+        "pkg.KiwoomClient(appkey='k', secretkey='s', env='mock')\n"
+        "print(' '.join(sorted(m for m in ('asyncio', 'difflib', 'httpcore', 'websockets',"
+        " 'pydantic.root_model') if m in sys.modules)))\n"
+    )
+    root = str(Path(sys.modules[kc.name].__file__ or "").parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": root},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == ""
 
 
 # ---- retries: orders -------------------------------------------------------------------------

@@ -5,9 +5,7 @@ Generated with datamodel-code-generator 0.89.0 from the JSON Schema of generator
 requests are strict (unknown fields rejected), responses lenient (unknown fields kept).
 """
 
-from __future__ import annotations
-
-from typing import Annotated, Literal, Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,41 +31,37 @@ class CreditOrdersBuyRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"],
-        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
-    ]
-    stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
-    ord_qty: Annotated[str, Field(max_length=12, title="주문수량")]
-    ord_uv: Annotated[str | None, Field(max_length=12, title="주문단가")] = None
-    trde_tp: Annotated[
-        Literal[
-            "0",
-            "3",
-            "5",
-            "81",
-            "61",
-            "62",
-            "6",
-            "7",
-            "10",
-            "13",
-            "16",
-            "20",
-            "23",
-            "26",
-            "28",
-            "29",
-            "30",
-            "31",
-        ],
-        Field(
-            description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
-            max_length=2,
-            title="매매구분",
-        ),
-    ]
-    cond_uv: Annotated[str | None, Field(max_length=12, title="조건단가")] = None
+    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
+    )
+    stk_cd: str = Field(max_length=12, title="종목코드")
+    ord_qty: str = Field(max_length=12, title="주문수량")
+    ord_uv: str | None = Field(default=None, max_length=12, title="주문단가")
+    trde_tp: Literal[
+        "0",
+        "3",
+        "5",
+        "81",
+        "61",
+        "62",
+        "6",
+        "7",
+        "10",
+        "13",
+        "16",
+        "20",
+        "23",
+        "26",
+        "28",
+        "29",
+        "30",
+        "31",
+    ] = Field(
+        description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
+        max_length=2,
+        title="매매구분",
+    )
+    cond_uv: str | None = Field(default=None, max_length=12, title="조건단가")
 
 
 class CreditOrdersBuyResponse(BaseModel):
@@ -80,16 +74,14 @@ class CreditOrdersBuyResponse(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    ord_no: Annotated[str | None, Field(title="주문번호")] = None
-    dmst_stex_tp: Annotated[str | None, Field(title="국내거래소구분")] = None
-    return_code: Annotated[
-        int | None,
-        Field(
-            description="0 when the request succeeded; otherwise a code of the error-code table",
-            title="처리결과코드",
-        ),
-    ] = None
-    return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
+    ord_no: str | None = Field(default=None, title="주문번호")
+    dmst_stex_tp: str | None = Field(default=None, title="국내거래소구분")
+    return_code: int | None = Field(
+        default=None,
+        description="0 when the request succeeded; otherwise a code of the error-code table",
+        title="처리결과코드",
+    )
+    return_msg: str | None = Field(default=None, title="처리결과메시지")
 
 
 class CreditOrdersSellRequest(BaseModel):
@@ -102,54 +94,47 @@ class CreditOrdersSellRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"],
-        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
-    ]
-    stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
-    ord_qty: Annotated[str, Field(max_length=12, title="주문수량")]
-    ord_uv: Annotated[str | None, Field(max_length=12, title="주문단가")] = None
-    trde_tp: Annotated[
-        Literal[
-            "0",
-            "3",
-            "5",
-            "81",
-            "61",
-            "62",
-            "6",
-            "7",
-            "10",
-            "13",
-            "16",
-            "20",
-            "23",
-            "26",
-            "28",
-            "29",
-            "30",
-            "31",
-        ],
-        Field(
-            description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
-            max_length=2,
-            title="매매구분",
-        ),
-    ]
-    crd_deal_tp: Annotated[
-        Literal["33", "99"],
-        Field(description="33:융자 , 99:융자합", max_length=2, title="신용거래구분"),
-    ]
-    crd_loan_dt: Annotated[
-        str | None,
-        Field(
-            description="YYYYMMDD(융자일경우필수)",
-            max_length=8,
-            pattern="^([0-9]{8})?$",
-            title="대출일",
-        ),
-    ] = None
-    cond_uv: Annotated[str | None, Field(max_length=12, title="조건단가")] = None
+    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
+    )
+    stk_cd: str = Field(max_length=12, title="종목코드")
+    ord_qty: str = Field(max_length=12, title="주문수량")
+    ord_uv: str | None = Field(default=None, max_length=12, title="주문단가")
+    trde_tp: Literal[
+        "0",
+        "3",
+        "5",
+        "81",
+        "61",
+        "62",
+        "6",
+        "7",
+        "10",
+        "13",
+        "16",
+        "20",
+        "23",
+        "26",
+        "28",
+        "29",
+        "30",
+        "31",
+    ] = Field(
+        description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
+        max_length=2,
+        title="매매구분",
+    )
+    crd_deal_tp: Literal["33", "99"] = Field(
+        description="33:융자 , 99:융자합", max_length=2, title="신용거래구분"
+    )
+    crd_loan_dt: str | None = Field(
+        default=None,
+        description="YYYYMMDD(융자일경우필수)",
+        max_length=8,
+        pattern="^([0-9]{8})?$",
+        title="대출일",
+    )
+    cond_uv: str | None = Field(default=None, max_length=12, title="조건단가")
 
     @model_validator(mode="after")
     def _check_required_if(self) -> Self:
@@ -171,16 +156,14 @@ class CreditOrdersSellResponse(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    ord_no: Annotated[str | None, Field(title="주문번호")] = None
-    dmst_stex_tp: Annotated[str | None, Field(title="국내거래소구분")] = None
-    return_code: Annotated[
-        int | None,
-        Field(
-            description="0 when the request succeeded; otherwise a code of the error-code table",
-            title="처리결과코드",
-        ),
-    ] = None
-    return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
+    ord_no: str | None = Field(default=None, title="주문번호")
+    dmst_stex_tp: str | None = Field(default=None, title="국내거래소구분")
+    return_code: int | None = Field(
+        default=None,
+        description="0 when the request succeeded; otherwise a code of the error-code table",
+        title="처리결과코드",
+    )
+    return_msg: str | None = Field(default=None, title="처리결과메시지")
 
 
 class CreditOrdersModifyRequest(BaseModel):
@@ -193,17 +176,14 @@ class CreditOrdersModifyRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"],
-        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
-    ]
-    orig_ord_no: Annotated[str, Field(max_length=7, title="원주문번호")]
-    stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
-    mdfy_qty: Annotated[str, Field(max_length=12, title="정정수량")]
-    mdfy_uv: Annotated[str, Field(max_length=12, title="정정단가")]
-    mdfy_cond_uv: Annotated[str | None, Field(max_length=12, title="정정조건단가")] = (
-        None
+    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
     )
+    orig_ord_no: str = Field(max_length=7, title="원주문번호")
+    stk_cd: str = Field(max_length=12, title="종목코드")
+    mdfy_qty: str = Field(max_length=12, title="정정수량")
+    mdfy_uv: str = Field(max_length=12, title="정정단가")
+    mdfy_cond_uv: str | None = Field(default=None, max_length=12, title="정정조건단가")
 
 
 class CreditOrdersModifyResponse(BaseModel):
@@ -216,18 +196,16 @@ class CreditOrdersModifyResponse(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    ord_no: Annotated[str | None, Field(title="주문번호")] = None
-    base_orig_ord_no: Annotated[str | None, Field(title="모주문번호")] = None
-    mdfy_qty: Annotated[str | None, Field(title="정정수량")] = None
-    dmst_stex_tp: Annotated[str | None, Field(title="국내거래소구분")] = None
-    return_code: Annotated[
-        int | None,
-        Field(
-            description="0 when the request succeeded; otherwise a code of the error-code table",
-            title="처리결과코드",
-        ),
-    ] = None
-    return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
+    ord_no: str | None = Field(default=None, title="주문번호")
+    base_orig_ord_no: str | None = Field(default=None, title="모주문번호")
+    mdfy_qty: str | None = Field(default=None, title="정정수량")
+    dmst_stex_tp: str | None = Field(default=None, title="국내거래소구분")
+    return_code: int | None = Field(
+        default=None,
+        description="0 when the request succeeded; otherwise a code of the error-code table",
+        title="처리결과코드",
+    )
+    return_msg: str | None = Field(default=None, title="처리결과메시지")
 
 
 class CreditOrdersCancelRequest(BaseModel):
@@ -240,16 +218,14 @@ class CreditOrdersCancelRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Annotated[
-        Literal["KRX", "NXT", "SOR"],
-        Field(description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"),
-    ]
-    orig_ord_no: Annotated[str, Field(max_length=7, title="원주문번호")]
-    stk_cd: Annotated[str, Field(max_length=12, title="종목코드")]
-    cncl_qty: Annotated[
-        str,
-        Field(description="'0' 입력시 잔량 전부 취소", max_length=12, title="취소수량"),
-    ]
+    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
+    )
+    orig_ord_no: str = Field(max_length=7, title="원주문번호")
+    stk_cd: str = Field(max_length=12, title="종목코드")
+    cncl_qty: str = Field(
+        description="'0' 입력시 잔량 전부 취소", max_length=12, title="취소수량"
+    )
 
 
 class CreditOrdersCancelResponse(BaseModel):
@@ -262,14 +238,12 @@ class CreditOrdersCancelResponse(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    ord_no: Annotated[str | None, Field(title="주문번호")] = None
-    base_orig_ord_no: Annotated[str | None, Field(title="모주문번호")] = None
-    cncl_qty: Annotated[str | None, Field(title="취소수량")] = None
-    return_code: Annotated[
-        int | None,
-        Field(
-            description="0 when the request succeeded; otherwise a code of the error-code table",
-            title="처리결과코드",
-        ),
-    ] = None
-    return_msg: Annotated[str | None, Field(title="처리결과메시지")] = None
+    ord_no: str | None = Field(default=None, title="주문번호")
+    base_orig_ord_no: str | None = Field(default=None, title="모주문번호")
+    cncl_qty: str | None = Field(default=None, title="취소수량")
+    return_code: int | None = Field(
+        default=None,
+        description="0 when the request succeeded; otherwise a code of the error-code table",
+        title="처리결과코드",
+    )
+    return_msg: str | None = Field(default=None, title="처리결과메시지")
