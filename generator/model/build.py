@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,21 +85,27 @@ class _Node:
 def build_spec(
     book: RawBook, config: Config, problems: Problems, *, lenient_config: bool = False
 ) -> Spec:
+    """The model of ``book``. ``book.apis`` is consumed: each raw sheet is dropped once its API
+    is built, so that the raw cells of a full-size workbook and its model are not all held at
+    once (the peak memory of reading)."""
     categories = {e.api_id: e.category for e in book.index}
     built: list[Api] = []
-    seen: dict[str, RawApi] = {}
-    for raw in book.apis:
+    seen: dict[str, str] = {}  # API id -> where its first sheet has it
+    pending = deque(book.apis)
+    book.apis.clear()
+    while pending:
+        raw = pending.popleft()
         api_id = raw.api_id or ""
         if api_id in seen:
-            first = seen[api_id]
             problems.error(
-                str(raw.info["apiid"].source),
+                _at(raw, "apiid"),
                 api_id,
-                f"API id {api_id} appears twice (first in {first.info['apiid'].source})",
+                f"API id {api_id} appears twice (first in {seen[api_id]})",
             )
             continue
-        seen[api_id] = raw
+        seen[api_id] = _at(raw, "apiid")
         api = _build_api(raw, categories.get(api_id), problems)
+        del raw
         if api is not None:
             built.append(api)
     listed = {e.api_id: e for e in book.index}
