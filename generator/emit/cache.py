@@ -1,6 +1,6 @@
-"""A content-addressed cache for the two slow, pure steps: black and datamodel-code-generator.
+"""A content-addressed cache for the slow, pure steps: black, datamodel-code-generator, reading.
 
-Both are deterministic functions of their input text and their pinned version, so their result
+Each is a deterministic function of its input and the pinned versions, so its result
 can be kept under a hash of exactly that: the output is byte-identical with or without the
 cache, and a changed input or tool version simply misses. It makes ``check`` and repeated
 ``generate`` runs on a full-size workbook fast (black is ~70% of a cold run).
