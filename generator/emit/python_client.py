@@ -64,6 +64,8 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     # (datamodel-code-generator, black), the groups in parallel with each other and with black
     # on the other modules. A group's modules are also cached whole, by exactly what they are
     # made from, so a group whose model did not change is neither rendered nor formatted again.
+    # (Each module is cached and made on its own: the models and the methods of a group are
+    # independent, and a changed group's two modules are made in parallel.)
     tasks: list[Task] = []
     group_keys: dict[str, tuple[str, ...]] = {}
     progress.stage("python client: finding the changed groups")
@@ -77,15 +79,17 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
         paths = {"models": f"{pkg}/models/{g.module}.py"}
         if g.methods:
             paths["resources"] = f"{pkg}/resources/{g.module}.py"
-        cached = {path: load_text("group-module", (kind, *key)) for kind, path in paths.items()}
-        if all(text is not None for text in cached.values()):
-            files.update({path: text for path, text in cached.items() if text is not None})
-            continue
+        size = sum(len(repr(schemas[a.id])) for a in g.apis)
         for kind, path in paths.items():
+            text = load_text("group-module", (kind, *key))
+            if text is not None:
+                files[path] = text
+                continue
             group_keys[path] = (kind, *key)
-        job = GroupJob(g, {a.id: schemas[a.id] for a in g.apis}, header, paths)
-        weight = sum(len(repr(schemas[a.id])) for a in g.apis)
-        tasks.append(Task(run_group_job, job, weight, g.module))
+            job = GroupJob(g, {a.id: schemas[a.id] for a in g.apis}, header, kind, path)
+            # The models (datamodel-code-generator and black) take about twice the methods.
+            weight = size if kind == "models" else size // 2
+            tasks.append(Task(run_group_job, job, weight, path))
     sources: dict[str, str] = {}
     sources[f"{pkg}/models/__init__.py"] = package_docstring_module(
         header,
@@ -197,21 +201,24 @@ def runtime_exports(module: str) -> list[str]:
 
 @dataclass(frozen=True)
 class GroupJob:
-    """What a worker needs to make one group's modules: ``paths`` maps "models" (and
-    "resources", for a group with methods) to the module's path in the output."""
+    """What a worker needs to make one module of a group: its ``kind`` ("models", or
+    "resources" for a group with methods) and its ``path`` in the output. The two modules of a
+    group are independent, so they are made in parallel too."""
 
     group: GroupView
     schemas: dict[str, ApiSchemas]
     header: str
-    paths: dict[str, str]
+    kind: str
+    path: str
 
 
 def run_group_job(job: GroupJob) -> dict[str, str]:
-    """The group's modules, made and formatted (runs in a worker process)."""
-    out = {job.paths["models"]: format_source(models_module(job.group, job.schemas, job.header))}
-    if "resources" in job.paths:
-        out[job.paths["resources"]] = format_source(resources_module(job.group, job.header))
-    return out
+    """The module, made and formatted (runs in a worker process)."""
+    if job.kind == "models":
+        source = models_module(job.group, job.schemas, job.header)
+    else:
+        source = resources_module(job.group, job.header)
+    return {job.path: format_source(source)}
 
 
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
