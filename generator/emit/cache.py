@@ -60,17 +60,9 @@ def load_text(kind: str, key_parts: tuple[str, ...]) -> str | None:
 
 
 def store_text(kind: str, key_parts: tuple[str, ...], text: str) -> None:
-    path = _entry(kind, key_parts)
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)  # readers see the whole entry or none
-    except OSError:
-        pass
+    writer = EntryWriter(kind, key_parts)
+    writer.write(text)
+    writer.commit()
 
 
 class EntryWriter:

@@ -108,7 +108,7 @@ class _Unsupported(Exception):
 
 def _encode(value: Any) -> Any:
     if value is None or type(value) in (str, int, float, bool):
-        return value if not isinstance(value, float) or value == value else {"nan": 1}
+        return value  # json writes and reads NaN and infinities as they are
     if type(value) is dt.datetime:
         return {"datetime": value.isoformat()}
     if type(value) is dt.date:
@@ -132,8 +132,6 @@ def _decode(value: Any) -> Any:
         return dt.time.fromisoformat(data)
     if tag == "timedelta":
         return dt.timedelta(days=data[0], seconds=data[1], microseconds=data[2])
-    if tag == "nan":
-        return float("nan")
     raise ValueError(tag)
 
 
