@@ -455,6 +455,19 @@ def check_problems(exc: SpecError) -> None:
 # --- one case ----------------------------------------------------------------------------------
 
 
+def random_spec(seed: int, work: Path, *, apis: int = 3) -> Spec | None:
+    """The spec of :func:`run_case` for ``seed`` (controls put back), or None when the
+    workbook is rejected."""
+    rng = random.Random(seed)
+    work.mkdir(parents=True, exist_ok=True)
+    book = save_workbook(WorkbookData(random_sheets(rng, apis)), work / "spec.xlsx")
+    try:
+        loaded = load([book], use_config=False)
+    except SpecError:
+        return None
+    return map_text(loaded.spec, inject_controls(rng))
+
+
 def run_case(seed: int, work: Path, *, apis: int = 3, mypy: bool = False) -> str:
     """One seed: generate and check. Returns "ok" or "rejected" (located problems)."""
     rng = random.Random(seed)
@@ -479,6 +492,13 @@ def unicode_case(work: Path, *, mypy: bool = False) -> None:
     """Every character of UNSAFE_CHARS, and every payload, in names, labels, descriptions,
     overviews, enumeration labels and examples of one spec; and every name of NAMES as a
     required field with an enumeration, a LIST and a LIST member."""
+    spec = unicode_spec(work)
+    files = render(spec, ("spec.xlsx",))
+    check_package(spec, files, work / "out", mypy)
+
+
+def unicode_spec(work: Path) -> Spec:
+    """The spec of :func:`unicode_case` (its workbook written in ``work``)."""
     chunks = [UNSAFE_CHARS[i : i + 64] for i in range(0, len(UNSAFE_CHARS), 64)]
     texts = [f"a{chunk}z" for chunk in chunks] + [f"b{p}z" for p in PAYLOADS]
     rows: list[tuple[Any, ...]] = [
@@ -506,9 +526,7 @@ def unicode_case(work: Path, *, mypy: bool = False) -> None:
     marks |= {"N0": texts[0] + texts[-1], "M1": texts[1], "O2": "\n".join(texts)}
     marks |= {"E3": texts[2], "E4": texts[3]}
     pattern = re.compile("|".join(sorted(map(re.escape, marks), key=len, reverse=True)))
-    spec = map_text(spec, lambda s: cell_text(pattern.sub(lambda m: marks[m.group(0)], s)))
-    files = render(spec, ("spec.xlsx",))
-    check_package(spec, files, work / "out", mypy)
+    return map_text(spec, lambda s: cell_text(pattern.sub(lambda m: marks[m.group(0)], s)))
 
 
 def seeds(start: int) -> Iterator[int]:

@@ -25,7 +25,13 @@ from pathlib import Path
 from ..model import Api, Spec
 from . import EmitContext, progress
 from .cache import code_fingerprint, load_text, store_text
-from .formatting import Task, format_source, format_tasks, run_tasks, store_formatted
+from .format_units import format_module
+from .formatting import (
+    Task,
+    format_tasks,
+    run_tasks,
+    store_formatted,
+)
 from .python_models import (
     DCG_VERSION,
     ModelGenerationError,
@@ -33,6 +39,7 @@ from .python_models import (
     class_attributes,
     dcg_aliases,
     dcg_document,
+    field_defaults,
     hide_descriptions,
     plan_group,
     restore_docstrings,
@@ -218,14 +225,16 @@ def run_group_job(job: GroupJob) -> dict[str, str]:
         source = models_module(job.group, job.schemas, job.header)
     else:
         source = resources_module(job.group, job.header)
-    return {job.path: format_source(source)}
+    return {job.path: format_module(source)}
 
 
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
     document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
-    generated = restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
+    generated = field_defaults(
+        restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
+    )
     tree = ast.parse(generated)
     attrs = class_attributes(tree)
     validators = {
@@ -244,6 +253,8 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
                 validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
     module = assemble(
         generated,
+        tree,
+        attrs,
         plans,
         validators,
         {

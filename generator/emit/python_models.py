@@ -231,28 +231,27 @@ def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]
     puts the texts back escaped by :func:`generator.escape.py_docstring`. Tokens start with a
     hash of the whole document, so no spec text can contain one.
     """
-    document = copy.deepcopy(document)
     digest = hashlib.sha256(
         json.dumps(document, ensure_ascii=True, sort_keys=True).encode("ascii")
     ).hexdigest()[:20]
     texts: dict[str, str] = {}
 
-    def visit(node: object) -> None:
+    def tokenized(node: object) -> object:  # a copy of the tree, descriptions as tokens
         if isinstance(node, dict):
+            out = dict(node)
             text = node.get("description")
-            if isinstance(text, str):
-                token = f"KCG{digest}D{len(texts)}"
-                texts[token] = text
-                node["description"] = token
+            if isinstance(text, str):  # numbered before the node's children, as they come
+                out["description"] = f"KCG{digest}D{len(texts)}"
+                texts[out["description"]] = text
             for key, value in node.items():
                 if key != "description":
-                    visit(value)
-        elif isinstance(node, list):
-            for value in node:
-                visit(value)
+                    out[key] = tokenized(value)
+            return out
+        if isinstance(node, list):
+            return [tokenized(value) for value in node]
+        return node
 
-    visit(document["$defs"])
-    return document, texts
+    return {**document, "$defs": tokenized(document["$defs"])}, texts
 
 
 def restore_docstrings(generated: str, texts: dict[str, str]) -> str:
@@ -362,16 +361,21 @@ def _is_root_model(node: ast.stmt) -> bool:
 
 
 def _wire_name(stmt: ast.AnnAssign, attr: str) -> str:
-    """The ``alias=`` of the field's ``Field(...)``, else the attribute name."""
-    for node in ast.walk(stmt):
-        if isinstance(node, ast.Call):
-            for kw in node.keywords:
-                if (
-                    kw.arg == "alias"
-                    and isinstance(kw.value, ast.Constant)
-                    and isinstance(kw.value.value, str)
-                ):
-                    return kw.value.value
+    """The ``alias=`` of the field's ``Field(...)`` (its value, or the metadata of its
+    ``Annotated[...]``), else the attribute name."""
+    calls = [stmt.value] if isinstance(stmt.value, ast.Call) else []
+    note = stmt.annotation
+    if isinstance(note, ast.Subscript) and isinstance(note.slice, ast.Tuple):
+        calls += [e for e in note.slice.elts if isinstance(e, ast.Call)]
+    for call in calls:
+        assert isinstance(call, ast.Call)
+        for kw in call.keywords:
+            if (
+                kw.arg == "alias"
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            ):
+                return kw.value.value
     return attr
 
 
@@ -417,23 +421,25 @@ class ModelsModule:
 
 def assemble(
     generated: str,
+    tree: ast.Module,
+    attributes: dict[str, dict[str, str]],
     plans: dict[str, ClassPlan],
     validators: dict[str, str],
     extra_imports: dict[str, str],
 ) -> ModelsModule:
     """Keep datamodel-code-generator's classes and statements, append validators, redo imports.
 
-    ``validators``: class name -> the validator methods' source, indented for a class body.
-    ``extra_imports``: name -> module for the names the validators use.
+    ``generated``: its module in the form of :func:`field_defaults`; ``tree``: that text
+    parsed; ``attributes``: :func:`class_attributes` of it. ``validators``: class name -> the
+    validator methods' source, indented for a class body. ``extra_imports``: name -> module
+    for the names the validators use.
     """
-    generated = field_defaults(generated)
-    tree = ast.parse(generated)
     # The tokenizer's lines: ast's line numbers index these.
     lines = defer_build(tree, split_lines(generated))
     imported: dict[str, tuple[str, str]] = {k: (m, k) for k, m in extra_imports.items()}
-    attributes = class_attributes(tree)
     chunks: list[str] = []
     classes: list[str] = []
+    kept: list[ast.stmt] = []  # the module's statements as written: the classes with validators
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             continue
@@ -454,15 +460,21 @@ def assemble(
             if plan is not None:
                 check_attributes(node.name, plan, attributes[node.name])
             if node.name in validators:
-                chunk += "\n\n" + validators[node.name].rstrip("\n")
+                methods = validators[node.name].rstrip("\n")
+                chunk += "\n\n" + methods
+                (holder,) = ast.parse("class _:\n" + methods + "\n").body
+                assert isinstance(holder, ast.ClassDef)
+                node = copy.copy(node)
+                node.body = [*node.body, *holder.body]
         chunks.append(chunk)
+        kept.append(node)
     missing = sorted(set(plans) - set(classes))
     if missing:
         raise ModelGenerationError(
             f"datamodel-code-generator did not generate {', '.join(missing)}"
         )
     body = "\n\n\n".join(chunks) + "\n"
-    body_tree = ast.parse(body)
+    body_tree = ast.Module(body=kept, type_ignores=[])
     used = used_names(body_tree)
     by_module: dict[str, list[str]] = {}
     for local, (module, name) in imported.items():

@@ -1,0 +1,226 @@
+"""Black on a generated module, each distinct class-body statement formatted once.
+
+Black formats each statement of a class body on its own: a field's or a method's lines depend
+only on its own text and depth; the blank lines around it are set by what is around it. The
+generated modules repeat themselves: a models module has the same fields in many classes
+(``return_code``, ``stk_cd``, a list's items...), and a methods module has each method twice,
+as the sync method and its async twin (``async def``, ``await``, ``AsyncKiwoomResponse``; the
+same macro makes both). So :func:`format_module`:
+
+1. formats a *skeleton* of the module (each run of fields and each method replaced by a
+   placeholder statement, class headers, docstrings and everything else left as they are);
+2. formats each distinct field or method once, all of them together in one class of their own,
+   split back into statements by ``ast``'s line numbers; results are kept for the rest of the
+   process, so a worker reuses what it formatted for earlier groups;
+3. makes an async twin's text from its sync method's result, changing the same three lines
+   (``def``, the return annotation, ``return ... request(``), where each still fits the line
+   length; otherwise the twin is formatted like any other method;
+4. puts the results in place of the placeholders.
+
+Placeholders are ``KCG<hash>...`` names whose hash is of the whole source, so no text of the
+module can contain one. A source that does not fit the plan (does not parse, a placeholder not
+found back) is formatted whole. tests/test_format_units.py checks the result is black's on
+every module generated from specs/ and the synthetic workbooks.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass
+
+from black.strings import str_width
+
+from .formatting import format_source
+
+LINE_LENGTH = 88  # python_render.BLACK_MODE's
+
+# Statement text -> black's result for it, at four spaces in a class body (pure function of the
+# text: kept for the life of the process).
+_FORMATTED: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Unit:
+    first: int  # 1-based, the first decorator's line for a method
+    last: int  # inclusive
+    method: bool
+
+
+def units_of(source: str) -> list[Unit] | None:
+    """Each assignment and each method directly in the body of a top-level class, at four
+    spaces and alone on its lines; None when the source does not parse."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    lines = source.split("\n")
+    units: list[Unit] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        body = node.body
+        for i, stmt in enumerate(body):
+            method = isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if not (method or isinstance(stmt, (ast.AnnAssign, ast.Assign))):
+                continue
+            first = _first_line(stmt)
+            end = stmt.end_lineno
+            assert end is not None and stmt.end_col_offset is not None
+            if stmt.col_offset != 4 or lines[first - 1][:4] != "    ":
+                continue
+            # Nothing but a comment after it on its last line, its neighbours on other lines.
+            rest = lines[end - 1].encode("utf-8")[stmt.end_col_offset :].decode("utf-8").strip()
+            if rest and not rest.startswith("#"):
+                continue
+            if i > 0 and (body[i - 1].end_lineno or 0) >= first:
+                continue
+            if i + 1 < len(body) and _first_line(body[i + 1]) <= end:
+                continue
+            units.append(Unit(first, end, method))
+    return units
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    return min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+
+
+# --- async twins ----------------------------------------------------------------------------
+
+_ASYNC_DEF, _DEF = "    async def ", "    def "
+_ASYNC_RETURNS, _RETURNS = "    ) -> AsyncKiwoomResponse[", "    ) -> KiwoomResponse["
+_AWAIT, _CALL = "        return await self._client.", "        return self._client."
+
+
+def _swap(text: str, pairs: tuple[tuple[str, str], ...]) -> str | None:
+    """``text`` with its first line starting ``pairs[0][0]``, and every line starting
+    ``pairs[1][0]`` or ``pairs[2][0]``, changed to the other prefix; None when the first line
+    does not start so or another line does (a text that is not a twin)."""
+    lines = text.split("\n")
+    (def_from, def_to), *rest = pairs
+    if not lines[0].startswith(def_from):
+        return None
+    out = [def_to + lines[0][len(def_from) :]]
+    for line in lines[1:]:
+        if line.startswith(def_from):
+            return None
+        for old, new in rest:
+            if line.startswith(old):
+                line = new + line[len(old) :]
+                break
+        out.append(line)
+    return "\n".join(out)
+
+
+_TO_SYNC = ((_ASYNC_DEF, _DEF), (_ASYNC_RETURNS, _RETURNS), (_AWAIT, _CALL))
+_TO_ASYNC = ((_DEF, _ASYNC_DEF), (_RETURNS, _ASYNC_RETURNS), (_CALL, _AWAIT))
+
+
+def sync_twin(text: str) -> str | None:
+    """The sync method's source this async method's source is the twin of, or None."""
+    return _swap(text, _TO_SYNC)
+
+
+def async_result(sync_formatted: str, twin_source: str) -> str | None:
+    """Black's result for the async twin, made from its sync method's result: the def line,
+    the return annotation's line and the ``return ... request(`` line change, and only when
+    each is a line of its own in the sync result (the signature and the call are split: their
+    arguments end with a trailing comma) that still fits the line length; else None."""
+    made = _swap(sync_formatted, _TO_ASYNC)
+    if made is None:
+        return None
+    lines = made.split("\n")
+    returns = [line for line in lines if line.startswith(_ASYNC_RETURNS)]
+    calls = [line for line in lines if line.startswith(_AWAIT)]
+    source_lines = twin_source.split("\n")
+    if (
+        not lines[0].endswith("(")
+        or len(returns) != 1
+        or not returns[0].endswith("]:")
+        or len(calls) != sum(line.startswith(_AWAIT) for line in source_lines)
+        or not all(line.endswith("(") for line in calls)
+        or sum(line.startswith(_ASYNC_RETURNS) for line in source_lines) != 1
+    ):
+        return None
+    if any(str_width(line) > LINE_LENGTH for line in (lines[0], *returns, *calls)):
+        return None
+    return made
+
+
+# --- the module -----------------------------------------------------------------------------
+
+
+def format_module(source: str) -> str:
+    """Black's result for ``source`` (see the module docstring)."""
+    units = units_of(source)
+    if not units:
+        return format_source(source)
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:20]
+    lines = source.split("\n")
+    distinct: dict[str, int] = {}
+    runs: list[list[int]] = []  # each run: the distinct indexes of its statements, in order
+    skeleton: list[str] = []
+    at = 0
+    after_method = False
+    for unit in units:
+        text = "\n".join(lines[unit.first - 1 : unit.last])
+        index = distinct.setdefault(text, len(distinct))
+        # A field right after the previous field joins its run; a method is a run of its own
+        # (the blank lines around it stay the source's).
+        if runs and unit.first == at + 1 and not unit.method and not after_method:
+            runs[-1].append(index)
+        else:
+            skeleton += lines[at : unit.first - 1]
+            skeleton.append(f"    KCG{digest}R{len(runs)}")
+            runs.append([index])
+        at = unit.last
+        after_method = unit.method
+    skeleton += lines[at:]
+
+    twins: dict[str, str] = {}  # async method -> its sync method, both in this module
+    for text in distinct:
+        sync = sync_twin(text) if text not in _FORMATTED else None
+        if sync is not None and sync in distinct:
+            twins[text] = sync
+    todo = [text for text in distinct if text not in _FORMATTED and text not in twins]
+    if todo and not _format_statements(todo, digest):
+        return format_source(source)
+    late = []
+    for text, sync in twins.items():
+        made = async_result(_FORMATTED[sync], text)
+        if made is None:
+            late.append(text)
+        else:
+            _FORMATTED[text] = made
+    if late and not _format_statements(late, digest):
+        return format_source(source)
+    by_index = [_FORMATTED[text] for text in distinct]
+
+    out: list[str] = []
+    placed = 0
+    prefix = f"    KCG{digest}R"
+    for line in format_source("\n".join(skeleton)).split("\n"):
+        if line.startswith(prefix) and line[len(prefix) :].isdigit():
+            out.extend(by_index[i] for i in runs[int(line[len(prefix) :])])
+            placed += 1
+        else:
+            out.append(line)
+    if placed != len(runs):
+        return format_source(source)
+    return "\n".join(out)
+
+
+def _format_statements(texts: list[str], digest: str) -> bool:
+    """Black's result for each statement of ``texts`` (class-body statements at four spaces)
+    into the cache; False when the result cannot be split back into as many statements."""
+    formatted = format_source(f"class KCG{digest}C:\n" + "\n".join(texts) + "\n")
+    body = ast.parse(formatted).body
+    if len(body) != 1 or not isinstance(body[0], ast.ClassDef):
+        return False
+    stmts = body[0].body
+    if len(stmts) != len(texts):
+        return False
+    out_lines = formatted.split("\n")
+    for text, stmt in zip(texts, stmts, strict=True):
+        _FORMATTED[text] = "\n".join(out_lines[_first_line(stmt) - 1 : stmt.end_lineno])
+    return True
