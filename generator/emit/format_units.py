@@ -82,7 +82,8 @@ def units_of(source: str) -> list[Unit] | None:
 
 
 def _first_line(stmt: ast.stmt) -> int:
-    return min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
+    return min([stmt.lineno] + [d.lineno for d in decorators])
 
 
 # --- async twins ----------------------------------------------------------------------------
