@@ -636,16 +636,12 @@ def test_readme_snippets_run_exactly_as_written(
     # kt10006's sheet has no response example: no ord_no
     assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
     assert [r.api_id for r in requests] == ["au10001", "kt10006", "kt10006"]  # quick start, call
-    assert (
-        requests[1].json
-        == requests[2].json
-        == {
-            "dmst_stex_tp": "KRX",
-            "stk_cd": "005930",
-            "ord_qty": "1",
-            "trde_tp": "3",
-        }
-    )
+    assert requests[1].json == requests[2].json == {
+        "dmst_stex_tp": "KRX",
+        "stk_cd": "005930",
+        "ord_qty": "1",
+        "trde_tp": "3",
+    }
     assert "never paged" in readme  # the shipped client has only orders: no paging snippet
 
 
