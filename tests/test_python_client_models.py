@@ -16,6 +16,7 @@ import inspect
 import itertools
 import json
 import tomllib
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -291,7 +292,15 @@ def test_signature(pkg: ModuleType) -> None:
     assert params["stk_cd"].default is inspect.Parameter.empty
     assert params["ord_uv"].default is pkg.NOT_GIVEN
     assert params["ord_uv"].annotation == "str | None | NotGiven"  # None: not sent either
-    assert params["dmst_stex_tp"].annotation == "Literal['KRX', 'NXT', 'SOR']"
+    # Enumerations are shared by name: defined once in the models module, used by both.
+    assert params["dmst_stex_tp"].annotation == "DmstStexTp"
+    assert params["trde_tp"].annotation == "TrdeTp"
+    models = _import(pkg, "models.credit_orders")
+    assert typing.get_args(models.DmstStexTp) == ("KRX", "NXT", "SOR")
+    assert "DmstStexTp" in models.__all__ and models.DmstStexTp is resources.DmstStexTp
+    field = models.CreditOrdersBuyRequest.model_fields["dmst_stex_tp"]
+    assert field.annotation == models.DmstStexTp
+    assert typing.get_args(models.TrdeTp)[:3] == ("0", "3", "5")
     assert sig.return_annotation == "KiwoomResponse[CreditOrdersBuyResponse]"
     assert "cont_yn" not in params and "max_pages" not in params  # orders never page
 
@@ -647,3 +656,42 @@ def test_field_names_that_shadow_builtins(tmp_path: Path) -> None:
                     str_="a", register_="b"
                 )
             assert server.requests_for("ka99005")[0].json == {"str": "a", "register": "b"}
+
+
+def test_enumerations_shared_by_name_never_shadow_what_the_modules_use(tmp_path: Path) -> None:
+    """An enumeration of three values or more is named after its field (``trde_tp`` ->
+    ``TrdeTp``); a name already taken (a builtin the validators use, another enumeration of a
+    field of the same name) gets a number. Short ones stay ``Literal[...]``."""
+    three = "0:가, 1:나, 2:다"
+    other = "A:가, B:나, C:다"
+    first = api(
+        "ka99006",
+        request=(
+            f("value_error", "값", "String", "Y", 1, three),
+            f("trde_tp", "매매", "String", "Y", 1, three),
+            f("side", "구분", "String", "Y", 1, "1:매수, 2:매도"),
+        ),
+    )
+    second = api("ka99007", request=(f("trde_tp", "매매", "String", "Y", 1, other),))
+    book = write(tmp_path, first, second)
+    spec = read(book).spec
+    root = write_files(emit_files(spec), tmp_path / "out")
+    with imported(root) as pkg:
+        group = spec.apis[0].group
+        assert group == spec.apis[1].group
+        module = inspect.getmodule(pkg.OPERATIONS["ka99007"].request_model)
+        assert module is not None
+        assert typing.get_args(module.ValueError2) == ("0", "1", "2")
+        assert typing.get_args(module.TrdeTp) == ("0", "1", "2")
+        assert typing.get_args(module.TrdeTp2) == ("A", "B", "C")
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert "ValueError = " not in source and 'side: Literal["1", "2"]' in source
+        testing = _import(pkg, "testing")
+        with testing.FakeKiwoomServer() as server:
+            with pkg.KiwoomClient(appkey="k", secretkey="s", base_url=server.url) as client:
+                methods = getattr(client, group)
+                call = getattr(methods, spec.apis[1].method_name)
+                call(trde_tp="B")
+                with pytest.raises(pydantic.ValidationError):
+                    call(trde_tp="0")  # the other enumeration's value
+            assert server.requests_for("ka99007")[0].json == {"trde_tp": "B"}

@@ -232,8 +232,9 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
     document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
+    shared = {(field, values): name for name, field, values in g.enum_aliases}
     generated = field_defaults(
-        restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts)
+        restore_docstrings(run_datamodel_codegen(document, dcg_aliases(plans)), texts), shared
     )
     tree = ast.parse(generated)
     attrs = class_attributes(tree)
@@ -263,6 +264,7 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "Self": "typing",
             "choose_shape": ".._variants",
         },
+        g.enum_aliases,
     )
     ids = ", ".join(a.id for a in apis)
     docstring = (
@@ -276,7 +278,7 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         header=header,
         docstring=docstring,
         imports=import_block(module.imports),
-        class_names=module.class_names,
+        class_names=sorted([*module.class_names, *(name for name, _, _ in g.enum_aliases)]),
         body=module.body,
     )
     return source

@@ -27,7 +27,7 @@ import json
 import keyword
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import datamodel_code_generator as dcg
@@ -426,13 +426,15 @@ def assemble(
     plans: dict[str, ClassPlan],
     validators: dict[str, str],
     extra_imports: dict[str, str],
+    aliases: Sequence[tuple[str, str, tuple[str, ...]]] = (),
 ) -> ModelsModule:
     """Keep datamodel-code-generator's classes and statements, append validators, redo imports.
 
     ``generated``: its module in the form of :func:`field_defaults`; ``tree``: that text
     parsed; ``attributes``: :func:`class_attributes` of it. ``validators``: class name -> the
     validator methods' source, indented for a class body. ``extra_imports``: name -> module
-    for the names the validators use.
+    for the names the validators use. ``aliases``: (name, field, values) of the shared
+    enumerations, written before the classes as ``Name = Literal[...]``.
     """
     # The tokenizer's lines: ast's line numbers index these.
     lines = defer_build(tree, split_lines(generated))
@@ -440,6 +442,13 @@ def assemble(
     chunks: list[str] = []
     classes: list[str] = []
     kept: list[ast.stmt] = []  # the module's statements as written: the classes with validators
+    if aliases:
+        imported.setdefault("Literal", ("typing", "Literal"))
+        chunk = "\n".join(
+            f"{name} = Literal[{', '.join(repr(v) for v in values)}]" for name, _, values in aliases
+        )
+        chunks.append(chunk)
+        kept += ast.parse(chunk).body
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             continue
@@ -485,18 +494,71 @@ def assemble(
     return ModelsModule(body, by_module, sorted(classes))
 
 
-def _segment(lines: list[bytes], node: ast.expr | ast.keyword) -> str:
-    """The source text of ``node`` (ast's columns count UTF-8 bytes of the ``"\\n"`` lines)."""
+# (line, column, end line, end column) of a node (1-based lines, UTF-8 byte columns) and the
+# text that replaces it: the shared name of a ``Literal[...]``.
+Sub = tuple[int, int, int, int, str]
+
+
+def _segment(lines: list[bytes], node: ast.expr | ast.keyword, subs: Sequence[Sub] = ()) -> str:
+    """The source text of ``node`` (ast's columns count UTF-8 bytes of the ``"\\n"`` lines),
+    with the parts of ``subs`` that lie in it replaced."""
     first, last = node.lineno - 1, (node.end_lineno or node.lineno) - 1
     start, end = node.col_offset, node.end_col_offset
     assert end is not None
+    return _text(lines, (first + 1, start, last + 1, end), subs)
+
+
+def _text(lines: list[bytes], where: tuple[int, int, int, int], subs: Sequence[Sub]) -> str:
+    first, start, last, end = where[0] - 1, where[1], where[2] - 1, where[3]
     if first == last:
-        return lines[first][start:end].decode("utf-8")
-    parts = [lines[first][start:], *lines[first + 1 : last], lines[last][:end]]
-    return b"\n".join(parts).decode("utf-8")
+        data = lines[first][start:end]
+    else:
+        data = b"\n".join([lines[first][start:], *lines[first + 1 : last], lines[last][:end]])
+
+    def offset(line: int, col: int) -> int:  # in data, of (0-based line, byte column)
+        if line == first:
+            return col - start
+        return (
+            len(lines[first]) - start + 1 + sum(len(x) + 1 for x in lines[first + 1 : line]) + col
+        )
+
+    inside = [
+        s for s in subs if (s[0] - 1, s[1]) >= (first, start) and (s[2] - 1, s[3]) <= (last, end)
+    ]
+    for line, col, end_line, end_col, text in sorted(inside, reverse=True):
+        a, b = offset(line - 1, col), offset(end_line - 1, end_col)
+        data = data[:a] + text.encode("utf-8") + data[b:]
+    return data.decode("utf-8")
 
 
-def _plain_field(stmt: ast.stmt, lines: list[bytes]) -> str | None:
+def literal_values(node: ast.AST) -> tuple[str, ...] | None:
+    """The values of ``Literal["a", "b"]`` (every one a string), or None."""
+    if not (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Literal"
+    ):
+        return None
+    elts = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+    values = [e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return tuple(values) if len(values) == len(elts) else None
+
+
+def _shared(
+    field: str, annotation: ast.expr, aliases: Mapping[tuple[str, tuple[str, ...]], str]
+) -> list[Sub]:
+    """Where the annotation of ``field`` has an enumeration with a shared name, and that name."""
+    subs: list[Sub] = []
+    for node in ast.walk(annotation):
+        values = literal_values(node)
+        if values is not None and (field, values) in aliases and isinstance(node, ast.expr):
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            where = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+            subs.append((*where, aliases[field, values]))
+    return subs
+
+
+def _plain_field(stmt: ast.stmt, lines: list[bytes], subs: Sequence[Sub] = ()) -> str | None:
     """``name: T = Field(default=d, ...)`` for ``name: Annotated[T, Field(...)] = d``, or None
     to keep the statement as it is.
 
@@ -524,7 +586,7 @@ def _plain_field(stmt: ast.stmt, lines: list[bytes]) -> str | None:
         and all(kw.arg not in (None, "alias", "default", "default_factory") for kw in call.keywords)
     ):
         return None
-    kind_text = _segment(lines, kind)
+    kind_text = _segment(lines, kind, subs)
     if "\n" in kind_text:
         kind_text = f"({kind_text})"
     args = [] if stmt.value is None else [f"default={_segment(lines, stmt.value)}"]
@@ -533,11 +595,16 @@ def _plain_field(stmt: ast.stmt, lines: list[bytes]) -> str | None:
     return f"{indent}{stmt.target.id}: {kind_text} = Field({', '.join(args)})"
 
 
-def field_defaults(generated: str) -> str:
+def field_defaults(
+    generated: str, aliases: Mapping[tuple[str, tuple[str, ...]], str] | None = None
+) -> str:
     """``generated`` with each field of its classes in the ``name: T = Field(...)`` form where
     :func:`_plain_field` allows it: the same field for pydantic (the same ``FieldInfo``, schema
-    and validation), built at import without the ``Annotated`` alias and its metadata merge.
+    and validation), built at import without the ``Annotated`` alias and its metadata merge;
+    and each ``Literal[...]`` of a field's type that has a shared name (``aliases``: (field's
+    attribute, values) -> name) replaced by that name.
     """
+    aliases = aliases or {}
     tree = ast.parse(generated)
     lines = split_lines(generated)
     raw = [line.encode("utf-8") for line in lines]
@@ -545,9 +612,17 @@ def field_defaults(generated: str) -> str:
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
             for stmt in node.body:
-                text = _plain_field(stmt, raw)
+                subs = (
+                    _shared(stmt.target.id, stmt.annotation, aliases)
+                    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                    else []
+                )
+                text = _plain_field(stmt, raw, subs)
+                assert stmt.end_lineno is not None
+                if text is None and subs:  # the statement as it is, with the names
+                    whole = (stmt.lineno, 0, stmt.end_lineno, len(raw[stmt.end_lineno - 1]))
+                    text = _text(raw, whole, subs)
                 if text is not None:
-                    assert stmt.end_lineno is not None
                     edits.append((stmt.lineno - 1, stmt.end_lineno, text))
     for start, end, text in reversed(edits):  # bottom up: earlier line numbers stay valid
         lines[start:end] = [text]
@@ -610,6 +685,10 @@ def postponed_annotations(tree: ast.Module, imported: set[str]) -> bool:
         elif isinstance(node, ast.Expr):
             if unbound(names(node), set()):
                 return True
+        elif isinstance(node, ast.Assign) and all(isinstance(t, ast.Name) for t in node.targets):
+            if unbound(names(node.value), set()):
+                return True
+            bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
         else:
             return True
     return False

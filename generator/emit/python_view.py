@@ -7,9 +7,10 @@ built here holds spec text only as ``repr()`` literals.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..escape import plain_json
@@ -134,6 +135,9 @@ class GroupView:
     model_names: tuple[str, ...]  # request/response classes the resource module imports
     imports: dict[str, list[str]]  # module -> names, for the resource module
     module_imports: tuple[str, ...]  # plain `import x`
+    # Enumerations shared by name (``TrdeTp = Literal[...]``), defined in the models module,
+    # used by its classes and by the methods: (name, field, values), in the order first met.
+    enum_aliases: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     @property
     def attr(self) -> str:
@@ -312,19 +316,73 @@ def _example_literal(api: Api, which: str) -> str:
 # --- methods and groups --------------------------------------------------------------------
 
 
-def _type_hint(f: Field, item_model: str | None) -> str:
+def enum_values(f: Field) -> tuple[str, ...] | None:
+    """The values of the ``Literal[...]`` a request field is typed with, or None."""
+    if f.enum is None or f.kind is not Kind.STRING or f.fixed_value is not None:
+        return None
+    values = [e.value for e in f.enum]
+    if f.enum_closed and f.accepts_blank and "" not in values:
+        values.append("")
+    return tuple(values)
+
+
+# (field's Python name, values) -> the shared name of its enumeration
+Aliases = Mapping[tuple[str, tuple[str, ...]], str]
+
+
+def _type_hint(f: Field, item_model: str | None, aliases: Aliases | None = None) -> str:
     if f.kind is Kind.ARRAY:
         return f"Sequence[{item_model} | dict[str, Any]]"
     if f.kind is Kind.OBJECT:
         return f"{item_model} | dict[str, Any]"
-    if f.enum is not None:
-        values = [e.value for e in f.enum]
-        if not f.enum_closed:
-            return "Literal[" + ", ".join(repr(v) for v in values) + "] | str"
-        if f.accepts_blank and "" not in values:
-            values.append("")
-        return "Literal[" + ", ".join(repr(v) for v in values) + "]"
+    values = enum_values(f)
+    if values is not None:
+        named = (aliases or {}).get((f.python_name, values))
+        literal = named or "Literal[" + ", ".join(repr(v) for v in values) + "]"
+        return literal + ("" if f.enum_closed else " | str")
     return "str"
+
+
+# An enumeration of this many values or more, met in a group's methods, is shared by name.
+MIN_SHARED_VALUES = 3
+# Names bound in a models module besides its classes (aliases must not shadow them).
+MODELS_MODULE_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "AwareDatetime",
+        "BaseModel",
+        "ConfigDict",
+        "Field",
+        "Literal",
+        "RootModel",
+        "Self",
+        "choose_shape",
+        "model_validator",
+    }
+)
+
+
+def enum_aliases(
+    apis: Sequence[Api], schemas: Mapping[str, ApiSchemas], taken: set[str]
+) -> dict[tuple[str, tuple[str, ...]], str]:
+    """(field, values) -> name for the enumerations of a group's method arguments with at
+    least :data:`MIN_SHARED_VALUES` values: each is written once, as ``Name = Literal[...]`` in
+    the models module, and named by the methods and the models instead of repeated.
+
+    The name is the field's Python name in CamelCase (``trde_tp`` -> ``TrdeTp``), made unique
+    against ``taken`` (class names, what the modules import, builtins) and the other aliases
+    (``TrdeTp2`` for another enumeration of a field of that name).
+    """
+    out: dict[tuple[str, tuple[str, ...]], str] = {}
+    for api in apis:
+        for f, _ in request_arguments(schemas[api.id]):
+            values = enum_values(f)
+            key = (f.python_name, values or ())
+            if values is None or len(values) < MIN_SHARED_VALUES or key in out:
+                continue
+            out[key] = unique(str(ClassName(f.python_name)), taken, sep="")
+    return out
 
 
 def request_arguments(schemas: ApiSchemas) -> list[tuple[Field, str]]:
@@ -373,7 +431,10 @@ def _item_model(f: Field, owner: str, schemas: ApiSchemas) -> str | None:
 
 
 def method_view(
-    api: Api, schemas: ApiSchemas, reserved: frozenset[str]
+    api: Api,
+    schemas: ApiSchemas,
+    reserved: frozenset[str],
+    aliases: Aliases | None = None,
 ) -> tuple[MethodView, set[str]]:
     """The method of one HTTP API, and the model classes its signature names."""
     taken = set(reserved) | set(CALL_ARGUMENTS) | set(METHOD_LOCALS)
@@ -396,7 +457,13 @@ def method_view(
             models.add(item)
         doc = "\n".join(field_doc(f, name, sibling(fields, f)))
         arg = ArgView(
-            name, f.name, _type_hint(f, item), f.kind, f.enum is not None, bool(f.required), doc
+            name,
+            f.name,
+            _type_hint(f, item, aliases),
+            f.kind,
+            f.enum is not None,
+            bool(f.required),
+            doc,
         )
         (required if arg.required else optional).append(arg)
     args = tuple(required + optional)
@@ -435,10 +502,12 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
         # The client's own APIs (group ""): the runtime's token methods, not a group's methods.
         http = [a for a in apis if a.transport is Transport.HTTP and group]
         reserved = RESOURCE_MODULE_NAMES | all_models
+        alias_taken = set(reserved | MODELS_MODULE_NAMES | set(dir(builtins)))
+        aliases = enum_aliases(http, schemas, alias_taken)
         methods: list[MethodView] = []
         used_models: set[str] = set()
         for api in http:
-            m, models = method_view(api, schemas[api.id], reserved)
+            m, models = method_view(api, schemas[api.id], reserved | set(aliases.values()), aliases)
             methods.append(m)
             used_models |= models
         base = str(ClassName(attr))
@@ -448,7 +517,10 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
         )
         class_name = unique(class_name, class_taken)
         async_name = unique(f"Async{class_name}", class_taken)
-        imports, module_imports = resource_imports(methods, module, sorted(used_models))
+        # Every alias is an argument's type: the methods module imports them all.
+        imports, module_imports = resource_imports(
+            methods, module, sorted(used_models | set(aliases.values()))
+        )
         view.groups.append(
             GroupView(
                 group=attr,
@@ -462,6 +534,9 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
                 model_names=tuple(sorted(used_models)),
                 imports=imports,
                 module_imports=module_imports,
+                enum_aliases=tuple(
+                    (name, field, values) for (field, values), name in aliases.items()
+                ),
             )
         )
         for api in apis:
@@ -508,7 +583,7 @@ def resource_imports(
         add("collections.abc", "Sequence")
     if any(a.kind is not Kind.STRING for a in args):
         add("typing", "Any")
-    if any(a.is_enum and a.kind is Kind.STRING for a in args):
+    if any("Literal[" in a.type_hint for a in args):
         add("typing", "Literal")
     add(".._client", "AsyncAPIClient", "SyncAPIClient")
     add(".._operations", "OPERATIONS")

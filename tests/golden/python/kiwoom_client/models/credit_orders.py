@@ -18,6 +18,31 @@ __all__ = [
     "CreditOrdersModifyResponse",
     "CreditOrdersSellRequest",
     "CreditOrdersSellResponse",
+    "DmstStexTp",
+    "TrdeTp",
+]
+
+
+DmstStexTp = Literal["KRX", "NXT", "SOR"]
+TrdeTp = Literal[
+    "0",
+    "3",
+    "5",
+    "81",
+    "61",
+    "62",
+    "6",
+    "7",
+    "10",
+    "13",
+    "16",
+    "20",
+    "23",
+    "26",
+    "28",
+    "29",
+    "30",
+    "31",
 ]
 
 
@@ -31,32 +56,13 @@ class CreditOrdersBuyRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+    dmst_stex_tp: DmstStexTp = Field(
         description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
     )
     stk_cd: str = Field(max_length=12, title="종목코드")
     ord_qty: str = Field(max_length=12, title="주문수량")
     ord_uv: str | None = Field(default=None, max_length=12, title="주문단가")
-    trde_tp: Literal[
-        "0",
-        "3",
-        "5",
-        "81",
-        "61",
-        "62",
-        "6",
-        "7",
-        "10",
-        "13",
-        "16",
-        "20",
-        "23",
-        "26",
-        "28",
-        "29",
-        "30",
-        "31",
-    ] = Field(
+    trde_tp: TrdeTp = Field(
         description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
         max_length=2,
         title="매매구분",
@@ -94,32 +100,13 @@ class CreditOrdersSellRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+    dmst_stex_tp: DmstStexTp = Field(
         description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
     )
     stk_cd: str = Field(max_length=12, title="종목코드")
     ord_qty: str = Field(max_length=12, title="주문수량")
     ord_uv: str | None = Field(default=None, max_length=12, title="주문단가")
-    trde_tp: Literal[
-        "0",
-        "3",
-        "5",
-        "81",
-        "61",
-        "62",
-        "6",
-        "7",
-        "10",
-        "13",
-        "16",
-        "20",
-        "23",
-        "26",
-        "28",
-        "29",
-        "30",
-        "31",
-    ] = Field(
+    trde_tp: TrdeTp = Field(
         description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
         max_length=2,
         title="매매구분",
@@ -176,7 +163,7 @@ class CreditOrdersModifyRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+    dmst_stex_tp: DmstStexTp = Field(
         description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
     )
     orig_ord_no: str = Field(max_length=7, title="원주문번호")
@@ -218,7 +205,7 @@ class CreditOrdersCancelRequest(BaseModel):
         populate_by_name=True,
         defer_build=True,
     )
-    dmst_stex_tp: Literal["KRX", "NXT", "SOR"] = Field(
+    dmst_stex_tp: DmstStexTp = Field(
         description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
     )
     orig_ord_no: str = Field(max_length=7, title="원주문번호")
