@@ -617,3 +617,54 @@ def test_a_generated_directory_replaced_by_a_link_is_not_current(
     assert code == 2 and "is a symbolic link" in stderr and reads.calls == 2
     code, stdout, _ = run(["check", *argv], capsys)
     assert code == 1 and "missing:" in stdout and reads.calls == 3
+
+
+def test_the_other_emitters_run_while_the_client_is_made_and_a_failure_stops_the_workers(
+    edition: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """python_client starts its worker processes and returns a Pending; the next emitters run
+    meanwhile; the files are the same as made in one go; an emitter that fails meanwhile
+    stops the workers (no process is left behind) and its error is raised."""
+    import multiprocessing
+
+    from kiwoom_codegen.emit import Pending, python_client
+    from kiwoom_codegen.emit import emitters as all_emitters
+
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
+    monkeypatch.setenv("KIWOOM_CODEGEN_JOBS", "2")
+    spec = load_module.load([edition]).spec
+    order: list[str] = []
+
+    def meanwhile(spec: Any, ctx: Any) -> dict[str, bytes]:
+        order.append("meanwhile")
+        return {}
+
+    started = python_client.start
+
+    def start(spec: Any, ctx: Any) -> Pending:
+        pending = started(spec, ctx)
+        order.append("started")
+
+        def collect() -> dict[str, bytes]:
+            order.append("collected")
+            return pending.collect()
+
+        return Pending(collect, pending.cancel)
+
+    files = generate_module.render(
+        spec, ("s",), emitters=[("python_client", start), ("other", meanwhile)]
+    )
+    assert order == ["started", "meanwhile", "collected"]
+    whole = generate_module.render(spec, ("s",), emitters=[("python_client", python_client.emit)])
+    manifest = ".kiwoom-codegen.json"  # names the emitters
+    assert {k: v for k, v in files.items() if k != manifest} == {
+        k: v for k, v in whole.items() if k != manifest
+    }
+    assert dict(all_emitters())["python_client"] is python_client.start
+
+    def boom(spec: Any, ctx: Any) -> dict[str, bytes]:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        generate_module.render(spec, ("s",), emitters=[("python_client", start), ("b", boom)])
+    assert multiprocessing.active_children() == []

@@ -1,8 +1,10 @@
 """Emitters: model -> files. Each returns {relative path: bytes}; nothing here touches disk.
 
 An emitter is a function ``emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]`` whose paths
-are relative to the output directory (``generated/`` by default), with forward slashes.
-``kiwoom_codegen.regen.generate`` runs them all and writes the result atomically.
+are relative to the output directory (``generated/`` by default), with forward slashes; or a
+:class:`Pending` whose ``collect()`` returns them later (its work runs in worker processes while
+the next emitters run). ``kiwoom_codegen.regen.generate`` runs them all and writes the result
+atomically.
 """
 
 from __future__ import annotations
@@ -20,7 +22,17 @@ class EmitContext:
     sources: tuple[str, ...]  # the input files, as displayed, for "generated from" headers
 
 
-Emitter = Callable[[Spec, EmitContext], dict[str, bytes]]
+@dataclass(frozen=True)
+class Pending:
+    """An emitter's files still being made in worker processes: ``collect()`` waits for them
+    and returns {path: bytes}; ``cancel()`` drops them (another emitter failed). The other
+    emitters run in the meantime, in this process."""
+
+    collect: Callable[[], dict[str, bytes]]
+    cancel: Callable[[], None]
+
+
+Emitter = Callable[[Spec, EmitContext], "dict[str, bytes] | Pending"]
 
 
 def emitters() -> list[tuple[str, Emitter]]:
@@ -28,7 +40,7 @@ def emitters() -> list[tuple[str, Emitter]]:
     from . import asyncapi, openapi, python_client  # late: they import this module's EmitContext
 
     return [
-        ("python_client", python_client.emit),
+        ("python_client", python_client.start),
         ("openapi", openapi.emit),
         ("asyncapi", asyncapi.emit),
     ]

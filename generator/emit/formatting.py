@@ -84,26 +84,51 @@ def run_tasks(
     Each task's result depends only on its argument, so the output is the same on any number
     of workers. Biggest first, so that no worker is left with a large task at the end.
     """
+    return start_tasks(tasks, workers=workers, progress=progress).collect()
+
+
+@dataclass
+class Started:
+    """Tasks handed to worker processes: ``collect()`` waits for their results (in the
+    calling process when there is one worker, at that moment); ``cancel()`` drops them."""
+
+    order: list[Task]
+    pool: ProcessPoolExecutor | None
+    results: Iterator[dict[str, str]]
+    progress: Progress | None
+
+    def collect(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        try:
+            for done, result in enumerate(self.results, 1):
+                for path, text in result.items():
+                    if path in out:
+                        raise ValueError(f"{path} is produced by two tasks")
+                    out[path] = text
+                if self.progress is not None:
+                    self.progress(done, len(self.order))
+        finally:
+            self.cancel()
+        return out
+
+    def cancel(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def start_tasks(
+    tasks: Sequence[Task], *, workers: int | None = None, progress: Progress | None = None
+) -> Started:
+    """:func:`run_tasks`, started: the worker processes begin at once and this process is free
+    until ``collect()``."""
     order = sorted(tasks, key=lambda t: (-t.weight, t.name))
-    total = len(order)
     if progress is not None:
-        progress(0, total)
-    count = min(workers or jobs(), total)
+        progress(0, len(order))
+    count = min(workers or jobs(), len(order))
     pool = ProcessPoolExecutor(max_workers=count) if count > 1 else None
-    out: dict[str, str] = {}
-    try:
-        results: Iterator[dict[str, str]] = pool.map(_run, order) if pool else map(_run, order)
-        for done, result in enumerate(results, 1):
-            for path, text in result.items():
-                if path in out:
-                    raise ValueError(f"{path} is produced by two tasks")
-                out[path] = text
-            if progress is not None:
-                progress(done, total)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-    return out
+    results: Iterator[dict[str, str]] = pool.map(_run, order) if pool else map(_run, order)
+    return Started(order, pool, results, progress)
 
 
 def _format_one(item: tuple[str, str]) -> dict[str, str]:

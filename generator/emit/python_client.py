@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model import Api, Spec
-from . import EmitContext, progress
+from . import EmitContext, Pending, progress
 from .cache import code_fingerprint, load_text, store_text
 from .format_units import format_module
 from .formatting import (
     Task,
     format_tasks,
-    run_tasks,
+    start_tasks,
     store_formatted,
 )
 from .python_models import (
@@ -60,6 +60,12 @@ PACKAGE_DOCS = ("README.md", "api.md")
 
 
 def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
+    return start(spec, ctx).collect()
+
+
+def start(spec: Spec, ctx: EmitContext) -> Pending:
+    """The files of the client; the groups' modules are made in worker processes, which start
+    now and are waited for by ``collect()`` (the other emitters run meanwhile)."""
     schemas = spec_schemas(spec)
     view = build_view(spec, schemas)
     pkg = f"{OUT}/{view.import_name}"
@@ -123,13 +129,31 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     found, format_jobs = format_tasks(sources)
     tasks += format_jobs
     progress.stage(f"python client: {len(tasks)} groups and modules to make and format")
-    made = run_tasks(tasks, progress=progress.formatting(len(tasks)))
-    store_formatted(sources, made)
-    for path, key in group_keys.items():
-        store_text("group-module", key, made[path])
-    files.update(found)
-    files.update(made)
+    started = start_tasks(tasks, progress=progress.formatting(len(tasks)))
+    try:
+        files.update(package_files(spec, view, ctx))  # while the workers run
+    except BaseException:
+        started.cancel()
+        raise
 
+    def collect() -> dict[str, bytes]:
+        made = started.collect()
+        store_formatted(sources, made)
+        for path, key in group_keys.items():
+            store_text("group-module", key, made[path])
+        files.update(found)
+        files.update(made)
+        return {
+            path: content if isinstance(content, bytes) else content.encode("utf-8")
+            for path, content in sorted(files.items())
+        }
+
+    return Pending(collect, started.cancel)
+
+
+def package_files(spec: Spec, view: ClientView, ctx: EmitContext) -> dict[str, str]:
+    """pyproject.toml, api.md and README.md of the package."""
+    files: dict[str, str] = {}
     header_line = header_lines(ctx.generator_version, ctx.sources)[0]
     common = {
         "header_line": header_line,
@@ -153,10 +177,7 @@ def emit(spec: Spec, ctx: EmitContext) -> dict[str, bytes]:
     files[f"{OUT}/README.md"] = render(
         "README.md.jinja", errors=runtime_errors(), **readme_snippets(spec, view), **common
     )
-    return {
-        path: content if isinstance(content, bytes) else content.encode("utf-8")
-        for path, content in sorted(files.items())
-    }
+    return files
 
 
 # --- the runtime ---------------------------------------------------------------------------

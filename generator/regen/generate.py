@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import __version__
 from .. import emit as emit_package
-from ..emit import EmitContext, Emitter, progress
+from ..emit import EmitContext, Emitter, Pending, progress
 from ..model import Spec
 from ..problems import Problems
 from ..reader.paths import expand_inputs
@@ -65,9 +65,28 @@ def render(
     files: dict[str, bytes] = {}
     owner: dict[str, str] = {}
     folded: dict[str, str] = {}
-    for name, emitter in chosen:
-        progress.stage(f"emitting {name}")
-        produced = emitter(spec, ctx)
+    results: list[tuple[str, dict[str, bytes] | Pending]] = []
+    try:
+        for name, emitter in chosen:
+            progress.stage(f"emitting {name}")
+            results.append((name, emitter(spec, ctx)))
+    except BaseException:
+        for _, result in results:
+            if isinstance(result, Pending):
+                result.cancel()
+        raise
+    for index, (name, result) in enumerate(results):
+        if isinstance(result, Pending):
+            progress.stage(f"emitting {name}: waiting for its workers")
+            try:
+                produced = result.collect()
+            except BaseException:
+                for _, later in results[index + 1 :]:
+                    if isinstance(later, Pending):
+                        later.cancel()
+                raise
+        else:
+            produced = result
         for path in sorted(produced):
             data = produced[path]
             try:
