@@ -4,6 +4,8 @@ specs/, a synthetic workbook, random hostile workbooks and every unsafe characte
 
 from __future__ import annotations
 
+import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,3 +131,72 @@ def test_only_true_twins_are_paired() -> None:
 def test_source_that_does_not_parse_is_blacks_error() -> None:
     with pytest.raises(Exception):  # noqa: B017 - black's own error type
         format_module("class A:\n    x = (\n")
+
+
+def _literal(rng: random.Random) -> str:
+    """A string literal as generated code may spell it: either quote, escapes of any case,
+    quotes inside, wide (Korean) and astral characters, any length."""
+    alphabet = 'ab 한글"\'\\\u2028é😀{}x'
+    text = "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 3, 20, 45, 90))))
+    form = rng.randrange(4)
+    if form == 0:
+        return repr(text)
+    if form == 1:
+        return json.dumps(text)
+    if form == 2:
+        return json.dumps(text, ensure_ascii=True).upper().replace("\\U", "\\u")
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+
+
+TYPES = [
+    "str",
+    "str | None",
+    "int | None",
+    "list[ItemModel] | None",
+    "Literal['0', '1', '2'] | str",
+    'Literal["KRX", "NXT", "SOR"]',
+    "Literal[" + ", ".join(repr(str(i) * 3) for i in range(12)) + "] | None",
+    "TrdeTp",
+    "dict[str, Any]",
+]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_plain_fields_are_written_as_black_writes_them(seed: int) -> None:
+    """Field statements of every length, type and string spelling: where plain_field answers,
+    its answer is black's; it answers for most of them."""
+    rng = random.Random(seed)
+    answered = 0
+    for _ in range(300):
+        name = rng.choice(("x", "item_10", "a" * rng.randint(5, 40)))
+        args = [f"default={rng.choice(('None', repr('0'), '5'))}"] if rng.random() < 0.6 else []
+        args += [f"{k}={_literal(rng)}" for k in ("description", "title") if rng.random() < 0.8]
+        if rng.random() < 0.3:
+            args.append(f"max_length={rng.randint(1, 999)}")
+        if not args:
+            continue
+        text = f"    {name}: {rng.choice(TYPES)} = Field({', '.join(args)})"
+        made = format_units.plain_field(text)
+        expected = format_source(f"class C:\n{text}\n")[len("class C:\n") :].rstrip("\n")
+        if made is not None:
+            answered += 1
+            assert made == expected, text
+    assert answered > 150
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '    x: str = Field(description="a", title="b",)',  # a trailing comma: exploded
+        '    x: str = Field("a")',  # a positional argument
+        '    x: str = Field(description="a" "b")',  # implicit concatenation
+        "    x: str = Field(examples=['a'])",  # a value with brackets
+        "    x: str = Field(default=-1)",  # an operator
+        '    x: str = Field(description="a")  # note',  # a comment
+        "    x: str = Other(default=None)",
+        "    x = Field(default=None)",
+        '    x: str = Field(description=f"{a}")',
+    ],
+)
+def test_other_shapes_are_left_to_black(text: str) -> None:
+    assert format_units.plain_field(text) is None

@@ -148,6 +148,107 @@ def async_result(sync_formatted: str, twin_source: str) -> str | None:
     return made
 
 
+# --- plain fields, without black --------------------------------------------------------------
+
+_SPACED = {"|": " | ", "=": "=", ",": ", ", ".": ".", "(": "(", ")": ")", "[": "[", "]": "]"}
+_QUOTES = ("'", '"')
+
+
+def _string(text: str) -> str | None:
+    """A string literal as black writes it (prefix, quotes, escapes), or None for one that
+    black treats otherwise (a prefix, triple quotes, spanning lines)."""
+    from black.mode import Mode
+    from black.strings import (
+        normalize_string_prefix,
+        normalize_string_quotes,
+        normalize_unicode_escape_sequences,
+    )
+    from blib2to3.pgen2 import token  # type: ignore[import-untyped]  # black's own parser
+    from blib2to3.pytree import Leaf  # type: ignore[import-untyped]
+
+    if "\n" in text or text[:1] not in _QUOTES or text[:3] in ('"' * 3, "'" * 3):
+        return None
+    leaf = Leaf(token.STRING, text)
+    normalize_unicode_escape_sequences(leaf)
+    return str(normalize_string_quotes(normalize_string_prefix(leaf.value, Mode())))
+
+
+def plain_field(text: str) -> str | None:
+    """Black's result for a class field of the plain form ``name: T = Field(k=v, ...)`` at four
+    spaces, made without black; None for anything else (black formats it).
+
+    The plain form: names, strings, integers, ``.``, ``|`` and ``[...]`` in the type,
+    ``Field(...)`` with keyword arguments whose values are one name, string or integer; no
+    comment, no trailing comma, no implicit string concatenation. Black keeps such a line when
+    it fits; else it splits inside ``Field(``: the arguments on one line when they fit, else one
+    per line with a trailing comma (an argument too long stays so: it holds no bracket to split
+    at). A type too long to fit ``    name: T = Field(``, or a single argument too long, is left
+    to black.
+    """
+    import io
+    import tokenize
+
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text.strip() + "\n").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return None
+    words: list[str] = []
+    for t in tokens:
+        if t.type in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER):
+            continue
+        if t.type == tokenize.NAME or (t.type == tokenize.NUMBER and t.string.isdigit()):
+            words.append(t.string)
+        elif t.type == tokenize.STRING:
+            literal = _string(t.string)
+            if literal is None or (words and words[-1][:1] in _QUOTES):
+                return None
+            words.append(literal)
+        elif t.type == tokenize.OP and (t.string in _SPACED or t.string == ":"):
+            words.append(t.string)
+        else:
+            return None
+    # name : type... = Field ( args ): the only parentheses are Field's, closing the line.
+    if len(words) < 7 or not words[0].isidentifier() or words[1] != ":" or words[-1] != ")":
+        return None
+    if words.count("(") != 1 or words.count(")") != 1 or words.count(":") != 1:
+        return None
+    call = words.index("(")
+    if words[call - 1] != "Field" or words[call - 2] != "=":
+        return None
+    kind, args = words[2 : call - 2], words[call + 1 : -1]
+    if not kind or "=" in kind or "[" in args or "]" in args:
+        return None
+    depth = 0
+    for i, w in enumerate(kind):
+        depth += 1 if w == "[" else -1 if w == "]" else 0
+        if depth < 0 or (w == "," and kind[i + 1 : i + 2] == ["]"]):
+            return None  # unbalanced, or a trailing comma (black would explode the brackets)
+    parts: list[list[str]] = [[]]
+    for w in args:
+        if w == ",":
+            parts.append([])
+        else:
+            parts[-1].append(w)
+    if depth or any(len(p) != 3 or p[1] != "=" or not p[0].isidentifier() for p in parts):
+        return None
+    if any(not (p[2].isidentifier() or p[2].isdigit() or p[2][:1] in _QUOTES) for p in parts):
+        return None
+    kind_text = "".join(_SPACED.get(w, w) for w in kind)
+    arg_texts = [f"{p[0]}={p[2]}" for p in parts]
+    head = f"    {words[0]}: {kind_text} = Field("
+    one = head + ", ".join(arg_texts) + ")"
+    if str_width(one) <= LINE_LENGTH:
+        return one
+    if str_width(head) > LINE_LENGTH:
+        return None
+    body = "        " + ", ".join(arg_texts)
+    if str_width(body) <= LINE_LENGTH:
+        return f"{head}\n{body}\n    )"
+    if len(arg_texts) < 2:
+        return None
+    return head + "\n" + "".join(f"        {a},\n" for a in arg_texts) + "    )"
+
+
 # --- the module -----------------------------------------------------------------------------
 
 
@@ -183,6 +284,11 @@ def format_module(source: str) -> str:
         sync = sync_twin(text) if text not in _FORMATTED else None
         if sync is not None and sync in distinct:
             twins[text] = sync
+    for text in distinct:
+        if text not in _FORMATTED and text not in twins and "\n" not in text:
+            plain = plain_field(text)
+            if plain is not None:
+                _FORMATTED[text] = plain
     todo = [text for text in distinct if text not in _FORMATTED and text not in twins]
     if todo and not _format_statements(todo, digest):
         return format_source(source)
