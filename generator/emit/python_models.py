@@ -547,14 +547,24 @@ def literal_values(node: ast.AST) -> tuple[str, ...] | None:
 def _shared(
     field: str, annotation: ast.expr, aliases: Mapping[tuple[str, tuple[str, ...]], str]
 ) -> list[Sub]:
-    """Where the annotation of ``field`` has an enumeration with a shared name, and that name."""
+    """Where the annotation of ``field`` has an enumeration with a shared name, and that name
+    (looked for through ``|``, subscripts and their tuples: where a type can hold one)."""
     subs: list[Sub] = []
-    for node in ast.walk(annotation):
-        values = literal_values(node)
-        if values is not None and (field, values) in aliases and isinstance(node, ast.expr):
-            assert node.end_lineno is not None and node.end_col_offset is not None
-            where = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
-            subs.append((*where, aliases[field, values]))
+    stack: list[ast.expr] = [annotation] if aliases else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.BinOp):
+            stack += [node.left, node.right]
+        elif isinstance(node, ast.Tuple):
+            stack += node.elts
+        elif isinstance(node, ast.Subscript):
+            values = literal_values(node)
+            if values is None:
+                stack.append(node.slice)
+            elif (field, values) in aliases:
+                assert node.end_lineno is not None and node.end_col_offset is not None
+                where = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+                subs.append((*where, aliases[field, values]))
     return subs
 
 
