@@ -201,25 +201,31 @@ def dcg_document(
     enumeration of a request becomes ``anyOf`` its known values and a string, which
     datamodel-code-generator types ``Literal[...] | str`` (its Length: an appended validator).
     """
+    # Shallow copies: what changes below is copied where it changes (the shared schemas stay
+    # as they are), and hide_descriptions copies the whole tree before the generator sees it.
     defs: dict[str, JsonSchema] = {}
     for api in apis:
         for name, schema in schemas[api.id].schemas.items():
-            defs[name] = copy.deepcopy(schema)
+            defs[name] = dict(schema)
     for name, plan in plans.items():
         schema = defs[name]
         schema.pop("allOf", None)
-        required: list[str] = schema.setdefault("required", [])
+        required: list[str] = list(schema.get("required", []))
         for f in plan.fields:
             if plan.strict and f.fixed_value is not None and f.name not in required:
                 required.append(f.name)
+        if plan.open_enums:
+            schema["properties"] = dict(schema["properties"])
         for f in plan.open_enums:
             prop = schema["properties"][f.name]
             values = [e.value for e in f.enum or ()]
             hint: JsonSchema = {"anyOf": [{"type": "string", "enum": values}, {"type": "string"}]}
             hint.update((k, v) for k, v in prop.items() if k in ("title", "description"))
             schema["properties"][f.name] = hint
-        if not required:
-            del schema["required"]
+        if required:
+            schema["required"] = required
+        else:
+            schema.pop("required", None)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs}
 
 
