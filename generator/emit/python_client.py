@@ -83,16 +83,12 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
     group_keys: dict[str, tuple[str, ...]] = {}
     progress.stage("python client: finding the changed groups")
     for g in view.groups:
-        key: tuple[str, ...] = (
-            code_fingerprint(),
-            header,
-            repr(g),
-            repr([schemas[a.id] for a in g.apis]),
-        )
+        made_from = repr([schemas[a.id] for a in g.apis])
+        key: tuple[str, ...] = (code_fingerprint(), header, repr(g), made_from)
         paths = {"models": f"{pkg}/models/{g.module}.py"}
         if g.methods:
             paths["resources"] = f"{pkg}/resources/{g.module}.py"
-        size = sum(len(repr(schemas[a.id])) for a in g.apis)
+        size = len(made_from)
         for kind, path in paths.items():
             text = load_text("group-module", (kind, *key))
             if text is not None:
