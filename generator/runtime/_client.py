@@ -27,6 +27,7 @@ spaces) raises :class:`InvalidHeaderError`, which names the header and never sho
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -322,6 +323,21 @@ def attempt_timeout(timeout: Timeout, left: float | None) -> Timeout:
     return httpx.Timeout(connect=c, read=r, write=w, pool=p)
 
 
+@functools.lru_cache(maxsize=1024)
+def parsed_url(url: str) -> httpx.URL:
+    """``url`` parsed once: httpx parses a str URL on every request, about a tenth of a call's
+    time. An ``httpx.URL`` is immutable, so one instance serves every request to that URL."""
+    return httpx.URL(url)
+
+
+def timeout_extension(timeout: Timeout) -> dict[str, float | None]:
+    """The request's ``timeout`` extension, as ``build_request(timeout=...)`` makes it (without
+    building an ``httpx.Timeout`` again when it is one already)."""
+    if not isinstance(timeout, httpx.Timeout):
+        timeout = httpx.Timeout(timeout)
+    return timeout.as_dict()
+
+
 def _check_size(response: httpx.Response, limit: int) -> None:
     declared = response.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
@@ -607,10 +623,10 @@ class _BaseClient:
         try:
             return self._http.build_request(
                 op.http_method,
-                self.base_url + op.path,
+                parsed_url(self.base_url + op.path),
                 content=payload,
                 headers=headers,
-                timeout=timeout,
+                extensions={"timeout": timeout_extension(timeout)},
             )
         except UnicodeEncodeError:  # checked above; a last guard that never shows the value
             raise InvalidHeaderError(f"{op.api_id}: a header {_HEADER_RULE}") from None

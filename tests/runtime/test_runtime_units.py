@@ -116,6 +116,37 @@ def test_helpers(kc: Any) -> None:
     assert m.retry_after_of(httpx.Headers({})) is None
 
 
+def test_request_built_as_httpx_builds_it(kc: Any) -> None:
+    """The parsed URL is reused and the timeout passed as its extension: the request is the one
+    ``build_request(url_text, timeout=...)`` makes, on every call and for every timeout form."""
+    m = kc.client_module
+    text = "https://api.kiwoom.test/api/dostk/crdordr"
+    assert m.parsed_url(text) is m.parsed_url(text) and str(m.parsed_url(text)) == text
+    timeouts = (2.0, None, httpx.Timeout(10.0, connect=5.0), httpx.Timeout(None, read=3.0))
+    with httpx.Client(base_url="https://other.test", headers={"x-default": "1"}) as http:
+        for timeout in timeouts:
+            expected = http.build_request("POST", text, content=b"{}", timeout=timeout)
+            built = http.build_request(
+                "POST",
+                m.parsed_url(text),
+                content=b"{}",
+                extensions={"timeout": m.timeout_extension(timeout)},
+            )
+            assert built.url == expected.url and built.extensions == expected.extensions
+            assert built.headers.multi_items() == expected.headers.multi_items()
+    with pytest.raises(httpx.InvalidURL):  # a malformed base_url fails as httpx fails it
+        m.parsed_url("https://api.kiwoom.test:port/x")
+    with kc.Client(base_url="https://api.kiwoom.test/", access_token="t", timeout=2.0) as client:
+        op = client._lookup("ka10099")
+        options = m.RequestOptions()
+        request = client._build_request(op, b"{}", "t", options, None, None, None)
+        assert str(request.url) == "https://api.kiwoom.test" + op.path
+        assert request.extensions["timeout"] == httpx.Timeout(2.0).as_dict()
+        again = client._build_request(op, b"{}", "t", options, None, None, None)
+        assert again.url == request.url
+        assert again.extensions["timeout"] is not request.extensions["timeout"]  # not shared
+
+
 @pytest.mark.parametrize(
     ("raw", "code"),
     [
