@@ -211,6 +211,38 @@ def test_bad_model_name(kc: Any) -> None:
         _ = op.request_model
 
 
+def test_operations_from_json_equal_what_init_makes(kc: Any) -> None:
+    """The registry's fast path makes the instances ``Operation(**row)`` makes: same fields
+    (defaults and a cache of its own included), equal, hashable, replaceable, still frozen."""
+    import dataclasses
+    import json
+
+    mod = importlib.import_module(f"{kc.name}._operation")
+    columns = ("api_id", "name", "path", "transport", "group", "method", "is_order")
+    columns += ("models_module", "request_model_name", "response_model_name", "request_example")
+    rows = [
+        ["ka1", "읽기", "/api/a", "http", "g", "read", False, ".models.reads", "A", "B", {"x": 1}],
+        ["kt2", "주문", "/api/o", "http", "us.g", "buy", True, ".models.o", "C", "D", None],
+    ]
+    built = mod.operations_from_json(columns, [json.dumps(r, ensure_ascii=False) for r in rows])
+    assert list(built) == ["ka1", "kt2"]
+    for row in rows:
+        fast, slow = built[row[0]], mod.Operation(**dict(zip(columns, row, strict=True)))
+        assert vars(fast) == vars(slow) and fast == slow and hash(fast) == hash(slow)
+        assert (fast.http_method, fast.response_example) == ("POST", None)  # the defaults
+        assert repr(fast) == repr(slow)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.api_id = "x"  # type: ignore[misc]
+        assert dataclasses.replace(fast, name="n") == dataclasses.replace(slow, name="n")
+    assert built["ka1"]._models is not built["kt2"]._models  # each its own model cache
+    with pytest.raises(TypeError, match="'nope'"):
+        mod.operations_from_json((*columns, "nope"), [json.dumps([*rows[0], 1])])
+    with pytest.raises(TypeError, match="'name'"):
+        mod.operations_from_json(("api_id",), ['["ka1"]'])
+    with pytest.raises(ValueError):  # a row longer than the columns
+        mod.operations_from_json(columns, [json.dumps([*rows[0], 1])])
+
+
 # ---- the fake server itself ------------------------------------------------------------------
 
 

@@ -274,17 +274,31 @@ def is_auth_call(op: Operation) -> bool:
     return op.path.startswith("/oauth2/")
 
 
-@dataclass(slots=True)
 class _Outcome:
-    """One attempt, classified: a success, or an error and whether it may be retried."""
+    """One attempt, classified: a success, or an error and whether it may be retried.
 
-    http_response: httpx.Response | None = None
-    body: dict[str, Any] | None = None
-    data: Any = None
-    error: KiwoomError | None = None
-    cause: BaseException | None = None
-    retryable: bool = False
-    retry_after: float | None = None
+    A plain class with slots, not a dataclass: the decorator's generated methods cost more at
+    import than this private record is worth (it is only ever made and read here)."""
+
+    __slots__ = ("http_response", "body", "data", "error", "cause", "retryable", "retry_after")
+
+    def __init__(
+        self,
+        http_response: httpx.Response | None = None,
+        body: dict[str, Any] | None = None,
+        data: Any = None,
+        error: KiwoomError | None = None,
+        cause: BaseException | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        self.http_response = http_response
+        self.body = body
+        self.data = data
+        self.error = error
+        self.cause = cause
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class _BodyTooLarge(Exception):
@@ -935,11 +949,13 @@ def _log(level: int, op: Operation, message: str, *args: object) -> None:
 _T = TypeVar("_T")
 
 
-@dataclass(slots=True)
 class _Flight:
     """Whether an attempt of the call's own API is on the wire (async deadline bookkeeping)."""
 
-    sent: bool = False
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent = False
 
 
 class SyncAPIClient(_BaseClient):
