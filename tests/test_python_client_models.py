@@ -126,6 +126,43 @@ def test_package_exports(pkg: ModuleType) -> None:
     assert pkg.ERROR_CODES == {e.code: e.message for e in spec.error_codes}
 
 
+def test_realtime_names_are_exported_lazily(root: Path) -> None:
+    """``import`` + a client + a group do not import the real-time types; every name of
+    ``__all__`` is then importable (``from pkg import X``, ``import *``, attribute access), is
+    listed by ``dir()``, and is the object its module defines; a wrong name is an
+    AttributeError as usual."""
+    done = run_python(
+        "import importlib, json, sys\n"
+        f"import {PACKAGE} as pkg\n"
+        "client = pkg.KiwoomClient(appkey='k', secretkey='s', env='mock')\n"
+        "client.credit_orders\n"
+        "before = sorted(m for m in sys.modules if 'realtime' in m)\n"
+        "names = {n: getattr(pkg, n) for n in pkg.__all__}\n"
+        "home = {n: importlib.import_module(v.__module__) for n, v in names.items()\n"
+        "        if isinstance(v, type)}\n"
+        "same = all(getattr(m, n) is names[n] for n, m in home.items())\n"
+        "star = {}\n"
+        f"exec('from {PACKAGE} import *', star)\n"
+        f"exec('from {PACKAGE} import RealtimeMessage, StatusEvent, KiwoomClient', {{}})\n"
+        "try:\n"
+        "    pkg.NoSuchName\n"
+        "    missing = ''\n"
+        "except AttributeError as exc:\n"
+        "    missing = str(exc)\n"
+        "print(json.dumps({'before': before, 'same': same, 'modules': sorted(\n"
+        "    {m.__name__ for m in home.values()}),\n"
+        "    'star': sorted(set(pkg.__all__) - set(star)), 'dir': sorted(set(pkg.__all__) -\n"
+        "    set(dir(pkg))), 'missing': missing}))\n",
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["before"] == [f"{PACKAGE}._realtime_urls"]  # the client's URL, no types
+    assert out["same"] and f"{PACKAGE}._realtime_types" in out["modules"]
+    assert out["star"] == [] and out["dir"] == []
+    assert out["missing"] == f"module {PACKAGE!r} has no attribute 'NoSuchName'"
+
+
 # --- the registry --------------------------------------------------------------------------
 
 

@@ -357,18 +357,24 @@ def package_docstring_module(header: str, docstring: str) -> str:
 
 
 def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
+    """The package ``__init__``: what an HTTP call needs is imported with the package; the
+    real-time types are re-exported lazily (PEP 562 ``__getattr__``), imported on first use, and
+    under ``TYPE_CHECKING`` for type checkers and editors. ``__all__`` names both."""
     errors = runtime_exports("_errors")
     imports: dict[str, list[str]] = {
         "._errors": errors,
-        "._realtime_types": runtime_exports("_realtime_types"),
         "._error_codes": ["ERROR_CODES"],
         "._operation": ["Operation"],
         "._operations": ["OPERATIONS"],
         "._response": ["AsyncKiwoomResponse", "KiwoomResponse"],
         "._types": ["NOT_GIVEN", "NotGiven"],
         ".client": ["AsyncKiwoomClient", "KiwoomClient"],
+        "typing": ["TYPE_CHECKING"],
     }
-    exports = sorted({name for names in imports.values() for name in names})
+    lazy: dict[str, list[str]] = {"._realtime_types": runtime_exports("_realtime_types")}
+    public = [n for m, names in imports.items() if m.startswith(".") for n in names]
+    exports = sorted({*public, *(name for names in lazy.values() for name in names)})
+    lazy_names = sorted((name, module) for module, names in lazy.items() for name in names)
     docstring = (
         f"{view.package_name}: a typed client of the Kiwoom Securities REST API.\n\n"
         "    from " + view.import_name + " import KiwoomClient\n\n"
@@ -382,6 +388,9 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         header=header,
         docstring=docstring,
         imports=import_block(imports),
+        lazy_imports=textwrap.indent(import_block(lazy), "    "),
+        lazy_names=lazy_names,
+        import_name=view.import_name,
         exports=exports,
         version=view.version,
         spec_hash=ctx.spec_hash,

@@ -3,9 +3,9 @@
 ``_operations.py`` holds ``_COLUMNS`` (the keyword arguments of ``Operation``) and ``_ROWS``, a
 tuple of string literals, each the compact JSON of one API's row. Black leaves such a table as it
 is (a string cannot be split), so the module costs next to nothing to format, and importing it
-decodes ~350 short JSON texts. Every value is data (ids, names, paths, flags, the sheets' JSON
-examples), so JSON holds it exactly; each row is a ``repr``'d literal, so no spec text can break
-out of it.
+decodes ~350 short JSON texts in one pass (the runtime's ``operations_from_json``). Every value
+is data (ids, names, paths, flags, the sheets' JSON examples), so JSON holds it exactly; each row
+is a ``repr``'d literal, so no spec text can break out of it.
 """
 
 from __future__ import annotations

@@ -116,6 +116,37 @@ def test_helpers(kc: Any) -> None:
     assert m.retry_after_of(httpx.Headers({})) is None
 
 
+def test_request_built_as_httpx_builds_it(kc: Any) -> None:
+    """The parsed URL is reused and the timeout passed as its extension: the request is the one
+    ``build_request(url_text, timeout=...)`` makes, on every call and for every timeout form."""
+    m = kc.client_module
+    text = "https://api.kiwoom.test/api/dostk/crdordr"
+    assert m.parsed_url(text) is m.parsed_url(text) and str(m.parsed_url(text)) == text
+    timeouts = (2.0, None, httpx.Timeout(10.0, connect=5.0), httpx.Timeout(None, read=3.0))
+    with httpx.Client(base_url="https://other.test", headers={"x-default": "1"}) as http:
+        for timeout in timeouts:
+            expected = http.build_request("POST", text, content=b"{}", timeout=timeout)
+            built = http.build_request(
+                "POST",
+                m.parsed_url(text),
+                content=b"{}",
+                extensions={"timeout": m.timeout_extension(timeout)},
+            )
+            assert built.url == expected.url and built.extensions == expected.extensions
+            assert built.headers.multi_items() == expected.headers.multi_items()
+    with pytest.raises(httpx.InvalidURL):  # a malformed base_url fails as httpx fails it
+        m.parsed_url("https://api.kiwoom.test:port/x")
+    with kc.Client(base_url="https://api.kiwoom.test/", access_token="t", timeout=2.0) as client:
+        op = client._lookup("ka10099")
+        options = m.RequestOptions()
+        request = client._build_request(op, b"{}", "t", options, None, None, None)
+        assert str(request.url) == "https://api.kiwoom.test" + op.path
+        assert request.extensions["timeout"] == httpx.Timeout(2.0).as_dict()
+        again = client._build_request(op, b"{}", "t", options, None, None, None)
+        assert again.url == request.url
+        assert again.extensions["timeout"] is not request.extensions["timeout"]  # not shared
+
+
 @pytest.mark.parametrize(
     ("raw", "code"),
     [
@@ -178,6 +209,38 @@ def test_bad_model_name(kc: Any) -> None:
     op = dataclasses.replace(kc.ops["ka10099"], request_model_name="Nope")
     with pytest.raises(TypeError, match="Nope"):
         _ = op.request_model
+
+
+def test_operations_from_json_equal_what_init_makes(kc: Any) -> None:
+    """The registry's fast path makes the instances ``Operation(**row)`` makes: same fields
+    (defaults and a cache of its own included), equal, hashable, replaceable, still frozen."""
+    import dataclasses
+    import json
+
+    mod = importlib.import_module(f"{kc.name}._operation")
+    columns = ("api_id", "name", "path", "transport", "group", "method", "is_order")
+    columns += ("models_module", "request_model_name", "response_model_name", "request_example")
+    rows = [
+        ["ka1", "읽기", "/api/a", "http", "g", "read", False, ".models.reads", "A", "B", {"x": 1}],
+        ["kt2", "주문", "/api/o", "http", "us.g", "buy", True, ".models.o", "C", "D", None],
+    ]
+    built = mod.operations_from_json(columns, [json.dumps(r, ensure_ascii=False) for r in rows])
+    assert list(built) == ["ka1", "kt2"]
+    for row in rows:
+        fast, slow = built[row[0]], mod.Operation(**dict(zip(columns, row, strict=True)))
+        assert vars(fast) == vars(slow) and fast == slow and hash(fast) == hash(slow)
+        assert (fast.http_method, fast.response_example) == ("POST", None)  # the defaults
+        assert repr(fast) == repr(slow)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.api_id = "x"  # type: ignore[misc]
+        assert dataclasses.replace(fast, name="n") == dataclasses.replace(slow, name="n")
+    assert built["ka1"]._models is not built["kt2"]._models  # each its own model cache
+    with pytest.raises(TypeError, match="'nope'"):
+        mod.operations_from_json((*columns, "nope"), [json.dumps([*rows[0], 1])])
+    with pytest.raises(TypeError, match="'name'"):
+        mod.operations_from_json(("api_id",), ['["ka1"]'])
+    with pytest.raises(ValueError):  # a row longer than the columns
+        mod.operations_from_json(columns, [json.dumps([*rows[0], 1])])
 
 
 # ---- the fake server itself ------------------------------------------------------------------

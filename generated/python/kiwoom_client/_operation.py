@@ -9,13 +9,14 @@ imports them on first use, so ``import kiwoom_client`` stays cheap with hundreds
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-__all__ = ["Operation"]
+__all__ = ["Operation", "operations_from_json"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,3 +64,42 @@ class Operation:
             raise TypeError(f"{self.models_module}.{class_name} is not a pydantic model")
         self._models[class_name] = cls  # a cache only: the dataclass stays logically frozen
         return cls
+
+
+def operations_from_json(columns: Sequence[str], rows: Sequence[str]) -> dict[str, Operation]:
+    """``{api_id: Operation}`` from the generated registry: one JSON array per API, its values
+    in the order of ``columns`` (``api_id`` first).
+
+    Each instance equals ``Operation(**dict(zip(columns, row, strict=True)))``; it is made
+    without that call: the frozen dataclass ``__init__`` sets every field through
+    ``object.__setattr__``, about two thirds of building the registry of hundreds of APIs at
+    import. The instance dict is filled directly instead, the fields not given with their
+    default (a new one from a ``default_factory``), as ``__init__`` does (it does nothing more:
+    no ``__post_init__``); an unknown or missing column raises ``TypeError`` as it would.
+    """
+    known = {f.name for f in fields(Operation) if f.init}
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise TypeError(f"Operation has no field {unknown[0]!r}")
+    defaults: dict[str, Any] = {}
+    factories: list[tuple[str, Callable[[], Any]]] = []
+    for f in fields(Operation):
+        if f.name in columns:
+            continue
+        if f.default_factory is not MISSING:
+            factories.append((f.name, f.default_factory))
+        elif f.default is not MISSING:
+            defaults[f.name] = f.default
+        else:
+            raise TypeError(f"the registry has no column {f.name!r}, a required field")
+    new = object.__new__
+    out: dict[str, Operation] = {}
+    for row in json.loads("[" + ",".join(rows) + "]"):
+        op = new(Operation)
+        attrs = vars(op)
+        attrs.update(zip(columns, row, strict=True))
+        attrs.update(defaults)
+        for name, factory in factories:
+            attrs[name] = factory()
+        out[row[0]] = op
+    return out

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ._realtime_types import ConditionService, RealtimeTypeInfo
+if TYPE_CHECKING:  # annotations only: a client made without real-time use does not import them
+    from ._realtime_types import ConditionService, RealtimeTypeInfo
 
 __all__ = ["MOCK_REALTIME_URL", "PRODUCTION_REALTIME_URL", "realtime_url_for", "registry"]
 

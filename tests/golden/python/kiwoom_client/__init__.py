@@ -13,6 +13,8 @@ installed inside this package:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._error_codes import ERROR_CODES
 from ._errors import (
     APIConnectionError,
@@ -40,23 +42,26 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._operations import OPERATIONS
-from ._realtime_types import (
-    ConditionEvent,
-    ConditionInfo,
-    ConditionService,
-    RealtimeClosedError,
-    RealtimeError,
-    RealtimeLoginError,
-    RealtimeMessage,
-    RealtimeRequestError,
-    RealtimeTypeInfo,
-    RealtimeValues,
-    SessionTakenOverError,
-    StatusEvent,
-)
 from ._response import AsyncKiwoomResponse, KiwoomResponse
 from ._types import NOT_GIVEN, NotGiven
 from .client import AsyncKiwoomClient, KiwoomClient
+
+# Imported on first use by __getattr__ below; type checkers and editors read them here.
+if TYPE_CHECKING:
+    from ._realtime_types import (
+        ConditionEvent,
+        ConditionInfo,
+        ConditionService,
+        RealtimeClosedError,
+        RealtimeError,
+        RealtimeLoginError,
+        RealtimeMessage,
+        RealtimeRequestError,
+        RealtimeTypeInfo,
+        RealtimeValues,
+        SessionTakenOverError,
+        StatusEvent,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -107,3 +112,34 @@ __all__ = [
 __version__ = "0.1.0"
 __spec_hash__ = "81747d307f57c0b403a95fae04b9bc945f32d6e1e8b9410fd77ff544b884e515"
 __generator_version__ = "0.1.0"
+
+# Names imported on first use (PEP 562): ``import kiwoom_client`` does not import them.
+_LAZY = {
+    "ConditionEvent": "._realtime_types",
+    "ConditionInfo": "._realtime_types",
+    "ConditionService": "._realtime_types",
+    "RealtimeClosedError": "._realtime_types",
+    "RealtimeError": "._realtime_types",
+    "RealtimeLoginError": "._realtime_types",
+    "RealtimeMessage": "._realtime_types",
+    "RealtimeRequestError": "._realtime_types",
+    "RealtimeTypeInfo": "._realtime_types",
+    "RealtimeValues": "._realtime_types",
+    "SessionTakenOverError": "._realtime_types",
+    "StatusEvent": "._realtime_types",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

@@ -7,11 +7,10 @@ data: one JSON array per API in _ROWS, its values in the order of _COLUMNS.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from ._operation import Operation
+from ._operation import Operation, operations_from_json
 
 __all__ = ["OPERATIONS"]
 
@@ -39,8 +38,5 @@ _ROWS = (
 )
 
 OPERATIONS: Mapping[str, Operation] = MappingProxyType(
-    {
-        row[0]: Operation(**dict(zip(_COLUMNS, row, strict=True)))
-        for row in map(json.loads, _ROWS)
-    }
+    operations_from_json(_COLUMNS, _ROWS)
 )
