@@ -200,3 +200,28 @@ def test_plain_fields_are_written_as_black_writes_them(seed: int) -> None:
 )
 def test_other_shapes_are_left_to_black(text: str) -> None:
     assert format_units.plain_field(text) is None
+
+
+def test_the_next_run_starts_from_the_results_kept_for_a_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a cache directory, a module's statements are kept under its name: after one field
+    changed, a new process (nothing in memory) gives black only the skeleton and that field."""
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    spec = load([ROOT / "specs"]).spec
+    name, source = next(m for m in modules(spec) if m[0].startswith("models/"))
+    assert format_module(source, remember=name) == format_source(source)
+    edited = source.replace("title='주문수량'", "title='주문 수량'", 1)
+    assert edited != source
+    monkeypatch.setattr(format_units, "_FORMATTED", {})  # a new process
+    given: list[str] = []
+
+    def spy(text: str) -> str:
+        given.append(text)
+        return format_source(text)
+
+    monkeypatch.setattr(format_units, "format_source", spy)
+    assert format_module(edited, remember=name) == format_source(edited)
+    statements = [g for g in given if g.startswith("class KCG")]
+    assert all(g.count("\n") <= 3 for g in statements)  # the changed field alone, or nothing
+    assert sum(map(len, given)) < len(edited) / 2

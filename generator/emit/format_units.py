@@ -252,8 +252,33 @@ def plain_field(text: str) -> str | None:
 # --- the module -----------------------------------------------------------------------------
 
 
-def format_module(source: str) -> str:
-    """Black's result for ``source`` (see the module docstring)."""
+def format_module(source: str, remember: str | None = None) -> str:
+    """Black's result for ``source`` (see the module docstring).
+
+    ``remember``: a name for the module (its path). Its statements' results are then also kept
+    in the cache directory under that name, and the next run that formats a module of that
+    name starts from them: when one cell of a group changed, only what changed in its modules
+    goes to black. (A result depends only on its statement's text; the entry is keyed by the
+    generator's code and tools, so an entry of another version is never read.)
+    """
+    if remember is not None:
+        import json
+
+        from .cache import code_fingerprint, load_text, store_text
+
+        key = (code_fingerprint(), remember)
+        kept = load_text("format-units", key)
+        if kept is not None:
+            for text, made in json.loads(kept).items():
+                _FORMATTED.setdefault(text, made)
+        used: dict[str, str] = {}
+        result = _format_module(source, used)
+        store_text("format-units", key, json.dumps(used, ensure_ascii=False))
+        return result
+    return _format_module(source, None)
+
+
+def _format_module(source: str, used: dict[str, str] | None) -> str:
     units = units_of(source)
     if not units:
         return format_source(source)
@@ -302,6 +327,8 @@ def format_module(source: str) -> str:
     if late and not _format_statements(late, digest):
         return format_source(source)
     by_index = [_FORMATTED[text] for text in distinct]
+    if used is not None:
+        used.update((text, _FORMATTED[text]) for text in distinct)
 
     out: list[str] = []
     placed = 0

@@ -242,7 +242,7 @@ def run_group_job(job: GroupJob) -> dict[str, str]:
         source = models_module(job.group, job.schemas, job.header)
     else:
         source = resources_module(job.group, job.header)
-    return {job.path: format_module(source)}
+    return {job.path: format_module(source, remember=job.path)}
 
 
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
