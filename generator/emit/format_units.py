@@ -10,8 +10,11 @@ same macro makes both). So :func:`format_module`:
 1. formats a *skeleton* of the module (each run of fields and each method replaced by a
    placeholder statement, class headers, docstrings and everything else left as they are);
 2. formats each distinct field or method once, all of them together in one class of their own,
-   split back into statements by ``ast``'s line numbers; results are kept for the rest of the
-   process, so a worker reuses what it formatted for earlier groups;
+   split back into statements by ``ast``'s line numbers; a plain field
+   (``name: T = Field(k=v, ...)``) is written as black writes it without black
+   (:func:`plain_field`); results are kept for the rest of the process (a worker reuses what it
+   formatted for earlier groups) and, per module, in the cache directory (the next run after a
+   one-cell change formats only the statements that changed);
 3. makes an async twin's text from its sync method's result, changing the same three lines
    (``def``, the return annotation, ``return ... request(``), where each still fits the line
    length; otherwise the twin is formatted like any other method;
@@ -157,7 +160,6 @@ _QUOTES = ("'", '"')
 def _string(text: str) -> str | None:
     """A string literal as black writes it (prefix, quotes, escapes), or None for one that
     black treats otherwise (a prefix, triple quotes, spanning lines)."""
-    from black.mode import Mode
     from black.strings import (
         normalize_string_prefix,
         normalize_string_quotes,
@@ -166,11 +168,13 @@ def _string(text: str) -> str | None:
     from blib2to3.pgen2 import token  # type: ignore[import-untyped]  # black's own parser
     from blib2to3.pytree import Leaf  # type: ignore[import-untyped]
 
+    from .python_render import BLACK_MODE
+
     if "\n" in text or text[:1] not in _QUOTES or text[:3] in ('"' * 3, "'" * 3):
         return None
     leaf = Leaf(token.STRING, text)
     normalize_unicode_escape_sequences(leaf)
-    return str(normalize_string_quotes(normalize_string_prefix(leaf.value, Mode())))
+    return str(normalize_string_quotes(normalize_string_prefix(leaf.value, BLACK_MODE)))
 
 
 def plain_field(text: str) -> str | None:
