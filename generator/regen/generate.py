@@ -70,44 +70,16 @@ def render(
         for name, emitter in chosen:
             progress.stage(f"emitting {name}")
             results.append((name, emitter(spec, ctx)))
-    except BaseException:
+        for name, result in results:
+            if isinstance(result, Pending):
+                progress.stage(f"emitting {name}: waiting for its workers")
+                result = result.collect()
+            _add(name, result, files, owner, folded)
+    finally:  # an error anywhere: no worker is left running (a no-op once collected)
         for _, result in results:
             if isinstance(result, Pending):
                 result.cancel()
-        raise
-    for index, (name, result) in enumerate(results):
-        if isinstance(result, Pending):
-            progress.stage(f"emitting {name}: waiting for its workers")
-            try:
-                produced = result.collect()
-            except BaseException:
-                for _, later in results[index + 1 :]:
-                    if isinstance(later, Pending):
-                        later.cancel()
-                raise
-        else:
-            produced = result
-        for path in sorted(produced):
-            data = produced[path]
-            try:
-                check_relpath(path)
-            except ValueError as exc:
-                raise RenderError(f"emitter {name}: {exc}") from None
-            if path in RESERVED_PATHS:
-                raise RenderError(f"emitter {name} produced {path}, which is reserved")
-            if not isinstance(data, bytes):
-                raise RenderError(f"emitter {name} produced {type(data).__name__} for {path}")
-            if path in files:
-                raise RenderError(f"{path} is produced twice (by {owner[path]} and {name})")
-            twin = folded.get(path.casefold())
-            if twin is not None:
-                raise RenderError(
-                    f"{path} ({name}) and {twin} ({owner[twin]}) differ only by case: they "
-                    "collide on case-insensitive file systems"
-                )
-            files[path] = data
-            owner[path] = name
-            folded[path.casefold()] = path
+
     info = {
         "comment": (
             f"Written by {GENERATOR_NAME}: the files it owns in this directory. Every other file "
@@ -121,3 +93,34 @@ def render(
     }
     files[MANIFEST_NAME] = manifest_bytes(files, info)
     return dict(sorted(files.items()))
+
+
+def _add(
+    name: str,
+    produced: dict[str, bytes],
+    files: dict[str, bytes],
+    owner: dict[str, str],
+    folded: dict[str, str],
+) -> None:
+    """An emitter's files into ``files``, checked (RenderError: a bug in that emitter)."""
+    for path in sorted(produced):
+        data = produced[path]
+        try:
+            check_relpath(path)
+        except ValueError as exc:
+            raise RenderError(f"emitter {name}: {exc}") from None
+        if path in RESERVED_PATHS:
+            raise RenderError(f"emitter {name} produced {path}, which is reserved")
+        if not isinstance(data, bytes):
+            raise RenderError(f"emitter {name} produced {type(data).__name__} for {path}")
+        if path in files:
+            raise RenderError(f"{path} is produced twice (by {owner[path]} and {name})")
+        twin = folded.get(path.casefold())
+        if twin is not None:
+            raise RenderError(
+                f"{path} ({name}) and {twin} ({owner[twin]}) differ only by case: they "
+                "collide on case-insensitive file systems"
+            )
+        files[path] = data
+        owner[path] = name
+        folded[path.casefold()] = path
