@@ -17,7 +17,7 @@ from ..escape import plain_json
 from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
 from .python_docs import field_doc, method_docstring, sibling
-from .schema import ApiSchemas
+from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
 # tests/test_python_client_models.py checks this list against the runtime.
@@ -345,22 +345,6 @@ def _type_hint(f: Field, item_model: str | None, aliases: Aliases | None = None)
 
 # An enumeration of this many values or more, met in a group's methods, is shared by name.
 MIN_SHARED_VALUES = 3
-# Names bound in a models module besides its classes (aliases must not shadow them).
-MODELS_MODULE_NAMES = frozenset(
-    {
-        "Annotated",
-        "Any",
-        "AwareDatetime",
-        "BaseModel",
-        "ConfigDict",
-        "Field",
-        "Literal",
-        "RootModel",
-        "Self",
-        "choose_shape",
-        "model_validator",
-    }
-)
 
 
 def enum_aliases(
@@ -502,7 +486,8 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
         # The client's own APIs (group ""): the runtime's token methods, not a group's methods.
         http = [a for a in apis if a.transport is Transport.HTTP and group]
         reserved = RESOURCE_MODULE_NAMES | all_models
-        alias_taken = set(reserved | MODELS_MODULE_NAMES | set(dir(builtins)))
+        # An alias is a name of the models module, as a class is: the same names are taken.
+        alias_taken = set(reserved | RESERVED_SCHEMA_NAMES | set(dir(builtins)))
         aliases = enum_aliases(http, schemas, alias_taken)
         methods: list[MethodView] = []
         used_models: set[str] = set()
