@@ -218,9 +218,9 @@ HOSTILE = [
 ]
 
 
-def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
-    from kiwoom_codegen.emit import openapi
+def hostile_document() -> dict[str, Any]:
+    """An OpenAPI-shaped document of hostile text in keys and values, nested, with empty
+    containers, a long key and 40 paths and schemas (so that it is written in pieces)."""
 
     def item(i: int) -> dict[str, Any]:
         text = HOSTILE[i % len(HOSTILE)]
@@ -231,7 +231,7 @@ def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.Mo
             text[:50] or "k": {"deep": {"deeper": text}},
         }
 
-    document: dict[str, Any] = {
+    return {
         "openapi": "3.1.0",
         "paths": {f"/p/{i}#{HOSTILE[i % len(HOSTILE)][:20]}": item(i) for i in range(40)},
         "components": {
@@ -242,6 +242,13 @@ def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.Mo
         "empty": {},
         "list": [item(2)],
     }
+
+
+def test_yaml_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
+    from kiwoom_codegen.emit import openapi
+
+    document = hostile_document()
     whole = openapi.dumps_yaml(document)
     assert openapi.dumps_yaml_cached(document) == whole  # cold
     assert openapi.dumps_yaml_cached(document) == whole  # from the cache
@@ -253,26 +260,7 @@ def test_json_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(tmp_path / "cache"))
     from kiwoom_codegen.emit import openapi
 
-    def item(i: int) -> dict[str, Any]:
-        text = HOSTILE[i % len(HOSTILE)]
-        return {
-            "summary": text,
-            "list": [text, {"nested": [text, i, None, True]}, []],
-            "empty": {},
-            text[:50] or "k": {"deep": {"deeper": text}},
-        }
-
-    document: dict[str, Any] = {
-        "openapi": "3.1.0",
-        "paths": {f"/p/{i}#{HOSTILE[i % len(HOSTILE)][:20]}": item(i) for i in range(40)},
-        "components": {
-            "schemas": {f"S{i}": item(i) for i in range(40)},
-            "small": {"a": item(1)},
-            "x" * 200: {"long key": "complex key form"},
-        },
-        "empty": {},
-        "list": [item(2)],
-    }
+    document = hostile_document()
     whole = openapi.dumps_json(document)
     assert openapi.dumps_json_cached(document) == whole  # cold
     assert openapi.dumps_json_cached(document) == whole  # from the cache
