@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import cache
 from ..emit import progress
 from ..problems import Level
 from ..regen import swap
@@ -26,7 +27,14 @@ from ..regen.fastpath import (
     remember_record,
 )
 from ..regen.generate import CHANGELOG_PATH, render, source_names
-from ..regen.writer import MANIFEST_NAME, OutputError, compare_tree, settle, write_tree
+from ..regen.writer import (
+    MANIFEST_NAME,
+    OutputError,
+    compare_tree,
+    settle,
+    unowned_in_packages,
+    write_tree,
+)
 from .common import (
     DEFAULT_OUT,
     EXIT_BAD_INPUT,
@@ -138,6 +146,8 @@ def _changelog(args: argparse.Namespace, spec: Spec, config_dir: Path | None) ->
 
 def cmd_generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if args.no_cache:
+        cache.disable()
     try:
         return _generate(args, started)
     finally:
@@ -250,6 +260,8 @@ def _regenerate_command(args: argparse.Namespace) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.no_cache:
+        cache.disable()
     out = Path(args.out)
     inputs = Inputs(args)
     answer = inputs.answer(out)
@@ -274,14 +286,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     remember(key, files)
     inputs.remember(loaded, files[MANIFEST_NAME])
     stale, missing, extra = compare_tree(out, files)
-    if not (stale or missing or extra):
+    unowned = unowned_in_packages(out, set(files))
+    if not (stale or missing or extra or unowned):
         print(f"{display(out)} is up to date ({len(files)} files)")
         return EXIT_OK
     print(
         f"{display(out)} is not what the specs produce: {len(stale)} stale, {len(missing)} "
-        f"missing, {len(extra)} extra. Update it with: {_regenerate_command(args)}"
+        f"missing, {len(extra)} extra, {len(unowned)} unowned in the package. Update it with: "
+        f"{_regenerate_command(args)}"
+        + (" (and remove the unowned files)" if unowned else "")
     )
-    for label, paths in (("stale", stale), ("missing", missing), ("extra", extra)):
+    groups = (("stale", stale), ("missing", missing), ("extra", extra), ("unowned", unowned))
+    for label, paths in groups:
         for rel in paths[:20]:
             print(f"  {label + ':':<8} {display(out)}{rel}")
         if len(paths) > 20:
@@ -300,6 +316,11 @@ def _add_out(p: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=str(DEFAULT_OUT),
         help="output directory (default: generated/)",
+    )
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write the cache: render from the specs alone (for CI)",
     )
 
 

@@ -266,18 +266,14 @@ def format_module(source: str, remember: str | None = None) -> str:
     generator's code and tools, so an entry of another version is never read.)
     """
     if remember is not None:
-        import json
-
-        from .cache import code_fingerprint, load_text, store_text
+        from ..cache import code_fingerprint, load_json_map, store_json_map
 
         key = (code_fingerprint(), remember)
-        kept = load_text("format-units", key)
-        if kept is not None:
-            for text, made in json.loads(kept).items():
-                _FORMATTED.setdefault(text, made)
+        for text, made in load_json_map("format-units", key).items():
+            _FORMATTED.setdefault(text, made)
         used: dict[str, str] = {}
         result = _format_module(source, used)
-        store_text("format-units", key, json.dumps(used, ensure_ascii=False))
+        store_json_map("format-units", key, used)
         return result
     return _format_module(source, None)
 

@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .cache import load_text, store_text
+from ..cache import load_text, store_text
 
 Progress = Callable[[int, int], None]  # (done, total)
 

@@ -16,8 +16,8 @@ import hashlib
 import json
 from typing import Any
 
+from ..cache import code_fingerprint, load_json_map, store_json_map
 from ..escape import json_text
-from .cache import code_fingerprint, load_text, store_text
 
 SPLIT_DEPTH = 3  # the document, its top-level values, and one level below (paths, schemas)
 KIND = "json-pieces"
@@ -26,17 +26,14 @@ KIND = "json-pieces"
 def dumps_json_in_pieces(document: Any, name: str) -> str:
     """``json_text(document, indent=2)``, from the cached pieces of the last document ``name``."""
     entry = (code_fingerprint(), name)
-    try:
-        known: dict[str, str] = json.loads(load_text(KIND, entry) or "{}")
-    except ValueError:
-        known = {}
+    known = load_json_map(KIND, entry)
     used: dict[str, str] = {}
 
     def leaf(value: Any) -> str:
         compact = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         digest = hashlib.sha256(compact.encode("utf-8", "surrogatepass")).hexdigest()
         text = known.get(digest)
-        if not isinstance(text, str):
+        if text is None:
             text = json_text(value, indent=2)
         used[digest] = text
         return text
@@ -59,5 +56,5 @@ def dumps_json_in_pieces(document: Any, name: str) -> str:
 
     text = write(document, 0)
     if used != known:
-        store_text(KIND, entry, json.dumps(used, ensure_ascii=False))
+        store_json_map(KIND, entry, used)
     return text

@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from .cache import code_fingerprint, load_text, store_text
+from ..cache import code_fingerprint, load_json_map, store_json_map
 
 Dump = Callable[[Any], str]
 MAX_SIMPLE_KEY = 100  # PyYAML writes keys of 128 characters or more as complex keys
@@ -50,17 +50,14 @@ def dumps_in_pieces(document: dict[str, Any], dump: Dump, dumper_name: str) -> s
     parts: list[str] = []
     # One cache entry holds the pieces of the last document: {sha256 of a piece's JSON: text}.
     entry = (code_fingerprint(), dumper_name)
-    try:
-        known: dict[str, str] = json.loads(load_text("openapi-yaml", entry) or "{}")
-    except ValueError:
-        known = {}
+    known = load_json_map("openapi-yaml", entry)
     used: dict[str, str] = {}
 
     def piece(key: str, value: Any) -> str:
         data = {key: value}
         digest = hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
         text = known.get(digest)
-        if not isinstance(text, str):
+        if text is None:
             text = dump(data)
         used[digest] = text
         return text
@@ -79,5 +76,5 @@ def dumps_in_pieces(document: dict[str, Any], dump: Dump, dumper_name: str) -> s
 
     walk(document, 0)
     if used != known:
-        store_text("openapi-yaml", entry, json.dumps(used, ensure_ascii=False))
+        store_json_map("openapi-yaml", entry, used)
     return "".join(parts)

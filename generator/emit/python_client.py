@@ -22,9 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import code_fingerprint, load_text, store_text
 from ..model import Api, Spec
 from . import EmitContext, Pending, progress
-from .cache import code_fingerprint, load_text, store_text
 from .format_units import format_module
 from .formatting import (
     Task,

@@ -34,9 +34,9 @@ import datamodel_code_generator as dcg
 from datamodel_code_generator import InputFileType, LiteralType, PythonVersion
 from datamodel_code_generator.enums import DataModelType
 
+from ..cache import cached_text, code_fingerprint
 from ..escape import indent, py_docstring, py_str, split_lines
 from ..model import Api, Field, Kind
-from .cache import cached_text, code_fingerprint
 from .schema import DEFS, ApiSchemas, JsonSchema
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")

@@ -57,7 +57,7 @@ def render(template: str, **context: Any) -> str:
 def format_python(source: str) -> str:
     """Black, in-process, at the pinned version. Invalid code is a generator bug: it raises.
 
-    Results are cached by their exact input (see :mod:`kiwoom_codegen.emit.cache`).
+    Results are cached by their exact input (see :mod:`kiwoom_codegen.cache`).
     """
     from .formatting import format_modules
 

@@ -5,7 +5,7 @@ function of the sheet's XML part, the shared strings it uses, the styles (number
 numbers into dates) and the workbook part (the 1904 date system); and of the reader's code. This
 module computes that key for every worksheet straight from the ZIP (a regex pass in C over each
 part, no XML tree) and keeps the rows of each sheet read without problems under it, in the cache
-of :mod:`kiwoom_codegen.emit.cache`. After a one-cell edit only the edited sheet misses: the
+of :mod:`kiwoom_codegen.cache`. After a one-cell edit only the edited sheet misses: the
 shared-string indexes that shift when a workbook is saved again are resolved to the strings'
 own XML before hashing, so the other sheets keep their keys.
 
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..emit.cache import EntryWriter, code_fingerprint, load_text
+from ..cache import EntryWriter, code_fingerprint, load_text, reject
 
 KIND = "sheet-rows"
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -151,6 +151,10 @@ class BookRows:
             key, _, data = line.partition(" ")
             if data:
                 self.known[key] = data
+            elif line:
+                reject(KIND, self.entry, "holds a line that is not a sheet's rows")
+                self.known = {}
+                break
         self.used: list[str] = []
         self.changed = False
         self.writer = EntryWriter(KIND, self.entry)
@@ -163,6 +167,7 @@ class BookRows:
         try:
             rows = [tuple(_decode(v) for v in row) for row in json.loads(data)]
         except (ValueError, TypeError, AttributeError, IndexError):
+            reject(KIND, self.entry, f"holds rows that cannot be read for sheet key {key[:12]}")
             return None
         self._keep(key, data)
         return rows

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
-from ..emit.cache import cache_dir
+from ..cache import cache_dir
 from ..model import Source
 from ..problems import Problems
 from .api_sheet import looks_like_api_sheet, read_api_sheet

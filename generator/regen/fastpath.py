@@ -52,13 +52,13 @@ from pathlib import Path
 
 from .. import __version__
 from .. import emit as emit_package
-from ..emit.cache import cache_dir, code_fingerprint, load_text, store_text
+from ..cache import cache_dir, code_fingerprint, load_text, reject, store_text
 from ..model import Spec
 from ..model.config import CONFIG_FILES, find_config_dir
 from ..model.names_table import shipped_table_text
 from ..problems import Problems
 from ..reader.paths import expand_inputs
-from .writer import MANIFEST_NAME, check_relpath, linked_ancestor, sha256
+from .writer import MANIFEST_NAME, check_relpath, linked_ancestor, sha256, unowned_in_packages
 
 KIND = "current-manifest"  # tier 2: by the model
 RECORD_KIND = "current-inputs"  # tier 1: by the input bytes
@@ -198,6 +198,8 @@ def current_record(key: str, out_dir: Path, *, strict: bool) -> tuple[Record, in
     without warnings), else None."""
     text = load_text(RECORD_KIND, (key,))
     record = Record.loads(text) if text is not None else None
+    if text is not None and record is None:
+        reject(RECORD_KIND, (key,), "is not a record of this generator")
     if record is None or (strict and record.warnings):
         return None
     count = matching_files(record.manifest, out_dir)
@@ -244,7 +246,8 @@ def matching_files(expected: str, out_dir: Path) -> int | None:
     """The number of owned files (manifest included) when ``out_dir`` holds the manifest
     ``expected`` byte for byte and every file it lists with the listed sha256, else None.
     A file that is a symbolic link or lies below one does not count: writing refuses such a
-    tree, and ``check`` sees those files as missing."""
+    tree, and ``check`` sees those files as missing. A file inside a generated package that the
+    manifest does not list makes it None too: the full path reports it."""
     try:
         manifest = out_dir / MANIFEST_NAME
         if manifest.is_symlink() or manifest.read_bytes() != expected.encode("utf-8"):
@@ -256,6 +259,8 @@ def matching_files(expected: str, out_dir: Path) -> int | None:
                 return None
             if sha256(target.read_bytes()) != digest:
                 return None
+        if unowned_in_packages(out_dir, {*listed, MANIFEST_NAME}):
+            return None  # the full path reports them
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return len(listed) + 1

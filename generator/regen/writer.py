@@ -157,6 +157,34 @@ def compare_tree(
     return stale, missing, extra
 
 
+def unowned_in_packages(out_dir: Path, owned: set[str]) -> list[str]:
+    """Files inside the generated Python packages that the manifest does not list, sorted.
+
+    A package folder is one that holds an owned ``__init__.py``. Anything else in it or below
+    it (``__pycache__`` aside) is not the generator's, yet is imported with the package: a
+    ``kiwoom_client/_client/`` folder shadows ``_client.py``. Symbolic links count as files.
+    """
+    packages = sorted(
+        rel.rsplit("/", 1)[0] for rel in owned if rel.endswith("/__init__.py") and "/" in rel
+    )
+    found: set[str] = set()
+    for package in packages:
+        root = out_dir / package
+        if root.is_symlink() or not root.is_dir():
+            continue
+        for folder, dirs, names in os.walk(root):  # does not follow links
+            base = Path(folder).relative_to(out_dir).as_posix()
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for d in dirs:
+                if (Path(folder) / d).is_symlink():
+                    names.append(d)
+            for name in names:
+                rel = f"{base}/{name}"
+                if rel not in owned:
+                    found.add(rel)
+    return sorted(found)
+
+
 # --- writing ---------------------------------------------------------------------------------
 
 
@@ -329,6 +357,7 @@ def write_tree(
             # to date passes). Anything else is decided again under the lock.
             planned = _plan(target, out_dir, files, extra_files, adopt)
             if not planned.changed:
+                planned.notes += unowned_notes(target, out_dir, set(files))
                 return planned
         target.parent.mkdir(parents=True, exist_ok=True)
         with swap.locked(target, out_dir):
@@ -339,7 +368,17 @@ def write_tree(
             raise OutputError(f"{describe_os_error(exc)}; {out_dir} is unchanged") from exc
         raise
     result.notes[:0] = notes
+    result.notes += unowned_notes(target, out_dir, set(files))
     return result
+
+
+def unowned_notes(target: Path, out_dir: Path, produced: set[str]) -> list[str]:
+    """A warning per file inside a generated package that the generator does not own."""
+    return [
+        f"{out_dir / rel} is inside the generated package but not the generator's (not in "
+        f"{MANIFEST_NAME}); it is imported with the package: remove it"
+        for rel in unowned_in_packages(target, produced | {MANIFEST_NAME})
+    ]
 
 
 def _plan(
