@@ -31,7 +31,7 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, P
     out = tmp_path / "work" / "generated"
     assert run(["generate", str(seed), "--out", str(out)], capsys)[0] == 0
     (out / "NOTES.md").write_text("my notes\n")
-    (out / "python/pkg/credit_orders/README.txt").write_text("mine too\n")
+    (out / "python/README.txt").write_text("mine too\n")
     (out / "scratch").mkdir()
     os.chmod(out / "NOTES.md", 0o600)
     return seed, later, out
@@ -149,11 +149,11 @@ def test_removed_api_files_go_and_unowned_files_stay(
     after = tree(out)
     assert "python/pkg/credit_orders/cancel.py" in before
     assert "python/pkg/credit_orders/cancel.py" not in after
-    for mine in ("NOTES.md", "python/pkg/credit_orders/README.txt"):
+    for mine in ("NOTES.md", "python/README.txt"):
         assert after[mine] == before[mine]  # bytes and mode (0600 stays 0600)
     assert (out / "scratch").is_dir()
     assert beside(out) == ["generated"]
-    owned = set(after) - {"NOTES.md", "python/pkg/credit_orders/README.txt"}
+    owned = set(after) - {"NOTES.md", "python/README.txt"}
     assert owned == {
         MANIFEST_NAME,
         *__import__("json").loads((out / MANIFEST_NAME).read_text())["files"],
@@ -172,7 +172,7 @@ def test_stale_cache_of_a_removed_package_goes_with_it(
     (cache / "buy.cpython-311.pyc").write_bytes(b"\0")
     (out / "python/pkg/__pycache__").mkdir()
     (out / "python/pkg/__pycache__/x.pyc").write_bytes(b"\0")
-    os.remove(out / "python/pkg/credit_orders/README.txt")
+    os.remove(out / "python/README.txt")
     nothing = write_edition(out.parent.parent / "none", [])
     assert run(["generate", str(nothing), "--out", str(out), "--no-config"], capsys)[0] == 0
     assert not (out / "python/pkg/credit_orders").exists()  # only a cache was left in it

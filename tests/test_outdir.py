@@ -44,7 +44,7 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, P
     out = tmp_path / "work" / "generated"
     assert run(["generate", str(seed), "--out", str(out)], capsys)[0] == 0
     (out / "NOTES.md").write_text("my notes\n")
-    (out / "python/pkg/credit_orders/README.txt").write_text("mine too\n")
+    (out / "python/README.txt").write_text("mine too\n")
     return seed, later, out
 
 
@@ -129,8 +129,8 @@ def test_a_run_killed_at_any_step_is_settled_by_the_next_one(
         after = tree(out)
         assert after["NOTES.md"] == before["NOTES.md"]
         assert (
-            after["python/pkg/credit_orders/README.txt"]
-            == before["python/pkg/credit_orders/README.txt"]
+            after["python/README.txt"]
+            == before["python/README.txt"]
         )
         assert "python/pkg/credit_orders/cancel.py" not in after
         assert run(["check", str(later), "--out", str(out)], capsys)[0] == 0
