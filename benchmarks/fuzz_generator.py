@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.escape import is_unsafe
 from kiwoom_codegen.model import Api, EnumValue, Example, Field, Spec
 from kiwoom_codegen.model.load import load

@@ -191,7 +191,7 @@ def test_wire_schemas_are_one_in_all_three_documents(spec: Spec, document: dict[
     by field id, strings only), REG's `item`/`type` arrays and the US item, the condition list's
     [seq, name] rows, the return code. The same objects, but for the sheets' annotations."""
     from kiwoom_codegen.emit.openapi import build_document as openapi_document
-    from kiwoom_codegen.emit.schema import spec_schemas
+    from kiwoom_codegen.model.schema import spec_schemas
     from kiwoom_codegen.model.realtime import realtime_spec
 
     asyncapi = document["components"]["schemas"]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kiwoom_codegen.emit.schema import api_schemas
+from kiwoom_codegen.model.schema import api_schemas
 from kiwoom_codegen.model import Api, Field
 from kiwoom_codegen.model.describe import MAX_MINED, understand
 from kiwoom_codegen.reader.workbook import display_path

@@ -24,7 +24,7 @@ from kiwoom_codegen.emit.openapi import (
     dumps_yaml,
 )
 from kiwoom_codegen.emit.openapi_encoding import DEFAULT_ENCODING, ENCODINGS, FRAGMENT
-from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.model import Spec, Transport
 from kiwoom_codegen.regen.layout import SheetData
 from openapi_spec_validator import validate

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jsonschema
-from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.model.schema import spec_schemas
 
 from tests.fixtures import api, f, read, write
 

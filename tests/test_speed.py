@@ -19,7 +19,7 @@ import black
 import pytest
 from kiwoom_codegen.cli import generate_cmd
 from kiwoom_codegen.emit import formatting, progress
-from kiwoom_codegen.emit.python_render import BLACK_MODE
+from kiwoom_codegen.emit.formatting import BLACK_MODE
 from kiwoom_codegen.model import load as load_module
 from kiwoom_codegen.regen import fastpath
 from kiwoom_codegen.regen import generate as generate_module

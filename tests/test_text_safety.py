@@ -15,7 +15,7 @@ import pytest
 from kiwoom_codegen.cli import main
 from kiwoom_codegen.emit import EmitContext
 from kiwoom_codegen.emit.python_client import emit
-from kiwoom_codegen.emit.schema import spec_schemas
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.escape import (
     is_unsafe,
     json_text,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from kiwoom_codegen.cli import main
 from kiwoom_codegen.emit.openapi import SCHEMAS, _check, build_document
-from kiwoom_codegen.emit.schema import api_schemas
+from kiwoom_codegen.model.schema import api_schemas
 from kiwoom_codegen.model import Field
 from kiwoom_codegen.model.selfcheck import check_examples
 from kiwoom_codegen.problems import Problems

@@ -9,35 +9,14 @@ atomically.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from ..model import Spec
-
-
-@dataclass(frozen=True)
-class EmitContext:
-    generator_version: str
-    spec_hash: str  # Spec.content_hash(): what the docs say, independent of file names
-    sources: tuple[str, ...]  # the input files, as displayed, for "generated from" headers
-
-
-@dataclass(frozen=True)
-class Pending:
-    """An emitter's files still being made in worker processes: ``collect()`` waits for them
-    and returns {path: bytes}; ``cancel()`` drops them (another emitter failed). The other
-    emitters run in the meantime, in this process."""
-
-    collect: Callable[[], dict[str, bytes]]
-    cancel: Callable[[], None]
-
-
-Emitter = Callable[[Spec, EmitContext], "dict[str, bytes] | Pending"]
+from .context import EmitContext as EmitContext
+from .context import Emitter as Emitter
+from .context import Pending as Pending
 
 
 def emitters() -> list[tuple[str, Emitter]]:
     """(name, emitter) for every emitter, in a fixed order."""
-    from . import asyncapi, openapi, python_client  # late: they import this module's EmitContext
+    from . import asyncapi, openapi, python_client  # late: the CLI's fast path needs none of them
 
     return [
         ("python_client", python_client.start),

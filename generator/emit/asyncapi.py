@@ -29,9 +29,7 @@ from ..model.realtime import (
     Service,
     realtime_spec,
 )
-from . import EmitContext
-from .openapi import dumps_json, dumps_yaml
-from .realtime_wire import (
+from ..model.realtime_wire import (
     US_ITEM,
     condition_rows_schema,
     item_list_schema,
@@ -40,6 +38,8 @@ from .realtime_wire import (
     us_item_schema,
     values_schema,
 )
+from .context import EmitContext
+from .openapi import dumps_json, dumps_yaml
 
 JsonObject = dict[str, Any]
 JSON_PATH = "asyncapi.json"

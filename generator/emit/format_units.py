@@ -36,7 +36,7 @@ from black.strings import str_width
 
 from .formatting import format_source
 
-LINE_LENGTH = 88  # python_render.BLACK_MODE's
+LINE_LENGTH = 88  # formatting.BLACK_MODE's
 
 # Statement text -> black's result for it, at four spaces in a class body (pure function of the
 # text: kept for the life of the process).
@@ -168,7 +168,7 @@ def _string(text: str) -> str | None:
     from blib2to3.pgen2 import token  # type: ignore[import-untyped]  # black's own parser
     from blib2to3.pytree import Leaf  # type: ignore[import-untyped]
 
-    from .python_render import BLACK_MODE
+    from .formatting import BLACK_MODE
 
     if "\n" in text or text[:1] not in _QUOTES or text[:3] in ('"' * 3, "'" * 3):
         return None

@@ -20,7 +20,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+import black
+
 from ..cache import load_text, store_text
+
+BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=88)
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -36,8 +40,6 @@ def jobs() -> int:
 
 
 def black_key(source: str) -> tuple[str, ...]:
-    from .python_render import BLACK_MODE
-
     return (importlib.metadata.version("black"), repr(BLACK_MODE), source)
 
 
@@ -51,10 +53,6 @@ def format_source(source: str) -> str:
     text on this generator's modules (tests/test_speed.py checks that black has nothing left to
     change in them); with a black without it, ``format_str`` is used.
     """
-    import black
-
-    from .python_render import BLACK_MODE
-
     once = getattr(black, "_format_str_once", None)
     if once is None:
         return black.format_str(source, mode=BLACK_MODE)

@@ -2,7 +2,7 @@
 
 The document is built as plain data from the model and serialised by ``json`` and ``yaml``, so any
 text a sheet holds comes out escaped correctly. The body schemas come from
-:mod:`kiwoom_codegen.emit.schema`, the same builder the Python client's models come from. How APIs
+:mod:`kiwoom_codegen.model.schema`, the same builder the Python client's models come from. How APIs
 sharing one URL are keyed is decided in :mod:`kiwoom_codegen.emit.openapi_encoding`;
 docs/openapi.md explains it to the teams that generate clients from the document.
 """
@@ -18,11 +18,11 @@ import yaml
 from ..escape import json_text, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
-from . import EmitContext
+from ..model.schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
+from .context import EmitContext
 from .json_pieces import dumps_json_in_pieces
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
 from .openapi_yaml import dumps_in_pieces
-from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
 
 JsonObject = dict[str, Any]
 
@@ -416,7 +416,7 @@ def _operation_id(api: Api) -> str:
 def _check(schema: JsonObject, value: Any, schemas: JsonObject, at: str = "") -> list[str]:
     """Why ``value`` does not conform to ``schema`` (empty when it does).
 
-    Handles exactly the keywords :mod:`kiwoom_codegen.emit.schema` writes; tests compare the
+    Handles exactly the keywords :mod:`kiwoom_codegen.model.schema` writes; tests compare the
     verdicts with jsonschema's. An example that does not conform stays out of ``examples``: tools
     validate examples (Redocly warns) and a team would copy it.
     """

@@ -24,7 +24,9 @@ from pathlib import Path
 
 from ..cache import code_fingerprint, load_text, store_text
 from ..model import Api, Spec
-from . import EmitContext, Pending, progress
+from ..model.schema import ApiSchemas, spec_schemas
+from . import progress
+from .context import EmitContext, Pending
 from .format_units import format_module
 from .formatting import (
     Task,
@@ -51,7 +53,6 @@ from .python_readme import readme_snippets
 from .python_realtime import registry_source
 from .python_render import header_lines, import_block, python_header, render
 from .python_view import ClientView, GroupView, api_index, build_view
-from .schema import ApiSchemas, spec_schemas
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
 OUT = "python"

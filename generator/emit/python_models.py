@@ -37,7 +37,7 @@ from datamodel_code_generator.enums import DataModelType
 from ..cache import cached_text, code_fingerprint
 from ..escape import indent, py_docstring, py_str, split_lines
 from ..model import Api, Field, Kind
-from .schema import DEFS, ApiSchemas, JsonSchema
+from ..model.schema import DEFS, ApiSchemas, JsonSchema
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")
 

@@ -14,15 +14,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import black
 import jinja2
 
 from ..escape import html_comment, indent, md_code, md_text, py_comment, py_docstring, toml_str
+from .formatting import format_modules
 
 # The templates ship inside the distribution (kiwoom_codegen.templates, mapped from the
 # repository's top-level templates/), so an installed wheel finds them from any directory.
 TEMPLATES = Path(str(resources.files("kiwoom_codegen.templates"))) / "python"
-BLACK_MODE = black.Mode(target_versions={black.mode.TargetVersion.PY311}, line_length=88)
 
 FILTERS: dict[str, Any] = {
     "pyrepr": repr,  # any spec text placed in code is a repr()'d literal
@@ -59,8 +58,6 @@ def format_python(source: str) -> str:
 
     Results are cached by their exact input (see :mod:`kiwoom_codegen.cache`).
     """
-    from .formatting import format_modules
-
     return format_modules({"module": source}, workers=1)["module"]
 
 

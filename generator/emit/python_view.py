@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from ..escape import plain_json
 from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
+from ..model.schema import RESERVED_SCHEMA_NAMES, ApiSchemas
 from .python_docs import field_doc, method_docstring, sibling
-from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
 # tests/test_python_client_models.py checks this list against the runtime.

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from ..escape import json_text
+from ..source import Source as Source
 
 
 class Kind(StrEnum):
@@ -26,21 +27,6 @@ class Kind(StrEnum):
 class Transport(StrEnum):
     HTTP = "http"
     WEBSOCKET = "websocket"
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a thing was read: file, sheet and cell (``A1`` style), for messages and review."""
-
-    file: str
-    sheet: str
-    cell: str = ""
-
-    def __str__(self) -> str:
-        parts = [self.file, f"'{self.sheet}'"] if self.sheet else [self.file]
-        if self.cell:
-            parts.append(self.cell)
-        return " › ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

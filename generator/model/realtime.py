@@ -210,7 +210,7 @@ def wire_api(api: Api) -> Api:
     - REG/REMOVE's ``refresh`` is sent with REG only (REMOVE has none).
 
     What the model cannot say (``item``/``type`` arrays, list rows as ``[seq, name]`` pairs,
-    an integer ``return_code``) is JSON Schema: :mod:`kiwoom_codegen.emit.realtime_wire`.
+    an integer ``return_code``) is JSON Schema: :mod:`kiwoom_codegen.model.realtime_wire`.
     """
     if api.transport is not Transport.WEBSOCKET:
         return api

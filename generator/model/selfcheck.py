@@ -1,7 +1,7 @@
 """The self-check: the sheets' own examples validated against the models just built from them.
 
 Every valid-JSON request and response example is validated with exactly the JSON Schema the
-client enforces (:mod:`kiwoom_codegen.emit.schema`: strict requests, lenient responses),
+client enforces (:mod:`kiwoom_codegen.model.schema`: strict requests, lenient responses),
 by ``jsonschema``.
 Each disagreement becomes a warning located at the example, naming the field, the sheet's words
 the schema came from and their cell; keys an example has that its table lacks are warnings too.
@@ -22,10 +22,10 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from ..emit.schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 from ..problems import Problems
 from .core import Api, Example, Field, Kind, Message, Source, Spec, Transport, Variant
 from .realtime import wire_api
+from .schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 
 Shape = tuple[Variant | None, tuple[Field, ...], str]  # (variant, fields, schema name)
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ..model import Source
 from ..problems import Problems
+from ..source import Source
 from .cells import coord, key, text
 from .raw import RawApi, RawCell, RawRow, RawTable
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..model import Source
+from ..source import Source
 from .cells import coord
 
 

@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from ..cache import cache_dir
-from ..model import Source
 from ..problems import Problems
+from ..source import Source
 from .api_sheet import looks_like_api_sheet, read_api_sheet
 from .cells import coord, key, text
 from .limits import (

@@ -12,7 +12,7 @@ trading program).
 
 A WebSocket API's schemas are its frames' wire shapes (``values`` an object keyed by field id,
 REG's ``item``/``type`` arrays...): the model's :func:`~kiwoom_codegen.model.realtime.wire_api`
-and the schemas of :mod:`kiwoom_codegen.emit.realtime_wire`, which the AsyncAPI document uses too.
+and the schemas of :mod:`kiwoom_codegen.model.realtime_wire`, which the AsyncAPI document uses too.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Api, Field, Kind, Message, Spec, Transport, Variant
-from ..model.describe import FORMAT_PATTERNS
-from ..model.names import MODEL_MODULE_IMPORTS, ClassName, unique
-from ..model.realtime import wire_api
+from .core import Api, Field, Kind, Message, Spec, Transport, Variant
+from .describe import FORMAT_PATTERNS
+from .names import MODEL_MODULE_IMPORTS, ClassName, unique
+from .realtime import wire_api
 from .realtime_wire import US_ITEM, WireShapes, return_code_schema
 
 JsonSchema = dict[str, Any]

@@ -1,7 +1,7 @@
 """The real-time frames as they are on the wire, in JSON Schema: one source for every document.
 
 The generated client's pydantic models (``OPERATIONS``), the OpenAPI document's
-``x-kiwoom-websocket`` schemas (both built by :mod:`kiwoom_codegen.emit.schema`) and the
+``x-kiwoom-websocket`` schemas (both built by :mod:`kiwoom_codegen.model.schema`) and the
 AsyncAPI document (:mod:`kiwoom_codegen.emit.asyncapi`) take these schemas, so the three agree:
 
 - a pushed entry's ``values`` is an object keyed by field id, every value a string, each
@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Api, Field
-from ..model.realtime import ValueField, role_of, value_fields
+from .core import Api, Field
+from .realtime import ValueField, role_of, value_fields
 
 JsonSchema = dict[str, Any]
 Path = tuple[str, ...]  # wire names from the body's root; list indices left out
