@@ -1,4 +1,4 @@
-"""The long form of the runtime fuzz suite (tests/runtime/fuzz.py): random faults for minutes.
+"""The long form of the runtime fuzz suite (tests/support/fuzz.py): random faults for minutes.
 
     python -m benchmarks.fuzz_runtime [--minutes 5] [--seed N] [--mode sync|async|both]
 
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from tests.runtime.conftest import build_package, load
-from tests.runtime.fuzz import RUNNERS, Stats, idle
-from tests.runtime.hostile import HostileServer
+from tests.support.fuzz import RUNNERS, Stats, idle
+from tests.support.hostile import HostileServer
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,9 +22,9 @@ from kiwoom_codegen.emit.asyncapi import JSON_PATH, YAML_PATH, build_document, e
 from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
 
-from tests.openapi_support import JS, node_tools
-from tests.python_client_support import emit_files, imported, write_files
-from tests.realtime_sheets import write_realtime_workbook
+from tests.support.openapi_support import JS, node_tools
+from tests.support.python_client_support import emit_files, imported, write_files
+from tests.support.realtime_sheets import write_realtime_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -191,8 +191,8 @@ def test_wire_schemas_are_one_in_all_three_documents(spec: Spec, document: dict[
     by field id, strings only), REG's `item`/`type` arrays and the US item, the condition list's
     [seq, name] rows, the return code. The same objects, but for the sheets' annotations."""
     from kiwoom_codegen.emit.openapi import build_document as openapi_document
-    from kiwoom_codegen.model.schema import spec_schemas
     from kiwoom_codegen.model.realtime import realtime_spec
+    from kiwoom_codegen.model.schema import spec_schemas
 
     asyncapi = document["components"]["schemas"]
     openapi = openapi_document(spec, spec.content_hash())["x-kiwoom-websocket"]["schemas"]

@@ -4,7 +4,6 @@ generator does not own are never touched; files of APIs that disappeared are rem
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,8 @@ from kiwoom_codegen.model import Spec
 from kiwoom_codegen.regen import writer
 from kiwoom_codegen.regen.writer import MANIFEST_NAME, OutputError, manifest_bytes, write_tree
 
-from tests.test_generate_pipeline import SEED, described, per_api_emitter, run, tree, write_edition
+from tests.support.outdir import beside, failing_after
+from tests.support.pipeline import SEED, described, per_api_emitter, run, tree, write_edition
 
 
 @pytest.fixture(autouse=True)
@@ -37,21 +37,8 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, P
     return seed, later, out
 
 
-def beside(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir())
 
 
-def failing_after(n: int, exc: BaseException) -> Callable[..., None]:
-    real = writer._write_file
-    calls = {"n": 0}
-
-    def write(path: Path, data: bytes, mode: int) -> None:
-        calls["n"] += 1
-        if calls["n"] > n:
-            raise exc
-        real(path, data, mode)
-
-    return write
 
 
 @pytest.mark.parametrize(

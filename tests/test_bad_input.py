@@ -14,7 +14,7 @@ import pytest
 from kiwoom_codegen.cli import main
 from openpyxl import Workbook
 
-from .fixtures import api, edit, f, replace, set_cell, write
+from tests.support.fixtures import api, edit, f, replace, set_cell, write
 
 SUMMARY = "kiwoom-codegen: 1 error(s) in the specs; nothing written"
 BUY = "신용 매수주문(kt10006)"

@@ -11,11 +11,11 @@ from kiwoom_codegen.regen.changelog import INTRO, TITLE, EntryId, add_entry
 from kiwoom_codegen.regen.generate import CHANGELOG_PATH
 from kiwoom_codegen.regen.writer import MANIFEST_NAME
 
-from tests.test_diff import later_edition
-from tests.test_generate_pipeline import (
+from tests.support.pipeline import (
     NESTED,
     SEED,
     described,
+    later_edition,
     per_api_emitter,
     run,
     tree,

@@ -11,18 +11,16 @@ from pathlib import Path
 
 import pytest
 from kiwoom_codegen.regen.writer import MANIFEST_NAME, compare_tree
-from openpyxl import load_workbook
 
-from tests.test_generate_pipeline import NESTED, SEED, manifest, per_api_emitter, run, write_edition
-
-
-def edit_description(workbook: Path, api_id: str, element: str, text: str) -> None:
-    """Change the Description cell of one table row, as a person editing the sheet would."""
-    wb = load_workbook(workbook)
-    ws = next(ws for ws in wb.worksheets if ws.title.endswith(f"({api_id})"))
-    row = next(r for r in ws.iter_rows() if r[1].value == element)
-    row[6].value = text
-    wb.save(workbook)
+from tests.support.pipeline import (
+    NESTED,
+    SEED,
+    edit_description,
+    manifest,
+    per_api_emitter,
+    run,
+    write_edition,
+)
 
 
 @pytest.fixture

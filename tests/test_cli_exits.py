@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_generate_pipeline import ROOT, SEED, run, write_edition
+from tests.support.pipeline import ROOT, SEED, run, write_edition
 
 
 @pytest.mark.parametrize("command", ["parse", "generate", "check"])

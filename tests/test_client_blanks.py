@@ -17,7 +17,14 @@ from typing import Any
 import pytest
 from kiwoom_codegen.regen.layout import SheetData, WorkbookData, save_workbook
 
-from .client_helpers import APPKEY, SECRETKEY, Generated, generate, imported, mypy_strict
+from tests.support.client_helpers import (
+    APPKEY,
+    SECRETKEY,
+    Generated,
+    generate,
+    imported,
+    mypy_strict,
+)
 
 INQUIRY = SheetData(
     api_id="ka90020",

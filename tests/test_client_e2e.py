@@ -25,7 +25,7 @@ from typing import Any
 import pydantic
 import pytest
 
-from tests.client_helpers import (
+from tests.support.client_helpers import (
     APPKEY,
     BUY,
     CONTENT_TYPE,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.client_helpers import PACKAGE, SPECS, clean_env, generate, mypy_strict, run
+from tests.support.client_helpers import PACKAGE, SPECS, clean_env, generate, mypy_strict, run
 
 USAGE = """
 import json

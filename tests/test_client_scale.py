@@ -28,7 +28,7 @@ import pydantic
 import pytest
 from kiwoom_codegen.model.names_table import default_names_table
 
-from tests.client_helpers import (
+from tests.support.client_helpers import (
     APPKEY,
     PACKAGE,
     SECRETKEY,

@@ -13,15 +13,13 @@ from kiwoom_codegen.model.load import load
 from kiwoom_codegen.regen.diff import Change, DiffReport, diff_specs, next_version
 from kiwoom_codegen.regen.diff_render import render_markdown, render_text
 
-from tests.test_generate_pipeline import (
+from tests.support.pipeline import (
     NESTED,
     SEED,
-    TRADE_TYPE,
     described,
-    drop_row,
     edit_row,
+    later_edition,
     run,
-    sheet,
     write_edition,
 )
 
@@ -109,36 +107,6 @@ def test_no_change_is_exit_0_and_bump_none(
 # --- an edition with every kind of structural change ---------------------------------------------
 
 
-def later_edition() -> list[Any]:
-    sheets = list(SEED)
-    sheets = [s for s in sheets if s.api_id != "kt10008"]  # an API removed
-    added = dataclasses.replace(
-        sheet(SEED, "kt10006"),
-        api_id="kt10010",
-        name="신용 신규주문",
-        menu="국내주식 > 신용주문 > 신용 신규주문(kt10010)",
-    )
-    sheets.append(added)  # an API added
-    sheets = drop_row(sheets, "kt10007", "cond_uv")  # a request field removed
-    sheets = edit_row(sheets, "kt10006", "ord_uv", required="Y")  # became required
-    sheets = edit_row(sheets, "kt10006", "stk_cd", length=6)  # 12 -> 6
-    trade = TRADE_TYPE.replace("81:장마감후시간외 , ", "") + ",32:신규구분"
-    assert trade != TRADE_TYPE and "81:" not in trade
-    sheets = edit_row(sheets, "kt10006", "trde_tp", description=trade)  # 81 removed, 32 added
-    nested = dataclasses.replace(
-        NESTED,
-        response_body=(
-            ("stk_list", "종목리스트", "LIST", "N", None, ""),
-            ("- stk_cd", "종목코드", "String", "N", 20, ""),
-            ("- stk_nm", "종목명", "String", "N", 40, ""),
-            ("- tot_cnt", "총건수", "String", "N", 10, ""),  # moved into the list
-            ("- daly", "일별", "LIST", "N", None, ""),
-            ("- - dt", "일자", "String", "N", 8, "YYYYMMDD"),
-            ("- - cur_prc", "현재가", "String", "N", 20, ""),
-            ("- - trde_qty", "거래량", "String", "N", 20, ""),  # new at depth 2
-        ),
-    )
-    return [*sheets, nested]
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.openapi_support import JS, ROOT, document, node_tools, run_tool, shipped_spec
-from tests.test_generate_pipeline import NESTED, SEED, described, write_edition
-from tests.test_openapi_interop import answers, fake_kiwoom
+from tests.support.interop import answers, fake_kiwoom
+from tests.support.openapi_support import JS, ROOT, document, node_tools, run_tool, shipped_spec
+from tests.support.pipeline import NESTED, SEED, described, write_edition
 
 DOCS = ROOT / "docs"
 RUNNABLE = {"sh", "ts", "python"}

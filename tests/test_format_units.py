@@ -15,9 +15,9 @@ from kiwoom_codegen.emit.format_units import async_result, format_module, sync_t
 from kiwoom_codegen.emit.formatting import format_source
 from kiwoom_codegen.emit.python_client import models_module, resources_module
 from kiwoom_codegen.emit.python_view import build_view
-from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.regen.layout import save_workbook
 
 from benchmarks.fuzz_generator import random_spec, unicode_spec

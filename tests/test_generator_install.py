@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.client_helpers import clean_env, run
+from tests.support.client_helpers import clean_env, run
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from .update_goldens import ROOT, stale
+from tests.update_goldens import ROOT, stale
 
 
 def test_model_json_matches_the_golden() -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kiwoom_codegen.model.schema import api_schemas
 from kiwoom_codegen.model import Api, Field
 from kiwoom_codegen.model.describe import MAX_MINED, understand
+from kiwoom_codegen.model.schema import api_schemas
 from kiwoom_codegen.reader.workbook import display_path
 
-from .fixtures import api, cell_of, f, field, messages, read, write
+from tests.support.fixtures import api, cell_of, f, field, messages, read, write
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -15,7 +15,7 @@ from kiwoom_codegen.model.describe import mine_enum, understand
 from kiwoom_codegen.problems import SpecError
 from kiwoom_codegen.reader.workbook import display_path
 
-from .fixtures import api, cell_of, f, field, messages, read, write
+from tests.support.fixtures import api, cell_of, f, field, messages, read, write
 
 SHEET = "테스트 ka90010(ka90010)"
 ROWS = [

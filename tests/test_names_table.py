@@ -34,8 +34,8 @@ from kiwoom_codegen.model.names_table import CLIENT_METHODS, default_names_table
 from kiwoom_codegen.problems import Level, SpecError
 from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
-from tests.fixtures import WSS, WSS_MOCK, read
-from tests.python_client_support import emit_files, imported, write_files
+from tests.support.fixtures import WSS, WSS_MOCK, read
+from tests.support.python_client_support import emit_files, imported, write_files
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "generator" / "data" / "names.toml"  # kiwoom_codegen/data/names.toml

@@ -24,15 +24,15 @@ from kiwoom_codegen.emit.openapi import (
     dumps_yaml,
 )
 from kiwoom_codegen.emit.openapi_encoding import DEFAULT_ENCODING, ENCODINGS, FRAGMENT
-from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.model import Spec, Transport
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.regen.layout import SheetData
 from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from tests.fixtures import WSS, WSS_MOCK, api, f, heading, read, write
-from tests.openapi_support import (
+from tests.support.fixtures import WSS, WSS_MOCK, api, f, heading, read, write
+from tests.support.openapi_support import (
     NASTY,
     document,
     document_files,
@@ -241,7 +241,7 @@ def test_every_valid_sheet_example_validates_and_is_in_the_document(doc: dict[st
 def test_deterministic_across_hash_seeds() -> None:
     code = (
         "import hashlib\n"
-        "from tests.openapi_support import document_files, shipped_spec\n"
+        "from tests.support.openapi_support import document_files, shipped_spec\n"
         "files = document_files(shipped_spec())\n"
         "print(' '.join(hashlib.sha256(files[k]).hexdigest() for k in sorted(files)))\n"
     )

@@ -19,7 +19,7 @@ from openapi_python_client.strings import snake_case
 from openapi_spec_validator import validate
 
 from benchmarks.synth import write_synthetic
-from tests.openapi_support import (
+from tests.support.openapi_support import (
     RedoclyLint,
     lint_summary,
     websocket_schema_names,

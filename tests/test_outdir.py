@@ -18,8 +18,8 @@ import pytest
 from kiwoom_codegen.regen import writer
 from kiwoom_codegen.regen.writer import MANIFEST_NAME
 
-from tests.test_atomic import beside, failing_after
-from tests.test_generate_pipeline import (
+from tests.support.outdir import beside, failing_after
+from tests.support.pipeline import (
     ROOT,
     SEED,
     described,
@@ -57,7 +57,7 @@ def stopped_run(point: str, argv: list[str], tmp: Path) -> Iterator[subprocess.P
     marker = tmp / f"stopped-{point.replace(':', '-')}"
     marker.unlink(missing_ok=True)
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.outdir_child", point, str(marker), *argv],
+        [sys.executable, "-m", "tests.support.outdir_child", point, str(marker), *argv],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

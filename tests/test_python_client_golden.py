@@ -19,7 +19,7 @@ from kiwoom_codegen.cli import main
 from kiwoom_codegen.emit import emitters
 from kiwoom_codegen.emit.python_client import RUNTIME
 
-from tests.python_client_support import (
+from tests.support.python_client_support import (
     PACKAGE,
     ROOT,
     emit_files,
@@ -101,7 +101,7 @@ def test_every_file_says_generated_and_from_what() -> None:
 def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     code = (
         "import hashlib, json\n"
-        "from tests.python_client_support import shipped_files\n"
+        "from tests.support.python_client_support import shipped_files\n"
         "hashes = {k: hashlib.sha256(v).hexdigest() for k, v in shipped_files().items()}\n"
         "print(json.dumps(hashes))\n"
     )

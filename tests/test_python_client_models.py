@@ -1,11 +1,11 @@
 """The generated Python client, type-checked, imported and used.
 
 The package for specs/ is written to a temporary directory, checked with ``mypy --strict`` and
-imported from there (see :func:`tests.python_client_support.imported`). Then: the registry, request
-validation before sending (lengths, enumerations, required fields, the kt10007 condition), unset
-fields left out of the body, lenient responses, the sheet examples, the sync/async twins, real
-calls through the fake server; spec text that tries to break out of strings, docstrings and
-comments; names that collide; and a synthetic workbook of 40 APIs.
+imported from there (:func:`tests.support.python_client_support.imported`). Then: the registry,
+request validation before sending (lengths, enumerations, required fields, the kt10007
+condition), unset fields left out of the body, lenient responses, the sheet examples, the
+sync/async twins, real calls through the fake server; spec text that tries to break out of
+strings, docstrings and comments; names that collide; and a synthetic workbook of 40 APIs.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from kiwoom_codegen.escape import md_code, py_docstring, py_str, toml_str
 from kiwoom_codegen.model import Spec, Transport
 from kiwoom_codegen.regen.layout import SheetData
 
-from tests.fixtures import WSS, WSS_MOCK, api, f, read, write
-from tests.python_client_support import (
+from tests.support.fixtures import WSS, WSS_MOCK, api, f, read, write
+from tests.support.python_client_support import (
     PACKAGE,
     emit_files,
     imported,

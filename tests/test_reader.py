@@ -18,7 +18,7 @@ from kiwoom_codegen.reader.workbook import display_path as shown
 from kiwoom_codegen.regen.layout import safe_sheet_name
 from openpyxl import Workbook, load_workbook
 
-from .fixtures import (
+from tests.support.fixtures import (
     WSS,
     WSS_MOCK,
     all_fields,

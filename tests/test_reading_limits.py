@@ -12,7 +12,7 @@ from kiwoom_codegen.cli import main
 from kiwoom_codegen.reader import limits
 from openpyxl import Workbook
 
-from .fixtures import api, f, write
+from tests.support.fixtures import api, f, write
 
 SUMMARY = "kiwoom-codegen: 1 error(s) in the specs; nothing written"
 

@@ -22,9 +22,9 @@ from kiwoom_codegen.model.realtime import field_names, label_names, realtime_spe
 from kiwoom_codegen.problems import SpecError
 from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
-from tests.client_helpers import mypy_strict
-from tests.python_client_support import emit_files, imported, write_files
-from tests.realtime_sheets import VALUES_0B, subscription, write_realtime_workbook
+from tests.support.client_helpers import mypy_strict
+from tests.support.python_client_support import emit_files, imported, write_files
+from tests.support.realtime_sheets import VALUES_0B, subscription, write_realtime_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -337,7 +337,7 @@ def test_wire_shapes_over_odd_tables(tmp_path: Path) -> None:
 
     import pydantic
 
-    from tests.realtime_sheets import f, realtime_sheets
+    from tests.support.realtime_sheets import f, realtime_sheets
 
     def retype(rows: Any, name: str, type_: str) -> tuple[Any, ...]:
         return tuple((r[0], r[1], type_, *r[3:]) if r[0] == name else r for r in rows)

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 from kiwoom_codegen.model.schema import spec_schemas
 
-from tests.fixtures import api, f, read, write
+from tests.support.fixtures import api, f, read, write
 
 
 def _request_schema(tmp_path: Path, *rows: tuple) -> tuple[dict, list[str]]:  # type: ignore[type-arg]

@@ -17,7 +17,7 @@ from kiwoom_codegen.reader import sheet_cache
 from kiwoom_codegen.reader import workbook as workbook_module
 from openpyxl import Workbook, load_workbook
 
-from tests.fixtures import api, edit, f, messages, read, write
+from tests.support.fixtures import api, edit, f, messages, read, write
 
 
 class ParseSpy:

@@ -25,8 +25,7 @@ from kiwoom_codegen.regen import fastpath
 from kiwoom_codegen.regen import generate as generate_module
 from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
-from tests.test_check import edit_description
-from tests.test_generate_pipeline import NESTED, SEED, edit_row, run, write_edition
+from tests.support.pipeline import NESTED, SEED, edit_description, edit_row, run, write_edition
 
 
 class RenderSpy:
@@ -279,7 +278,7 @@ def test_operations_table_carries_any_text_exactly(
 
     from kiwoom_codegen.emit import EmitContext, python_client
 
-    from tests.fixtures import api, f, read, write
+    from tests.support.fixtures import api, f, read, write
 
     monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
     hostile = "'''\"\"\" \\ \u2028 {x} ]\" , ['"

@@ -17,8 +17,7 @@ from kiwoom_codegen.model.realtime import realtime_spec
 from kiwoom_codegen.problems import Level
 
 from benchmarks.synth import count_field_rows, synthetic_workbook, write_synthetic
-
-from .fixtures import read
+from tests.support.fixtures import read
 
 ROOT = Path(__file__).resolve().parents[1]
 

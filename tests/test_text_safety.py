@@ -15,7 +15,6 @@ import pytest
 from kiwoom_codegen.cli import main
 from kiwoom_codegen.emit import EmitContext
 from kiwoom_codegen.emit.python_client import emit
-from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.escape import (
     is_unsafe,
     json_text,
@@ -25,13 +24,14 @@ from kiwoom_codegen.escape import (
     terminal,
     yaml_style,
 )
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.reader import limits
 from kiwoom_codegen.reader.cells import text as cell_text
 from kiwoom_codegen.regen.diff import diff_specs
 from kiwoom_codegen.regen.diff_render import render_markdown, render_text
 from kiwoom_codegen.regen.layout import TableRow
 
-from .fixtures import api, f, field, messages, read, write
+from tests.support.fixtures import api, f, field, messages, read, write
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,14 @@ from typing import Any
 import pytest
 from kiwoom_codegen.cli import main
 from kiwoom_codegen.emit.openapi import SCHEMAS, _check, build_document
-from kiwoom_codegen.model.schema import api_schemas
 from kiwoom_codegen.model import Field
+from kiwoom_codegen.model.schema import api_schemas
 from kiwoom_codegen.model.selfcheck import check_examples
 from kiwoom_codegen.problems import Problems
 from kiwoom_codegen.reader.workbook import display_path as shown
 from kiwoom_codegen.regen.diff import diff_specs
 
-from tests.fixtures import (
+from tests.support.fixtures import (
     CONDITION_RESPONSE_EXAMPLE,
     api,
     cell_of,
@@ -36,7 +36,7 @@ from tests.fixtures import (
     read,
     write,
 )
-from tests.python_client_support import emit_files, imported, write_files
+from tests.support.python_client_support import emit_files, imported, write_files
 
 SHEET = "조건검색 요청 실시간(ka10173)"
 LOOKUP = {"trnm": "CNSRREQ", "seq": "4", "return_code": 0, "return_msg": "", "data": [
@@ -447,7 +447,7 @@ def test_self_check_counts_match_its_warnings(tmp_path: Path) -> None:
 
 
 def test_shipped_specs_examples_are_accepted() -> None:
-    from tests.python_client_support import shipped_spec
+    from tests.support.python_client_support import shipped_spec
 
     problems = Problems()
     checked = check_examples(shipped_spec(), problems)

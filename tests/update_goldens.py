@@ -41,14 +41,14 @@ def model_json() -> dict[Path, bytes]:
 
 def openapi_document() -> dict[Path, bytes]:
     """generated/openapi.json and .yaml for specs/ (tests/golden/openapi/)."""
-    from tests.openapi_support import golden_files
+    from tests.support.openapi_support import golden_files
 
     return golden_files()
 
 
 def python_client() -> dict[Path, bytes]:
     """The python/ tree for specs/, without the verbatim runtime copies (tests/golden/python/)."""
-    from tests.python_client_support import golden_files
+    from tests.support.python_client_support import golden_files
 
     return golden_files()
 
@@ -65,7 +65,7 @@ def realtime() -> dict[Path, bytes]:
     from kiwoom_codegen.emit.python_client import emit as emit_python
     from kiwoom_codegen.model.load import load
 
-    from tests.realtime_sheets import write_realtime_workbook
+    from tests.support.realtime_sheets import write_realtime_workbook
 
     with tempfile.TemporaryDirectory() as tmp:
         write_realtime_workbook(Path(tmp) / "realtime.xlsx")

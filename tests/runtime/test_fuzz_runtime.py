@@ -1,4 +1,4 @@
-"""The runtime against random faults (tests/runtime/fuzz.py): a fixed set of seeds, sync and
+"""The runtime against random faults (tests/support/fuzz.py): a fixed set of seeds, sync and
 async. ``python -m benchmarks.fuzz_runtime --minutes 5`` runs the same scenarios for longer."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tests.runtime.fuzz import RUNNERS, Stats, idle
-from tests.runtime.hostile import HostileServer
+from tests.support.fuzz import RUNNERS, Stats, idle
+from tests.support.hostile import HostileServer
 
 SEEDS = {"sync": range(1000, 1060), "async": range(2000, 2050)}
 

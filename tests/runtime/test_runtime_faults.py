@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.runtime.hostile import OK, Behaviour, HostileServer, Seen
+from tests.support.hostile import OK, Behaviour, HostileServer, Seen
 
 READ = ("ka10099", {"mrkt_tp": "0"})
 # Secrets that HTTP cannot carry as a header value, and that must never be echoed anywhere.

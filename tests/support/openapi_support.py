@@ -33,9 +33,9 @@ from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
 from kiwoom_codegen.regen.layout import SheetData
 
-from tests.fixtures import api, f
+from tests.support.fixtures import api, f
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 JS = ROOT / "tests" / "js"
 GOLDEN = ROOT / "tests" / "golden"

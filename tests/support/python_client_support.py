@@ -21,7 +21,7 @@ from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
 from kiwoom_codegen.regen.generate import source_names
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 GOLDEN = ROOT / "tests" / "golden" / "python"
 PACKAGE = "kiwoom_client"

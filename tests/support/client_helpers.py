@@ -29,7 +29,7 @@ from typing import Any
 
 from kiwoom_codegen.regen.layout import SheetData, WorkbookData, save_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 PACKAGE = "kiwoom_client"
 

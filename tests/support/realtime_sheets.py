@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kiwoom_codegen.regen.layout import SheetData, TableRow, WorkbookData, save_workbook
 
-from .fixtures import WSS, WSS_MOCK, f
+from tests.support.fixtures import WSS, WSS_MOCK, f
 
 DOMESTIC = "/api/dostk/websocket"
 US = "/api/us/websocket"

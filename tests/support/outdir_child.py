@@ -1,6 +1,6 @@
 """A kiwoom-codegen run that stops at a chosen point, for tests that kill it there (SIGKILL).
 
-    python -m tests.outdir_child POINT MARKER ARGS...
+    python -m tests.support.outdir_child POINT MARKER ARGS...
 
 POINT is ``write:N`` (before the Nth file of the new tree is written), ``rename:N`` (before the
 Nth rename of the run: 1 moves the old tree away, 2 brings the new one in, 3 starts the clean-up)
@@ -22,7 +22,7 @@ from typing import Any
 from kiwoom_codegen.cli.main import main
 from kiwoom_codegen.regen import writer
 
-from tests.test_generate_pipeline import per_api_emitter
+from tests.support.pipeline import per_api_emitter
 
 
 def stop_before(n: int, marker: Path, real: Callable[..., Any]) -> Callable[..., Any]:

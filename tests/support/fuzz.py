@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 
-from tests.runtime.hostile import OK, Behaviour, HostileServer, Seen
+from tests.support.hostile import OK, Behaviour, HostileServer, Seen
 
 TOKEN = "TOKEN-fuzz-3Kd8-SECRET"
 TIMEOUT = 0.3
