@@ -48,6 +48,10 @@ _MAGIC = b"\n#kiwoom-codegen-cache 1 "
 _TRAILER_LEN = len(_MAGIC) + 64 + 1 + 64 + 1
 _HEX = frozenset(b"0123456789abcdef")
 
+# Entries of this format live in their own folder: those of earlier generators (no trailer)
+# are never read, so an upgrade does not warn about them.
+LAYOUT = "v2"
+
 _warned: set[str] = set()
 
 
@@ -90,7 +94,7 @@ def _entry(kind: str, key_parts: tuple[str, ...]) -> tuple[Path, str] | None:
     if directory is None or not _vet(directory):
         return None
     key = _digest(kind, key_parts)
-    return directory / kind / key[:2] / key, key
+    return directory / LAYOUT / kind / key[:2] / key, key
 
 
 _vetted: dict[Path, bool] = {}
@@ -109,7 +113,11 @@ def _vet(root: Path) -> bool:
         _warn(f"folder {root}", "is a symbolic link (refused: the cache is off for this run)")
     else:
         try:
-            for kind in sorted(root.iterdir()) if root.is_dir() else []:
+            layout = root / LAYOUT
+            if layout.is_symlink():
+                _warn(f"folder {layout}", "is a symbolic link (refused, link removed)")
+                _discard(layout)
+            for kind in sorted(layout.iterdir()) if layout.is_dir() else []:
                 folders = [kind]
                 if not kind.is_symlink() and kind.is_dir():
                     folders += sorted(kind.iterdir())
@@ -149,7 +157,9 @@ def _linked(path: Path) -> Path | None:
 def _label(path: Path) -> str:
     root = cache_dir()
     try:
-        return f"entry {path.relative_to(root).as_posix()}" if root is not None else str(path)
+        if root is None:
+            return str(path)
+        return f"entry {path.relative_to(root / LAYOUT).as_posix()}"
     except ValueError:
         return f"entry {path}"
 

@@ -109,8 +109,11 @@ def primed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dic
 
 
 def _entries(snapshot: Path) -> list[str]:
+    """The entries, relative to the layout folder: KIND/xx/KEY."""
     return sorted(
-        p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*") if p.is_file()
+        p.relative_to(snapshot / cache.LAYOUT).as_posix()
+        for p in snapshot.rglob("*")
+        if p.is_file()
     )
 
 
@@ -137,8 +140,10 @@ def test_every_damaged_entry_is_recomputed_with_one_warning(
                 continue
             _restore(snapshot, live)
             if kind in BEHIND_GROUP_MODULES:
-                shutil.rmtree(live / "group-module")  # so that the damaged entry is read
-            damage(live / rel, tmp_path)
+                shutil.rmtree(
+                    live / cache.LAYOUT / "group-module"
+                )  # so that the damaged entry is read
+            damage(live / cache.LAYOUT / rel, tmp_path)
             out = tmp_path / f"out-{tried}"
             code, _, err = _run(["generate", str(SPECS), "--out", str(out)], capfd)
             warnings = [line for line in err.splitlines() if line.startswith("warning: cache:")]
@@ -165,10 +170,10 @@ def test_a_linked_cache_folder_is_refused_and_never_written_through(
     for kind in sorted({rel.split("/")[0] for rel in _entries(snapshot)}):
         _restore(snapshot, live)
         if kind in BEHIND_GROUP_MODULES:
-            shutil.rmtree(live / "group-module")
+            shutil.rmtree(live / cache.LAYOUT / "group-module")
         target = tmp_path / f"target-{kind}"
-        shutil.move(live / kind, target)
-        (live / kind).symlink_to(target, target_is_directory=True)
+        shutil.move(live / cache.LAYOUT / kind, target)
+        (live / cache.LAYOUT / kind).symlink_to(target, target_is_directory=True)
         before = _tree(target)
         out = tmp_path / f"out-{kind}"
         code, _, err = _run(["generate", str(SPECS), "--out", str(out)], capfd)
@@ -189,7 +194,7 @@ def test_an_entry_stored_under_another_key_is_refused(
     live = tmp_path / "cache"
     monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", str(live))
     _restore(snapshot, live)
-    first, second = sorted(p for p in (live / "black").rglob("*") if p.is_file())[:2]
+    first, second = sorted(p for p in (live / cache.LAYOUT / "black").rglob("*") if p.is_file())[:2]
     a, b = first.read_bytes(), second.read_bytes()
     first.write_bytes(b)
     second.write_bytes(a)
@@ -215,11 +220,11 @@ def test_check_no_cache_reads_and_writes_no_cache(
     assert _run(["generate", str(SPECS), "--out", str(out)], capfd)[0] == 0
     models = next(out.rglob("models/credit_orders.py"))
     lie = models.read_bytes() + b"import os  # not from the spec\n"
-    for entry in (live / "group-module").rglob("*"):
+    for entry in (live / cache.LAYOUT / "group-module").rglob("*"):
         if entry.is_file():
             _rewrite_with_valid_trailer(entry, lie)
-    shutil.rmtree(live / "current-inputs")
-    shutil.rmtree(live / "current-manifest")
+    shutil.rmtree(live / cache.LAYOUT / "current-inputs")
+    shutil.rmtree(live / cache.LAYOUT / "current-manifest")
     models.write_bytes(lie)  # the output agrees with the lying cache
     listing = {p: p.stat().st_mtime_ns for p in live.rglob("*")}
     code, stdout, _ = _run(["check", str(SPECS), "--out", str(out), "--no-cache"], capfd)

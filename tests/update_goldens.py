@@ -5,9 +5,12 @@
     python -m tests.update_goldens --check    # exit 1 and show the diff when one is stale
 
 Each golden is a function producing {path: bytes} from the repository as it is; GOLDENS maps
-a name to it. To add a golden, write such a function (here or in a module imported here), add
-it to GOLDENS, and compare it in a test with :func:`stale`, which returns the unified diff and
-this command, ready to print.
+a name to it. The Python client and the OpenAPI document for specs/ (kt10006-kt10009) are kept
+once, as the committed generated/ tree that ``kiwoom-codegen check`` also guards: their goldens
+compare with generated/, and rewriting them runs ``kiwoom-codegen generate`` (which keeps the
+manifest), never a second copy. To add a golden, write such a function (here or in a module
+imported here), add it to GOLDENS, and compare it in a test with :func:`stale`, which returns
+the unified diff and this command, ready to print.
 """
 
 from __future__ import annotations
@@ -40,14 +43,14 @@ def model_json() -> dict[Path, bytes]:
 
 
 def openapi_document() -> dict[Path, bytes]:
-    """generated/openapi.json and .yaml for specs/ (tests/golden/openapi/)."""
+    """generated/openapi.json and .yaml for specs/."""
     from tests.support.openapi_support import golden_files
 
     return golden_files()
 
 
 def python_client() -> dict[Path, bytes]:
-    """The python/ tree for specs/, without the verbatim runtime copies (tests/golden/python/)."""
+    """generated/python/ for specs/, without the verbatim runtime copies."""
     from tests.support.python_client_support import golden_files
 
     return golden_files()
@@ -80,6 +83,9 @@ def realtime() -> dict[Path, bytes]:
     }
 
 
+# Goldens that are the committed generated/ tree: rewritten by `kiwoom-codegen generate`.
+IN_GENERATED = ("openapi", "python")
+
 GOLDENS: dict[str, Golden] = {
     "model": model_json,
     "openapi": openapi_document,
@@ -111,6 +117,16 @@ def stale(name: str) -> str | None:
     return "".join(parts) + hint
 
 
+def regenerate() -> None:
+    """generated/ for specs/, through the generator's own atomic write and manifest."""
+    from kiwoom_codegen.cli import main as codegen
+
+    with contextlib.chdir(ROOT):
+        code = codegen(["generate"])
+    if code != 0:
+        raise SystemExit(f"kiwoom-codegen generate failed ({code})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description="Rewrite or check the goldens.")
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"one of: {', '.join(GOLDENS)}")
@@ -121,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown golden(s) {', '.join(unknown)}; known: {', '.join(GOLDENS)}")
     names = args.names or list(GOLDENS)
     failed = False
+    generated_written = False
     for name in names:
         if args.check:
             report = stale(name)
@@ -129,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
                 failed = True
             else:
                 print(f"{name}: up to date")
+            continue
+        if name in IN_GENERATED:
+            if not generated_written:
+                regenerate()
+                generated_written = True
             continue
         for path, data in sorted(GOLDENS[name]().items()):
             rel = path.relative_to(ROOT).as_posix()

@@ -38,8 +38,7 @@ from tests.support.fixtures import api, f
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
 JS = ROOT / "tests" / "js"
-GOLDEN = ROOT / "tests" / "golden"
-GOLDEN_DIR = "openapi"  # the goldens are tests/golden/openapi/openapi.{json,yaml}
+GENERATED = ROOT / "generated"  # the goldens are the committed generated/openapi.{json,yaml}
 STAMP = ".kiwoom-lockfile-sha256"
 SKIP_NODE = "KIWOOM_SKIP_NODE_TESTS"
 
@@ -63,9 +62,9 @@ def document(spec: Spec) -> dict[str, Any]:
 
 
 def golden_files() -> dict[Path, bytes]:
-    """The goldens tests/golden/openapi/openapi.{json,yaml} (tests/update_goldens.py: "openapi")."""
+    """The goldens generated/openapi.{json,yaml} (tests/update_goldens.py: "openapi")."""
     files = document_files(shipped_spec())
-    return {GOLDEN / GOLDEN_DIR / name: files[name] for name in (JSON_PATH, YAML_PATH)}
+    return {GENERATED / name: files[name] for name in (JSON_PATH, YAML_PATH)}
 
 
 def write_document(spec: Spec, directory: Path) -> tuple[Path, Path]:

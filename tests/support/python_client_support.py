@@ -23,7 +23,7 @@ from kiwoom_codegen.regen.generate import source_names
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = ROOT / "specs"
-GOLDEN = ROOT / "tests" / "golden" / "python"
+GENERATED = ROOT / "generated"  # the golden tree is the committed generated/python/
 PACKAGE = "kiwoom_client"
 RUNTIME_NOTE = b"# Copied verbatim from generator/runtime/"
 
@@ -54,14 +54,14 @@ def is_runtime_copy(data: bytes) -> bool:
 
 
 def golden_files() -> dict[Path, bytes]:
-    """tests/golden/python/**: the python/ tree for specs/ (tests/update_goldens.py: "python").
+    """generated/python/**: the python/ tree for specs/ (tests/update_goldens.py: "python").
 
     The runtime files are left out: they are generator/runtime copied verbatim, which
     test_runtime_files_are_verbatim_copies checks, and would make the golden stale on every
     runtime edit.
     """
     return {
-        GOLDEN / rel.removeprefix("python/"): data
+        GENERATED / rel: data
         for rel, data in shipped_files().items()
         if not is_runtime_copy(data) and rel != f"python/{PACKAGE}/py.typed"
     }
