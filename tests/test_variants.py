@@ -178,7 +178,7 @@ def test_twice_in_one_variant_is_a_located_error(
     assert err == [
         f"error: spec.xlsx › '테스트 ka1(ka1)' › {second} (ka1): field 'trnm' appears twice in "
         f"Response Body (실시간 데이터) (first at B{first})",
-        "kiwoom-codegen: 1 error(s) in the specs; nothing written",
+        "kiwoom-codegen: 1 error(s) in the specs",
     ]
 
 
@@ -431,7 +431,7 @@ def test_self_check_lines_and_summary(
     assert (code, out) == (2, "")
     assert err[-2:] == [
         checks[-1],
-        "kiwoom-codegen: warnings treated as errors (--strict); nothing written",
+        "kiwoom-codegen: warnings treated as errors (--strict)",
     ]
     assert f"error: {checks[0].removeprefix('warning: ')}" in err
 
