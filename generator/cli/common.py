@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..baseline import Baseline, baseline_text, read_baseline
+from ..escape import terminal
 from ..problems import Problem
+from ..reader.paths import display_path
 from .report import Report, problem_lines, report_lines
 
 __all__ = ["problem_lines"]  # re-exported: the fast path records the verbose lines
@@ -91,8 +93,32 @@ def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Lo
             f"kiwoom-codegen: wrote {writing} ({len(loaded.problems)} problem(s))", file=sys.stderr
         )
     if not quiet_warnings:
-        print_problems(loaded.problems, notes=loaded.notes, args=args)
+        print_report(args, loaded)
     return loaded
+
+
+def config_note(args: argparse.Namespace, loaded: Loaded) -> str:
+    """The one line naming the config tables in use: the names table shipped with the generator
+    always; the project's files (names.toml, overrides.toml...) when a config directory is used."""
+    from ..model.config import CONFIG_FILES
+
+    directory = loaded.config.directory
+    package = f"the package is {loaded.config.package_name} {loaded.config.package_version}"
+    if getattr(args, "no_config", False):
+        return f"note: config: the shipped names table only (--no-config); {package}"
+    if directory is None:
+        return (
+            "note: config: the shipped names table only; no project config (no directory "
+            f"argument holds {', '.join(CONFIG_FILES)}; --config DIR names one); {package}"
+        )
+    files = [name for name in CONFIG_FILES if (directory / name).is_file()]
+    shown = terminal(display_path(directory))
+    return f"note: config: the shipped names table, then {shown}: {', '.join(files)}"
+
+
+def print_report(args: argparse.Namespace, loaded: Loaded) -> None:
+    """What reading the specs found: the problems (grouped), the config note, the self-check."""
+    print_problems(loaded.problems, notes=[config_note(args, loaded), *loaded.notes], args=args)
 
 
 def add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:

@@ -34,7 +34,7 @@ from .common import (
     EXIT_OK,
     config_dir_arg,
     load_inputs,
-    print_problems,
+    print_report,
     problem_lines,
     spec_paths,
 )
@@ -209,12 +209,12 @@ def _generate(args: argparse.Namespace, started: float) -> int:
         progress.disable()
         inputs.remember(loaded, expected_manifest(key))
         if args.verbose:
-            print_problems(loaded.problems, notes=loaded.notes, args=args)
+            print_report(args, loaded)
         state = f"up to date, {current} files"
         counts = _warnings(n_warnings)
         print(_summary(out, state, len(spec.apis), spec.content_hash(), started, counts=counts))
         return EXIT_OK
-    print_problems(loaded.problems, notes=loaded.notes, args=args)
+    print_report(args, loaded)
     files = render(spec, inputs.sources)
     remember(key, files)
     inputs.remember(loaded, files[MANIFEST_NAME])
@@ -293,10 +293,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if current is not None:  # the manifest says the output is what this model renders
         inputs.remember(loaded, expected_manifest(key))
         if args.verbose:
-            print_problems(loaded.problems, notes=loaded.notes, args=args)
+            print_report(args, loaded)
         print(f"{display(out)} is up to date ({current} files, {_warnings(n_warnings)})")
         return EXIT_OK
-    print_problems(loaded.problems, notes=loaded.notes, args=args)
+    print_report(args, loaded)
     files = render(loaded.spec, inputs.sources)
     remember(key, files)
     inputs.remember(loaded, files[MANIFEST_NAME])
