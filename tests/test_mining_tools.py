@@ -190,7 +190,7 @@ def test_review_markdown_escapes_cells(tmp_path: Path, capsys: pytest.CaptureFix
     assert lines[2] == "2 fields reviewed: 1 closed enum, 1 format"
     assert lines[4] == "| API | Field | Cell | Decision | Values | Why | Text |"
     row = next(line for line in lines if "request.body a " in line)
-    assert "1:x\\|y" in row and "&lt;b&gt;" in row and "<b>" not in row
+    assert "1:x\\|y" in row and "\\<b\\>" in row and "<b>" not in row
     assert row.count(" | ") == 6  # seven cells: no pipe leaked from the text
     fmt = next(line for line in lines if "request.body b " in line)
     assert "\\`code\\`" in fmt and "YYYYMMDD ⏎ " in fmt
