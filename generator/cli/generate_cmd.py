@@ -333,7 +333,7 @@ def _add_out(p: argparse.ArgumentParser) -> None:
 def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
     p = sub.add_parser(
         "generate",
-        help="write the generated client and OpenAPI document (atomically)",
+        help="write the generated client, OpenAPI and AsyncAPI documents (atomically)",
         description=(
             "Read the specs and replace the generated files in one step. Files the generator "
             "does not own (not listed in DIR/.kiwoom-codegen.json) are never touched. "

@@ -36,7 +36,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiwoom-codegen",
-        description="Read Kiwoom REST API spec workbooks; generate a Python client and OpenAPI.",
+        description="Read Kiwoom REST API spec workbooks; generate a typed Python client, an "
+        "OpenAPI 3.1 document and an AsyncAPI 3.0 document (the WebSocket real-time services).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
