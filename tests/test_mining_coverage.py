@@ -173,3 +173,53 @@ def test_us_order_conditions_are_complete(tmp_path: Path) -> None:
         and "'26'" in line
         for line in lines
     ), lines
+
+
+def us_sheet(api_id: str, sort_tp: str, stex_tp: str, example: str = "") -> object:
+    return api(
+        api_id,
+        f"미국주식 순위 {api_id}",
+        menu=f"미국주식 > 순위 > 미국주식 순위 {api_id}({api_id})",
+        url="/api/us/rkinfo",
+        request=[
+            ("stex_tp", "거래소구분", "String", "Y", 1, stex_tp),
+            ("sort_tp", "정렬구분", "String", "Y", 1, sort_tp),
+        ],
+        response=[("stk_cd", "종목코드", "String", "N", 12, "")],
+        request_example=example,
+    )
+
+
+def test_a_value_the_sheets_own_example_sends_opens_the_list(tmp_path: Path) -> None:
+    """usa24140 refused "0" for sort_tp, which Kiwoom's own example sends."""
+    example = '{"stex_tp": "1", "sort_tp": "0"}'
+    sheet = us_sheet("usa24140", "1:상승률, 2:하락률", "1:NYSE, 2:NASDAQ, 3:AMEX", example)
+    loaded = read(write(tmp_path, sheet))  # type: ignore[arg-type]
+    sort_tp = field(loaded.spec.api("usa24140").request.body, "sort_tp")
+    assert [e.value for e in sort_tp.enum or ()] == ["1", "2"]
+    assert sort_tp.enum_closed is False
+    stex_tp = field(loaded.spec.api("usa24140").request.body, "stex_tp")
+    assert stex_tp.enum_closed is True  # its example value is listed: the list stays closed
+    warnings = [p for p in loaded.problems if p.kind == "enum-example-value"]
+    assert [(p.where.split(" › ")[-1], p.api_id, p.message) for p in warnings] == [
+        (
+            "G23",
+            "usa24140",
+            "sort_tp: the sheet's request example sends '0', which the description does not "
+            "list ('1', '2'); the list is read as open",
+        )
+    ]
+    assert not any("is not one of" in p.line() for p in loaded.problems)  # now accepted
+
+
+def test_same_named_enumerations_that_contradict_are_warned_about(tmp_path: Path) -> None:
+    sheets = [us_sheet(f"usa2{n:04d}", "1:상승률", "1:NYSE, 2:NASDAQ, 3:AMEX") for n in range(3)]
+    sheets += [us_sheet(f"usa3{n:04d}", "1:상승률", "1:NYSE, 2:AMEX, 3:NASDAQ") for n in range(2)]
+    loaded = read(write(tmp_path, *sheets))  # type: ignore[arg-type]
+    warnings = [p for p in loaded.problems if p.kind == "enum-contradiction"]
+    assert len(warnings) == 1
+    assert warnings[0].api_id == "usa30000"
+    assert warnings[0].message == (
+        "stex_tp: the enumerations disagree on the code of 'AMEX': '3' in 3 API(s) "
+        "(usa20000, usa20001, usa20002) vs '2' in 2 API(s) (usa30000, usa30001)"
+    )

@@ -11,6 +11,7 @@ from ..problems import Level, Problem, Problems, SpecError
 from ..reader.workbook import read_inputs
 from .build import build_spec
 from .config import Config, find_config_dir, load_config
+from .consistency import open_lists_examples_contradict, warn_contradicting_enums
 from .core import Spec
 from .selfcheck import SelfCheck, check_examples
 
@@ -52,6 +53,9 @@ def load(
     config = load_config(directory if use_config else None, problems)
     book = read_inputs(paths, problems)
     spec = build_spec(book, config, problems, lenient_config=lenient_config)
+    if not problems.error_count:
+        spec = open_lists_examples_contradict(spec, problems)
+        warn_contradicting_enums(spec, problems)
     checked = None
     if self_check and not problems.error_count:
         checked = check_examples(spec, problems)
