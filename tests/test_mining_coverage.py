@@ -223,3 +223,28 @@ def test_same_named_enumerations_that_contradict_are_warned_about(tmp_path: Path
         "stex_tp: the enumerations disagree on the code of 'AMEX': '3' in 3 API(s) "
         "(usa20000, usa20001, usa20002) vs '2' in 2 API(s) (usa30000, usa30001)"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "closed"),
+    [
+        ("0:전체, 1:상위 (ex. 50: 상위 50종목)", ["0", "1"], False),  # 50 is an example
+        (
+            "0:전체, 10:10%, 20:20%, 20:20%, 30:30%, 40:40%, 50:50%",
+            ["0", "10", "20", "30", "40", "50"],
+            True,
+        ),
+        ("0:전체,1:5미만,2:5~10,3:10~20,4:20이상", ["0", "1", "2", "3", "4"], True),
+        ("0 or 1", ["0", "1"], True),
+        ("M04020000 금, M04020100 미니금", ["M04020000", "M04020100"], False),
+        ("9:30~15:30", [], None),  # a time span stays prose
+    ],
+)
+def test_the_misses_found_on_the_official_workbook(
+    text: str, values: list[str], closed: bool | None
+) -> None:
+    from kiwoom_codegen.model.describe import understand
+
+    meaning = understand(text)
+    assert [e.value for e in meaning.enum or ()] == values
+    assert meaning.enum_closed is closed

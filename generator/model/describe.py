@@ -53,6 +53,8 @@ _BARE = re.compile(r"^[A-Z0-9%][A-Z0-9_%+]{0,11}$")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9%+][A-Za-z0-9%_+.]{0,40}")
 _DEFAULT = re.compile(r"\s*\((?:default|기본값|기본|디폴트)\)\s*$", re.IGNORECASE)
 _TIME_LABEL = re.compile(r"^[0-5][0-9](?![0-9])")
+# `ex. `, `e.g. `, `예) `, `예시: ` right before a pair: what follows is an example value.
+_EXAMPLE_BEFORE = re.compile(r"(?i)(?:\bex|\be\.g|예시|예)[.)]?[ \t]{0,2}[:：]?[ \t]{0,2}\Z")
 _TIME_SPAN = re.compile(r"[ \t]{0,2}[0-9]{1,2}[:：][0-9]{2}")
 # `0 or 1`, `Y 또는 N`: two (or more) short codes as alternatives, the whole line.
 _ALTERNATIVES = re.compile(
@@ -187,6 +189,9 @@ def _candidates(text: str) -> tuple[list[_Pair], list[str]]:
             continue
         if m.group("colon") and _is_time(code, head):
             declined.append(shown)
+            continue
+        if _EXAMPLE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            declined.append(shown)  # `(ex. 50: 50개)`: an example of a value, not a code
             continue
         token = _ASCII_TOKEN.match(head)
         if (
