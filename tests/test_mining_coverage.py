@@ -248,3 +248,13 @@ def test_the_misses_found_on_the_official_workbook(
     meaning = understand(text)
     assert [e.value for e in meaning.enum or ()] == values
     assert meaning.enum_closed is closed
+
+
+@pytest.mark.parametrize(
+    "text", ["5값으로 고정", "시장거래구분 5값으로 고정", "5값으로 고정(신용)"]
+)
+def test_a_value_fixed_in_words_is_the_fixed_value(text: str) -> None:
+    """kt50030/kt50075 `mrkt_deal_tp`."""
+    from kiwoom_codegen.model.describe import understand
+
+    assert understand(text).fixed_value == "5"
