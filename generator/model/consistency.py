@@ -7,6 +7,9 @@
   Only closed *enumerations* are opened: a fixed value
   or a format the example contradicts stays (the self-check reports it), since those are rules
   the text states, not lists that may be incomplete.
+- **JSON inside a string.** A request field whose example value is a string holding a JSON
+  list of objects (the US watchlist ``stk_cd``: ``"[{\"stex_tp\": \"ND\", ...}]"``) is warned
+  about, naming the keys: the client takes it as that string (the caller ``json.dumps`` it).
 - **Same-named enumerations that contradict.** The same wire name whose enumerations give one
   label different codes in different sheets (US ``stex_tp``: ``2`` is NASDAQ in some sheets,
   AMEX in others) is warned about once, naming the codes and the APIs on each side.
@@ -14,6 +17,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -111,3 +115,33 @@ def warn_contradicting_enums(spec: Spec, problems: Problems) -> None:
                 kind="enum-contradiction",
             )
             break  # one warning per name is enough to send the maintainer there
+
+
+def warn_json_in_strings(spec: Spec, problems: Problems) -> None:
+    """One warning per request field whose sheet's example sends a JSON list of objects inside
+    a string."""
+    for api in spec.apis:
+        example = api.request_example
+        if example is None or not example.valid or not isinstance(example.value, dict):
+            continue
+        for f in api.request.body:
+            value = example.value.get(f.name)
+            if f.kind is not Kind.STRING or not isinstance(value, str):
+                continue
+            text = value.strip()
+            if not text.startswith("["):
+                continue
+            try:
+                inner = json.loads(text)
+            except ValueError:
+                continue
+            if not inner or not all(isinstance(i, dict) for i in inner):
+                continue
+            keys = list(dict.fromkeys(k for i in inner for k in i))
+            problems.warning(
+                str(f.source),
+                api.id,
+                f"{f.name}: the request example sends a JSON list of objects ({', '.join(keys)}) "
+                "inside a string; the client takes that string (json.dumps the list)",
+                kind="json-in-string",
+            )

@@ -11,7 +11,11 @@ from ..problems import Level, Problem, Problems, SpecError
 from ..reader.workbook import read_inputs
 from .build import build_spec
 from .config import Config, find_config_dir, load_config
-from .consistency import open_lists_examples_contradict, warn_contradicting_enums
+from .consistency import (
+    open_lists_examples_contradict,
+    warn_contradicting_enums,
+    warn_json_in_strings,
+)
 from .core import Spec
 from .selfcheck import SelfCheck, check_examples
 
@@ -56,6 +60,7 @@ def load(
     if not problems.error_count:
         spec = open_lists_examples_contradict(spec, problems)
         warn_contradicting_enums(spec, problems)
+        warn_json_in_strings(spec, problems)
     checked = None
     if self_check and not problems.error_count:
         checked = check_examples(spec, problems)
