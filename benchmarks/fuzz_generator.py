@@ -15,7 +15,8 @@ reader can produce). For each case:
   interpreter without side effects (payloads that would create a file must not run);
 * each description comes back exactly: as the pydantic field's description (the
   ``Field(description=...)`` literal), in ``openapi.json`` and ``openapi.yaml`` (equal
-  documents), and in the model JSON of ``parse --json``;
+  documents; raw HTML made inert there, as ``escape.md_no_html`` does), and in the model JSON
+  of ``parse --json``;
 * rendering twice gives the same bytes;
 * ``mypy --strict`` passes on the package (``--mypy``; the long run always checks it).
 
@@ -45,10 +46,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from kiwoom_codegen.model.schema import spec_schemas
-from kiwoom_codegen.escape import is_unsafe
+from kiwoom_codegen.escape import is_unsafe, md_no_html
 from kiwoom_codegen.model import Api, EnumValue, Example, Field, Spec
 from kiwoom_codegen.model.load import load
+from kiwoom_codegen.model.schema import spec_schemas
 from kiwoom_codegen.problems import SpecError
 from kiwoom_codegen.reader.cells import text as cell_text
 from kiwoom_codegen.regen.generate import render
@@ -429,7 +430,8 @@ def check_package(spec: Spec, files: dict[str, bytes], root: Path, mypy: bool) -
             for prop, sub in schema["properties"].items():
                 if "description" in sub:
                     shown = components[name]["properties"][prop].get("description")
-                    if shown != sub["description"]:
+                    # OpenAPI descriptions are CommonMark: raw HTML is made inert (md_no_html)
+                    if shown != md_no_html(sub["description"]):
                         raise Failure(f"openapi {name}.{prop}: {shown!r}")
     if json.loads(spec.dumps()) != spec.to_json():
         raise Failure("the model JSON does not round-trip")

@@ -166,15 +166,30 @@ def plain_json(value: Any) -> bool:
 # --- Markdown and HTML ----------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
+# A bare URL or www. address, which GitHub-flavoured Markdown would make a link by itself.
+_BARE_URL = re.compile(
+    r"(?i)(?<![A-Za-z0-9])(?:(?:https?|ftp)://|www\.)[^\s<>`|]*[^\s<>`|.,;:!?'\")\]]"
+)
 
 
 def md_text(text: str) -> str:
-    """Spec text for Markdown prose: one line; what could start markup or HTML is escaped.
+    """Spec text for Markdown prose: one line; what could start markup or HTML is escaped, and
+    bare URLs are shown as code spans (exactly as written, never a link).
 
     Text never starts a line here, so only inline markup matters: code spans, emphasis, links,
-    images, HTML tags and entities, table pipes, strikethrough.
+    images, HTML tags and entities, table pipes, strikethrough, autolinks.
     """
     text = terminal(text)
+    out: list[str] = []
+    at = 0
+    for m in _BARE_URL.finditer(text):
+        out += [_md_plain(text[at : m.start()]), md_code(m.group(0))]
+        at = m.end()
+    out.append(_md_plain(text[at:]))
+    return "".join(out)
+
+
+def _md_plain(text: str) -> str:
 
     def esc(m: re.Match[str]) -> str:
         ch, i = m.group(0), m.start()
@@ -183,6 +198,24 @@ def md_text(text: str) -> str:
         return "\\" + ch
 
     return _MD_SPECIAL.sub(esc, text)
+
+
+# What could open raw HTML in Markdown: `<` before a tag name, `/`, `!` or `?`.
+_HTML_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_CODE_SPAN = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
+
+
+def md_no_html(text: str) -> str:
+    """Markdown text (an OpenAPI ``description``) with raw HTML made inert, ``<`` written as
+    ``&lt;`` outside code spans; line breaks and other Markdown are kept. Redocly's
+    ``no-unsafe-markdown`` then finds nothing to sanitise."""
+    out: list[str] = []
+    at = 0
+    for m in _CODE_SPAN.finditer(text):
+        out += [_HTML_OPEN.sub("&lt;", text[at : m.start()]), m.group(0)]
+        at = m.end()
+    out.append(_HTML_OPEN.sub("&lt;", text[at:]))
+    return "".join(out)
 
 
 def md_cell(text: str) -> str:

@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from tests.support.fixtures import api, edit, f, replace, set_cell, write
 
-SUMMARY = "kiwoom-codegen: 1 error(s) in the specs; nothing written"
+SUMMARY = "kiwoom-codegen: 1 error(s) in the specs"
 BUY = "신용 매수주문(kt10006)"
 
 
@@ -262,13 +262,13 @@ def test_several_problems_one_line_each(capsys: pytest.CaptureFixture[str]) -> N
         "error: b.xlsx: not an .xlsx workbook (no ZIP/OOXML signature)",
         "error: a.xlsx › '테스트 ka1(ka1)' › E22 (ka1): Required must be Y or N, got 'X'",
         "error: a.xlsx › '테스트 ka1(ka1)' › E23 (ka1): Required must be Y or N, got '?'",
-        "kiwoom-codegen: 3 error(s) in the specs; nothing written",
+        "kiwoom-codegen: 3 error(s) in the specs",
     ]
 
 
 # --- warnings and --strict ---------------------------------------------------------------------
 
-STRICT = "kiwoom-codegen: warnings treated as errors (--strict); nothing written"
+STRICT = "kiwoom-codegen: warnings treated as errors (--strict)"
 
 
 @pytest.mark.parametrize(

@@ -573,7 +573,7 @@ def test_readme_quick_start_places_a_mock_credit_buy(kc: Generated, tmp_path: Pa
             timeout=60,
         )
         assert proc.returncode == 0, proc.stderr
-        assert proc.stdout.strip() == "0000024"
+        assert "'ord_no': '0000024'" in proc.stdout and "None" not in proc.stdout
         (issue,) = server.requests_for("au10001")
         assert issue.json["grant_type"] == "client_credentials"
         (order,) = server.requests_for("kt10006")

@@ -190,7 +190,7 @@ def test_review_markdown_escapes_cells(tmp_path: Path, capsys: pytest.CaptureFix
     assert lines[2] == "2 fields reviewed: 1 closed enum, 1 format"
     assert lines[4] == "| API | Field | Cell | Decision | Values | Why | Text |"
     row = next(line for line in lines if "request.body a " in line)
-    assert "1:x\\|y" in row and "&lt;b&gt;" in row and "<b>" not in row
+    assert "1:x\\|y" in row and "\\<b\\>" in row and "<b>" not in row
     assert row.count(" | ") == 6  # seven cells: no pipe leaked from the text
     fmt = next(line for line in lines if "request.body b " in line)
     assert "\\`code\\`" in fmt and "YYYYMMDD ⏎ " in fmt
@@ -245,11 +245,14 @@ def _check_closed(text: str) -> None:
     if mined is None or not mined.closed:
         return
     rest = text
-    for e in mined.values:
+    for e in sorted(mined.values, key=lambda e: -len(e.value)):
         assert e.value in text
-        # remove the value wherever it stands as a code (a pair may repeat), with its separator
+        # remove the value wherever it stands as a code (a pair may repeat), with its separator;
+        # longest first, and never the head of a longer code ('1' of '1.5')
         rest = re.sub(
-            r"(?<![A-Za-z0-9%_+.])" + re.escape(e.value) + r"(?![A-Za-z0-9%_+])[ \t]*[:：;.]?",
+            r"(?<![A-Za-z0-9%_+.])"
+            + re.escape(e.value)
+            + r"(?![A-Za-z0-9%_+]|\.[0-9])[ \t]*[:：;.]?",
             " ",
             rest,
         )
@@ -270,7 +273,8 @@ def test_closed_enum_property_on_arbitrary_text(text: str) -> None:
 
 
 def test_property_examples() -> None:
-    for text in ["1:KRX, 2:NXT 3.통합", "KRX,NXT,SOR", "0:기존유지안함 1:기존유지(Default)"]:
+    texts = ["1:KRX, 2:NXT 3.통합", "KRX,NXT,SOR", "0:기존유지안함 1:기존유지(Default)"]
+    for text in [*texts, "1:매수, 1.5:매수"]:  # the last once failed the check's own regex
         assert mine_enum(text) is not None and mine_enum(text).closed  # type: ignore[union-attr]
         _check_closed(text)
 

@@ -149,7 +149,7 @@ def test_readme_quick_start_and_order_safety() -> None:
         'client = KiwoomClient(appkey="...", secretkey="...", env="mock")\n'
         "resp = client.credit_orders.buy("
         'dmst_stex_tp="KRX", stk_cd="005930", ord_qty="1", trde_tp="3")\n'
-        "print(resp.data.ord_no)\n"
+        "print(resp.body)\n"
     )
     assert quick in text
     assert "never re-sent after it may\nhave reached Kiwoom" in text.replace("**", "")

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from tests.support.fixtures import api, f, write
 
-SUMMARY = "kiwoom-codegen: 1 error(s) in the specs; nothing written"
+SUMMARY = "kiwoom-codegen: 1 error(s) in the specs"
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..problems import Level, Problem
+from ..baseline import Baseline, baseline_text, read_baseline
+from ..escape import terminal
+from ..problems import Problem
+from ..reader.paths import display_path
+from .report import Report, problem_lines, report_lines
+
+__all__ = ["problem_lines"]  # re-exported: the fast path records the verbose lines
 
 if TYPE_CHECKING:  # reading imports openpyxl and jsonschema: only when a command reads
     from ..model.load import Loaded
@@ -24,25 +30,38 @@ DEFAULT_OUT = Path("generated")
 AddSpecArgs = Callable[..., None]
 
 
-def problem_lines(
-    problems: Sequence[Problem], *, strict: bool = False, notes: Sequence[str] = ()
-) -> list[str]:
-    """Problems one per line, then the notes (the self-check's summary)."""
-    lines = []
-    for p in problems:
-        if p.level is Level.NOTE:  # never a failure, not even with --strict
-            level = "note"
-        else:
-            level = "error" if p.level is Level.ERROR or strict else "warning"
-        lines.append(f"{level}: {p.line()}")
-    return lines + list(notes)
+def report_options(args: argparse.Namespace | None, *, strict: bool | None = None) -> Report:
+    """The report the command's flags ask for (``--verbose``, ``--baseline``)."""
+    if args is None:
+        return Report(strict=bool(strict))
+    return Report(
+        strict=getattr(args, "strict", False) if strict is None else strict,
+        verbose=getattr(args, "verbose", False),
+        baseline=baseline_of(args),
+    )
+
+
+def baseline_of(args: argparse.Namespace) -> Baseline | None:
+    """``--baseline FILE`` read once per run; a bad file is a located one-line error."""
+    path = getattr(args, "baseline", None)
+    if not path:
+        return None
+    cached = getattr(args, "_baseline", None)
+    if cached is None:
+        cached = read_baseline(Path(path))
+        args._baseline = cached
+    return cached
 
 
 def print_problems(
-    problems: Sequence[Problem], *, strict: bool = False, notes: Sequence[str] = ()
+    problems: Sequence[Problem],
+    *,
+    strict: bool = False,
+    notes: Sequence[str] = (),
+    args: argparse.Namespace | None = None,
 ) -> None:
-    """:func:`problem_lines` on stderr."""
-    for line in problem_lines(problems, strict=strict, notes=notes):
+    """The grouped report (:func:`report_lines`) on stderr; every line with ``--verbose``."""
+    for line in report_lines(problems, report_options(args, strict=strict), notes):
         print(line, file=sys.stderr)
 
 
@@ -55,17 +74,51 @@ def config_dir_arg(args: argparse.Namespace) -> Path | None:
 
 
 def load_inputs(args: argparse.Namespace, *, quiet_warnings: bool = False) -> Loaded:
+    """Read the specs the arguments name. Prints the problems (unless ``quiet_warnings``: the
+    caller prints them, or one line of counts), writes ``--write-baseline`` and names the config
+    tables in use."""
     from ..model.load import load
 
+    writing = getattr(args, "write_baseline", None)
     loaded = load(
         spec_paths(args),
         config_dir=config_dir_arg(args),
         use_config=not getattr(args, "no_config", False),
-        strict=getattr(args, "strict", False),
+        strict=getattr(args, "strict", False) and not writing,
+        baseline=baseline_of(args),
     )
+    if writing:
+        Path(writing).write_text(baseline_text(loaded.problems), encoding="utf-8")
+        print(
+            f"kiwoom-codegen: wrote {writing} ({len(loaded.problems)} problem(s))", file=sys.stderr
+        )
     if not quiet_warnings:
-        print_problems(loaded.problems, notes=loaded.notes)
+        print_report(args, loaded)
     return loaded
+
+
+def config_note(args: argparse.Namespace, loaded: Loaded) -> str:
+    """The one line naming the config tables in use: the names table shipped with the generator
+    always; the project's files (names.toml, overrides.toml...) when a config directory is used."""
+    from ..model.config import CONFIG_FILES
+
+    directory = loaded.config.directory
+    package = f"the package is {loaded.config.package_name} {loaded.config.package_version}"
+    if getattr(args, "no_config", False):
+        return f"note: config: the shipped names table only (--no-config); {package}"
+    if directory is None:
+        return (
+            "note: config: the shipped names table only; no project config (no directory "
+            f"argument holds {', '.join(CONFIG_FILES)}; --config DIR names one); {package}"
+        )
+    files = [name for name in CONFIG_FILES if (directory / name).is_file()]
+    shown = terminal(display_path(directory))
+    return f"note: config: the shipped names table, then {shown}: {', '.join(files)}"
+
+
+def print_report(args: argparse.Namespace, loaded: Loaded) -> None:
+    """What reading the specs found: the problems (grouped), the config note, the self-check."""
+    print_problems(loaded.problems, notes=[config_note(args, loaded), *loaded.notes], args=args)
 
 
 def add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
@@ -82,3 +135,20 @@ def add_spec_args(p: argparse.ArgumentParser, *, nargs: str = "*") -> None:
     )
     p.add_argument("--no-config", action="store_true", help="ignore names/overrides/package files")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="acknowledged problems (written by --write-baseline): not shown, and not failed on "
+        "by --strict",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="write every warning to FILE, to acknowledge them (see docs/problems.md)",
+    )
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print every problem on its own located line (default: grouped by kind)",
+    )

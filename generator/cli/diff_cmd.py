@@ -30,11 +30,12 @@ def default_config_dir(old: Path) -> Path | None:
 
 
 def load_edition(
-    path: Path, what: str, *, config_dir: Path | None, use_config: bool
+    path: Path, what: str, *, config_dir: Path | None, use_config: bool, quiet: bool = False
 ) -> Loaded | None:
     """Read one edition leniently (config entries for APIs it lacks are warnings).
 
-    Prints its problems; on errors prints one line naming the edition and returns None.
+    Prints its problems (not with ``quiet``: the caller reports them); on errors prints them
+    and one line naming the edition, and returns None.
     """
     from ..model.load import load
 
@@ -47,8 +48,28 @@ def load_edition(
             f"kiwoom-codegen: cannot read the {what} edition {path}: {n} error(s)", file=sys.stderr
         )
         return None
-    print_problems(loaded.problems, notes=[f"{what} edition {n}" for n in loaded.notes])
+    if not quiet:
+        print_problems(loaded.problems, notes=[f"{what} edition {n}" for n in loaded.notes])
     return loaded
+
+
+def report_new_problems(old: Loaded, new: Loaded, old_path: Path, verbose: bool) -> None:
+    """The new edition's problems that the old edition did not have (matched as a baseline
+    matches: by kind, API id and text, not by row), grouped; and how many were carried over.
+    Notes (nothing wrong with the docs) are left out."""
+    from collections import Counter
+
+    from ..baseline import Baseline, key
+    from .report import Report, report_lines
+
+    carried = Baseline(old_path, Counter(key(p) for p in old.problems))
+    fresh, known = carried.split([p for p in new.problems if p.level is not Level.NOTE])
+    print(
+        f"problems new in the new edition: {len(fresh)} ({len(known)} also in the old edition)",
+        file=sys.stderr,
+    )
+    for line in report_lines(fresh, Report(verbose=verbose)):
+        print(line, file=sys.stderr)
 
 
 def own_names(edition: Path, shared: Path | None) -> dict[str, PythonName]:
@@ -75,13 +96,20 @@ def own_version(edition: Path, shared: Path | None) -> str | None:
 
 
 def compare_editions(
-    old: Path, new: Path, *, config_dir: Path | None, use_config: bool = True
+    old: Path,
+    new: Path,
+    *,
+    config_dir: Path | None,
+    use_config: bool = True,
+    verbose: bool = False,
 ) -> DiffReport | None:
-    """Both editions read with the same config and diffed; None (reported) on bad input."""
-    loaded_old = load_edition(old, "old", config_dir=config_dir, use_config=use_config)
-    loaded_new = load_edition(new, "new", config_dir=config_dir, use_config=use_config)
+    """Both editions read with the same config and diffed; None (reported) on bad input.
+    Reports the problems new in the new edition."""
+    loaded_old = load_edition(old, "old", config_dir=config_dir, use_config=use_config, quiet=True)
+    loaded_new = load_edition(new, "new", config_dir=config_dir, use_config=use_config, quiet=True)
     if loaded_old is None or loaded_new is None:
         return None
+    report_new_problems(loaded_old, loaded_new, old, verbose)
     if not use_config:
         return diff_specs(loaded_old.spec, loaded_new.spec)
     return diff_specs(
@@ -108,7 +136,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         print(f"kiwoom-codegen: --config {args.config}: not a directory", file=sys.stderr)
         return EXIT_BAD_INPUT
     config_dir = Path(args.config) if args.config else default_config_dir(old)
-    report = compare_editions(old, new, config_dir=config_dir, use_config=not args.no_config)
+    report = compare_editions(
+        old, new, config_dir=config_dir, use_config=not args.no_config, verbose=args.verbose
+    )
     if report is None:
         return EXIT_BAD_INPUT
     sys.stdout.write(FORMATS[args.format](report))
@@ -145,4 +175,10 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
         "(default: the one beside OLD, else specs/)",
     )
     p.add_argument("--no-config", action="store_true", help="read both editions without config")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list each new problem on its own located line (default: grouped by kind)",
+    )
     p.set_defaults(func=cmd_diff)

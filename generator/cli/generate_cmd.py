@@ -42,6 +42,7 @@ from .common import (
     EXIT_OK,
     config_dir_arg,
     load_inputs,
+    print_report,
     problem_lines,
     spec_paths,
 )
@@ -81,11 +82,15 @@ class Inputs:
     def answer(self, out: Path) -> tuple[Record, int] | None:
         """The record and the number of owned files when ``out`` is current for these inputs
         and nothing of an interrupted run waits beside it (then the full path settles it and
-        reports, as it always did). Prints what reading the specs printed when recorded."""
+        reports, as it always did). A run that reads or writes a baseline reads the specs.
+        With ``--verbose`` prints every problem line reading the specs printed when recorded;
+        else the caller prints one line with their counts."""
         if self.key is None or swap.pending(Path(os.path.realpath(out))):
             return None
+        if getattr(self.args, "baseline", None) or getattr(self.args, "write_baseline", None):
+            return None
         answer = current_record(self.key, out, strict=self.args.strict)
-        if answer is not None:
+        if answer is not None and getattr(self.args, "verbose", False):
             for line in answer[0].diagnostics:
                 print(line, file=sys.stderr)
         return answer
@@ -155,12 +160,24 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _summary(
-    out: Path, state: str, apis: int, spec_hash: str, started: float, changelog: str = ""
+    out: Path,
+    state: str,
+    apis: int,
+    spec_hash: str,
+    started: float,
+    changelog: str = "",
+    counts: str = "",
 ) -> str:
+    counts = f", {counts}" if counts else ""
     return (
-        f"{display(out)}: {state} ({apis} APIs, spec {spec_hash[:12]})"
+        f"{display(out)}: {state} ({apis} APIs, spec {spec_hash[:12]}{counts})"
         f"{changelog} in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _warnings(n: int) -> str:
+    """The counts a no-op run prints instead of the problems (``parse`` lists them)."""
+    return f"{n} warning{'s' * (n != 1)}" + (": kiwoom-codegen parse lists them" if n else "")
 
 
 def _generate(args: argparse.Namespace, started: float) -> int:
@@ -171,9 +188,11 @@ def _generate(args: argparse.Namespace, started: float) -> int:
         if answer is not None:  # the output is what these exact input bytes render
             record, count = answer
             state = f"up to date, {count} files"
-            print(_summary(out, state, record.apis, record.spec_hash, started))
+            counts = _warnings(record.warnings)
+            print(_summary(out, state, record.apis, record.spec_hash, started, counts=counts))
             return EXIT_OK
-    loaded = load_inputs(args)
+    loaded = load_inputs(args, quiet_warnings=True)
+    n_warnings = sum(1 for p in loaded.problems if p.level is Level.WARNING)
     spec = loaded.spec
     if len(spec.apis) > progress.MIN_APIS and sys.stderr.isatty():
         progress.enable(sys.stderr)
@@ -199,9 +218,13 @@ def _generate(args: argparse.Namespace, started: float) -> int:
     if current is not None:  # the manifest says the output is what this model renders
         progress.disable()
         inputs.remember(loaded, expected_manifest(key))
+        if args.verbose:
+            print_report(args, loaded)
         state = f"up to date, {current} files"
-        print(_summary(out, state, len(spec.apis), spec.content_hash(), started))
+        counts = _warnings(n_warnings)
+        print(_summary(out, state, len(spec.apis), spec.content_hash(), started, counts=counts))
         return EXIT_OK
+    print_report(args, loaded)
     files = render(spec, inputs.sources)
     remember(key, files)
     inputs.remember(loaded, files[MANIFEST_NAME])
@@ -266,9 +289,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     inputs = Inputs(args)
     answer = inputs.answer(out)
     if answer is not None:  # the output is what these exact input bytes render
-        print(f"{display(out)} is up to date ({answer[1]} files)")
+        print(f"{display(out)} is up to date ({answer[1]} files, {_warnings(answer[0].warnings)})")
         return EXIT_OK
-    loaded = load_inputs(args)
+    loaded = load_inputs(args, quiet_warnings=True)
+    n_warnings = sum(1 for p in loaded.problems if p.level is Level.WARNING)
     key = inputs_key(loaded.spec, inputs.sources, loaded.config)
     try:
         notes = settle(out)
@@ -280,8 +304,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     current = current_file_count(key, out)
     if current is not None:  # the manifest says the output is what this model renders
         inputs.remember(loaded, expected_manifest(key))
-        print(f"{display(out)} is up to date ({current} files)")
+        if args.verbose:
+            print_report(args, loaded)
+        print(f"{display(out)} is up to date ({current} files, {_warnings(n_warnings)})")
         return EXIT_OK
+    print_report(args, loaded)
     files = render(loaded.spec, inputs.sources)
     remember(key, files)
     inputs.remember(loaded, files[MANIFEST_NAME])
@@ -327,7 +354,7 @@ def _add_out(p: argparse.ArgumentParser) -> None:
 def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
     p = sub.add_parser(
         "generate",
-        help="write the generated client and OpenAPI document (atomically)",
+        help="write the generated client, OpenAPI and AsyncAPI documents (atomically)",
         description=(
             "Read the specs and replace the generated files in one step. Files the generator "
             "does not own (not listed in DIR/.kiwoom-codegen.json) are never touched. "
@@ -348,7 +375,7 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
         metavar="OLD",
         help=f"previous edition (workbook or directory): add an entry to DIR/{CHANGELOG_PATH}",
     )
-    p.set_defaults(func=cmd_generate)
+    p.set_defaults(func=cmd_generate, writes=True)
 
     p = sub.add_parser(
         "check",

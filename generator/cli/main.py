@@ -11,11 +11,13 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from .. import __version__
+from ..baseline import BaselineError
 from ..escape import terminal
 from ..problems import Level, SpecError
 from ..regen.swap import describe_os_error, is_environment_error
 from . import diff_cmd, generate_cmd, review_cmd
-from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, print_problems
+from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, report_options
+from .report import Report, report_lines
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -34,7 +36,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kiwoom-codegen",
-        description="Read Kiwoom REST API spec workbooks; generate a Python client and OpenAPI.",
+        description="Read Kiwoom REST API spec workbooks; generate a typed Python client, an "
+        "OpenAPI 3.1 document and an AsyncAPI 3.0 document (the WebSocket real-time services).",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -109,15 +112,32 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     try:
         return func(args)
     except SpecError as exc:
-        print_problems(exc.problems, strict=getattr(args, "strict", False), notes=exc.notes)
+        strict = getattr(args, "strict", False)
+        # With a baseline the failures are the few new problems: each one on its line.
+        verbose = getattr(args, "verbose", False) or bool(getattr(args, "baseline", None))
+        options = report_options(args, strict=strict)
+        options = Report(options.strict, verbose, options.baseline)
+        for line in report_lines(exc.problems, options, exc.notes):
+            print(line, file=sys.stderr)
         n = len([p for p in exc.problems if p.level is Level.ERROR])
+        written = "; nothing written" if getattr(args, "writes", False) else ""
         if n:
-            print(f"kiwoom-codegen: {n} error(s) in the specs; nothing written", file=sys.stderr)
-        else:
+            print(f"kiwoom-codegen: {n} error(s) in the specs{written}", file=sys.stderr)
+        elif options.baseline is not None:
+            fresh, known = options.baseline.split(exc.problems)
+            n_new = sum(1 for p in fresh if p.level is Level.WARNING)
             print(
-                "kiwoom-codegen: warnings treated as errors (--strict); nothing written",
+                f"kiwoom-codegen: {n_new} new warning(s) treated as errors (--strict; "
+                f"{len(known)} acknowledged in {options.baseline.path}){written}",
                 file=sys.stderr,
             )
+        else:
+            print(
+                f"kiwoom-codegen: warnings treated as errors (--strict){written}", file=sys.stderr
+            )
+        return EXIT_BAD_INPUT
+    except BaselineError as exc:
+        print(f"kiwoom-codegen: {terminal(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("kiwoom-codegen: interrupted; nothing written", file=sys.stderr)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..escape import json_text, yaml_style
+from ..escape import json_text, md_no_html, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
 from ..model.schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
@@ -168,7 +168,8 @@ class _Document:
         }
         if self.websocket:
             document["x-kiwoom-websocket"] = self.websocket_services()
-        return document
+        inert: JsonObject = _inert_descriptions(document)
+        return inert
 
     # -- root
 
@@ -569,3 +570,24 @@ def _server_list(servers: Servers) -> list[JsonObject]:
         description += ". Mock trading has its own app keys and tokens."
         out.append({"url": servers.mock, "description": description})
     return out
+
+
+_DATA_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-kiwoom-error-codes"})
+
+
+def _inert_descriptions(node: Any) -> Any:
+    """Every ``description`` of the document with raw HTML made inert (spec text may hold any):
+    the one escaper's :func:`md_no_html`. Values (examples, defaults, enums) are data: left
+    as they are."""
+    if isinstance(node, dict):
+        return {
+            k: md_no_html(v)
+            if k == "description" and isinstance(v, str)
+            else v
+            if k in _DATA_KEYS
+            else _inert_descriptions(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_inert_descriptions(v) for v in node]
+    return node

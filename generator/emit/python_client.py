@@ -372,7 +372,10 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         ".client": ["AsyncKiwoomClient", "KiwoomClient"],
         "typing": ["TYPE_CHECKING"],
     }
-    lazy: dict[str, list[str]] = {"._realtime_types": runtime_exports("_realtime_types")}
+    lazy: dict[str, list[str]] = {
+        "._realtime": runtime_exports("_realtime"),  # Subscription, Realtime... (issue 20)
+        "._realtime_types": runtime_exports("_realtime_types"),
+    }
     public = [n for m, names in imports.items() if m.startswith(".") for n in names]
     exports = sorted({*public, *(name for names in lazy.values() for name in names)})
     lazy_names = sorted((name, module) for module, names in lazy.items() for name in names)

@@ -65,8 +65,9 @@ def readme_snippets(spec: Spec, view: ClientView) -> dict[str, Snippet | None]:
         g, m = first
         args = example_arguments(spec.api(m.api_id), m)
         call = _call(g.group, m, args)
-        fields = spec.api(m.api_id).response.body
-        shown = f"resp.data.{fields[0].python_name}" if fields else "resp.body"
+        # The raw answer, never a bare None: a field of .data is None whenever Kiwoom (or a
+        # FakeKiwoomServer with no answer set) leaves it out.
+        shown = "resp.body"
         wire = {a.name: a.wire for a in m.args}
         checked = [(wire[k], v) for k, v in args if v.startswith('"') and v != '"..."']
         if checked:

@@ -18,6 +18,8 @@ from typing import Any
 from ..problems import Problems
 from ..reader.paths import display_path
 from .core import Condition, EnumValue, RealtimeTable
+from .describe import FORMAT_PATTERNS
+from .names import RESERVED_FIELD_NAMES
 from .names_table import ApiName, NamesTable, default_names_table, read_names_table
 
 NAMES_FILE = "names.toml"
@@ -26,8 +28,33 @@ PACKAGE_FILE = "package.toml"
 REALTIME_FILE = "realtime_fields.toml"
 CONFIG_FILES = (NAMES_FILE, OVERRIDES_FILE, PACKAGE_FILE, REALTIME_FILE)
 PARTS = ("request.headers", "request.body", "response.headers", "response.body")
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_VERSION = re.compile(r"^\d+\.\d+\.\d+([.-]?(a|b|rc|dev|post)\d+)?$")
+# Every rule is a full match (``re.fullmatch``): ``$`` would let a trailing newline through.
+_IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+([.-]?(a|b|rc|dev|post)[0-9]+)?")
+_DIST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?")
+# Distributions the generated package installs beside it (and their own dependencies): a package
+# of the same name would replace one of them.
+DEPENDENCIES = frozenset(
+    {
+        "httpx",
+        "httpcore",
+        "h11",
+        "anyio",
+        "sniffio",
+        "idna",
+        "certifi",
+        "pydantic",
+        "pydantic-core",
+        "annotated-types",
+        "typing-extensions",
+        "typing-inspection",
+        "websockets",
+        "hatchling",
+        "pip",
+        "setuptools",
+        "kiwoom-codegen",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +133,22 @@ def _check_keys(data: dict[str, Any], allowed: set[str], where: str, problems: P
 
 
 def _ident(value: Any, what: str, where: str, problems: Problems) -> str | None:
-    if not isinstance(value, str) or not _IDENT.match(value) or keyword.iskeyword(value):
+    """A field's Python name: an identifier starting with a letter (``_x`` is private to
+    pydantic, ``__x`` is name-mangled), not a keyword, not pydantic's ``model_`` namespace
+    (``model_config``) nor an attribute of its models."""
+    if (
+        not isinstance(value, str)
+        or not _IDENT.fullmatch(value)
+        or keyword.iskeyword(value)
+        or keyword.issoftkeyword(value)
+        or value.startswith("model_")
+        or value in RESERVED_FIELD_NAMES
+    ):
         problems.error(
-            where, None, f"{what} must be a Python identifier (not a keyword), got {value!r}"
+            where,
+            None,
+            f"{what} must be a Python identifier starting with a letter, not a keyword, not "
+            f"model_* nor an attribute of a pydantic model, got {value!r}",
         )
         return None
     return value
@@ -256,6 +296,10 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
         if key in entry and not isinstance(entry[key], str):
             problems.error(at, api, f"{key} must be a string")
             return None
+    if "format" in entry and entry["format"] not in FORMAT_PATTERNS:
+        known = ", ".join(FORMAT_PATTERNS)
+        problems.error(at, api, f"unknown format {entry['format']!r}; known: {known}")
+        return None
     return FieldOverride(
         api=api,
         part=part,
@@ -304,14 +348,21 @@ def _read_package(path: Path, config: Config, problems: Problems) -> None:
     if not _check_keys(package, {"name", "version"}, f"{where} › package", problems):
         return
     version = package.get("version", config.package_version)
-    if not isinstance(version, str) or not _VERSION.match(version):
+    if not isinstance(version, str) or not _VERSION.fullmatch(version):
         problems.error(
             f"{where} › package.version", None, f"version must look like 1.2.3, got {version!r}"
         )
     else:
         config.package_version = version
     name = package.get("name", config.package_name)
-    if isinstance(name, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", name):
-        config.package_name = name
-    else:
+    if not isinstance(name, str) or not _DIST_NAME.fullmatch(name):
         problems.error(f"{where} › package.name", None, f"not a valid distribution name: {name!r}")
+    elif re.sub(r"[-_.]+", "-", name).lower() in DEPENDENCIES:
+        problems.error(
+            f"{where} › package.name",
+            None,
+            f"{name!r} is the name of a package the client depends on (or of a tool that "
+            "installs it): installing the client would replace it",
+        )
+    else:
+        config.package_name = name

@@ -53,6 +53,16 @@ _BARE = re.compile(r"^[A-Z0-9%][A-Z0-9_%+]{0,11}$")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9%+][A-Za-z0-9%_+.]{0,40}")
 _DEFAULT = re.compile(r"\s*\((?:default|기본값|기본|디폴트)\)\s*$", re.IGNORECASE)
 _TIME_LABEL = re.compile(r"^[0-5][0-9](?![0-9])")
+# `ex. `, `e.g. `, `예) `, `예시: ` right before a pair: what follows is an example value.
+_EXAMPLE_BEFORE = re.compile(r"(?i)(?:\bex|\be\.g|예시|예)[.)]?[ \t]{0,2}[:：]?[ \t]{0,2}\Z")
+_TIME_SPAN = re.compile(r"[ \t]{0,2}[0-9]{1,2}[:：][0-9]{2}")
+# `0 or 1`, `Y 또는 N`: two (or more) short codes as alternatives, the whole line.
+_ALTERNATIVES = re.compile(
+    r"[ \t]*([A-Za-z0-9]{1,4})(?:[ \t]{0,3}(?:or|OR|또는|/)[ \t]{0,3}([A-Za-z0-9]{1,4})){1,5}"
+    r"[ \t]*(?:입력)?[ \t]*\.?"
+)
+# `M04020000 금 99.99_1Kg`: a letter-and-digits code, a space, a label; items separated by commas.
+_SPACED_CODE = re.compile(r"[ \t]*([A-Z]{1,3}[0-9]{4,11})[ \t]{1,3}([^\s,，][^,，\n]{0,40})")
 # Words that say a list goes on beyond the values it shows.
 _GOES_ON = re.compile(r"\.\.\.|…|나머지|그\s?외|참고|참조|코드표|(?<![가-힣])등(?![가-힣])")
 _TRAILING_ETC = re.compile(r"\s+등\s*$")
@@ -92,6 +102,15 @@ _FIXED = [
         r"^'?([A-Za-z0-9_.\-]{1,40})'?\s{0,3}(?:값으로|으로|로)?\s{0,3}(?:고정값|고정)"
         r"(?:\s{0,3}입력)?\s{0,3}\.?$"
     ),
+    # `시장거래구분 5값으로 고정`, `5값으로 고정(신용)`: a label before, a note after
+    re.compile(
+        r"^[가-힣]{1,12}\s{1,3}'?([A-Za-z0-9_.\-]{1,40})'?\s{0,3}(?:값으로|으로|로)\s{0,3}"
+        r"(?:고정값|고정)(?:\s{0,3}입력)?\s{0,3}(?:\([^()]{0,30}\))?\s{0,3}\.?$"
+    ),
+    re.compile(
+        r"^'?([A-Za-z0-9_.\-]{1,40})'?\s{0,3}(?:값으로|으로|로)\s{0,3}(?:고정값|고정)"
+        r"(?:\s{0,3}입력)?\s{0,3}\([^()]{0,30}\)\s{0,3}\.?$"
+    ),
     re.compile(r"^고정값\s{0,3}[:：]?\s{0,3}'?([A-Za-z0-9_.\-]{1,40})'?$"),
     re.compile(r"^'?([A-Za-z0-9_.\-]{1,40})'?\s{1,3}입력\s{0,3}$"),
 ]
@@ -101,6 +120,7 @@ _CONDITION = re.compile(
     r"(경우|때|시)[ \t]{0,3}(?:에는|에|엔|는)?[ \t]{0,3}(?:반드시[ \t]{0,3})?(필수|입력)"
 )
 _CLAUSE_MAX = 200
+_SENTENCE_END = re.compile(r"(?<!\.)\.(?!\.)[ \t]")
 _BLANK = re.compile(r"미\s?입력|빈\s?값|빈\s?문자|공백\s?허용|공란|''|\"\"|blank", re.IGNORECASE)
 # `039490_NX`, `_AL`: values (or suffixes of values) shown in the text, for Length checks.
 _SHOWN = re.compile(
@@ -153,9 +173,11 @@ def _is_time(code: str, label: str) -> bool:
     if not _TIME_LABEL.match(label):
         return False
     rest = label[2:3]
-    if rest and (rest.isalnum() or "가" <= rest <= "힣"):
-        return False  # `15:15분`: a code and its label
-    return len(code) == 2 or rest in (":", "~") or label[:2] == "00"
+    if rest and (rest.isalnum() or "가" <= rest <= "힣" or rest == "%"):
+        return False  # `15:15분`, `10:10%`: a code and its label
+    if rest == "~":  # `9:30~15:30` is a time span, `4:10~20` a range label
+        return _TIME_SPAN.match(label, 3) is not None
+    return len(code) == 2 or rest == ":" or label[:2] == "00"
 
 
 def _candidates(text: str) -> tuple[list[_Pair], list[str]]:
@@ -176,6 +198,9 @@ def _candidates(text: str) -> tuple[list[_Pair], list[str]]:
             continue
         if m.group("colon") and _is_time(code, head):
             declined.append(shown)
+            continue
+        if _EXAMPLE_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+            declined.append(shown)  # `(ex. 50: 50개)`: an example of a value, not a code
             continue
         token = _ASCII_TOKEN.match(head)
         if (
@@ -259,7 +284,43 @@ def mine_enum(text: str) -> Mined | None:
             p.label, p.end = m.group("label"), m.end()
         mined = _decide(text, rpairs, declined, reversed_pairs=True)
         return mined
-    return _bare(text)
+    return _bare(text) or _alternatives(text) or _spaced_codes(text)
+
+
+def _alternatives(text: str) -> Mined | None:
+    """`0 or 1`, `Y 또는 N` on a line of its own: the codes it offers. Closed when that line is
+    the whole text."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    for line in lines:
+        m = _ALTERNATIVES.fullmatch(line)
+        if m is None:
+            continue
+        codes = re.findall(r"(?<![A-Za-z0-9])[A-Za-z0-9]{1,4}(?![A-Za-z0-9])", line)
+        codes = [c for c in codes if c not in ("or", "OR")]
+        if len(codes) < 2 or len(set(codes)) != len(codes):
+            return None
+        values = tuple(EnumValue(c) for c in codes)
+        if len(lines) == 1:
+            return Mined(values, True, f"{len(codes)} alternatives make up the whole text", None)
+        return Mined(values, False, f"{len(codes)} alternatives; open: the text says more", None)
+    return None
+
+
+def _spaced_codes(text: str) -> Mined | None:
+    """`M04020000 금, M04020100 미니금`: codes each followed by a space and its label. Open: such
+    lists (of commodities, of products) are extracts."""
+    items = [i for i in re.split(r"[,，\n]", text) if i.strip()]
+    found: list[EnumValue] = []
+    for item in items:
+        m = _SPACED_CODE.fullmatch(item.rstrip(" .…"))
+        if m is None:
+            if found and _GOES_ON.search(item):
+                continue
+            return None
+        found.append(EnumValue(m.group(1), m.group(2).strip()))
+    if len(found) < 2 or len({v.value for v in found}) != len(found):
+        return None
+    return Mined(tuple(found), False, f"{len(found)} codes with labels; open: an extract", None)
 
 
 def _decide(
@@ -420,12 +481,11 @@ def parse_conditions(description: str) -> tuple[str, ...]:
     out: list[str] = []
     for m in _CONDITION.finditer(description):
         lo = max(0, m.start() - _CLAUSE_MAX)
+        sentences = [e.end() for e in _SENTENCE_END.finditer(description, lo, m.start())]
         start = max(
             description.rfind("\n", lo, m.start()) + 1,
             description.rfind("※", lo, m.start()) + 1,
-            description.rfind(". ", lo, m.start()) + 2
-            if ". " in description[lo : m.start()]
-            else 0,
+            sentences[-1] if sentences else 0,  # `. ` ends a sentence; `... ` goes on
             lo,
         )
         clause = description[start : m.start()]
@@ -576,4 +636,39 @@ def resolve_condition(
             best.append((name, values))
     if len(best) != 1:
         return None
-    return best[0]
+    name, values = best[0]
+    enum = next(e for n, _, e in named or others if n == name)
+    return name, goes_on(clause, enum, values)
+
+
+# Words that mean the same kind of order in a label: a limit order is `지정가` or `LIMIT`.
+_SAME_KIND = {"지정가": ("지정가", "LIMIT")}
+
+
+def _label_core(label: str | None) -> str:
+    """A label without its parenthesised notes: `장마감지정가(LOC)` -> `장마감지정가`."""
+    return re.sub(r"\([^()]*\)", "", label or "").strip()
+
+
+def goes_on(clause: str, enum: tuple[EnumValue, ...], values: tuple[str, ...]) -> tuple[str, ...]:
+    """The values a condition clause means when it lists some and says the list goes on
+    (`지정가(00), 장마감지정가(30) ... 주문시 필수`): every value whose label names the kind the
+    listed ones share (their common ending, `지정가`; `LIMIT` means the same), in enum order.
+    A clause that does not go on, or whose values share no such word, means what it lists."""
+    if not _GOES_ON.search(clause) or not values:
+        return values
+    labels = [_label_core(e.label) for e in enum if e.value in values]
+    if not labels or not all(labels):
+        return values
+    word = labels[0]
+    for label in labels[1:]:
+        while word and not label.endswith(word):
+            word = word[1:]
+    if len(word) < 2:
+        return values
+    words = _SAME_KIND.get(word, (word,))
+    return tuple(
+        e.value
+        for e in enum
+        if e.value in values or any(w.lower() in _label_core(e.label).lower() for w in words)
+    )

@@ -6,10 +6,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import Problem, Problems, SpecError
+from ..baseline import Baseline
+from ..problems import Level, Problem, Problems, SpecError
 from ..reader.workbook import read_inputs
 from .build import build_spec
 from .config import Config, find_config_dir, load_config
+from .consistency import (
+    open_lists_examples_contradict,
+    warn_contradicting_enums,
+    warn_json_in_strings,
+)
 from .core import Spec
 from .selfcheck import SelfCheck, check_examples
 
@@ -36,11 +42,13 @@ def load(
     strict: bool = False,
     lenient_config: bool = False,
     self_check: bool = True,
+    baseline: Baseline | None = None,
 ) -> Loaded:
     """Read every input, build the model, and check the sheets' examples against it.
 
     Raises SpecError (with every problem found) when there is an error, or with ``strict`` a
-    warning. ``config_dir`` defaults to the first directory input that holds config files.
+    warning not acknowledged in ``baseline``. ``config_dir`` defaults to the first directory
+    input that holds config files.
     The self-check (``self_check``) reports each example that disagrees with the models as a
     warning and sums up in ``Loaded.self_check``; it runs only on a model built without errors.
     """
@@ -49,9 +57,14 @@ def load(
     config = load_config(directory if use_config else None, problems)
     book = read_inputs(paths, problems)
     spec = build_spec(book, config, problems, lenient_config=lenient_config)
+    if not problems.error_count:
+        spec = open_lists_examples_contradict(spec, problems)
+        warn_contradicting_enums(spec, problems)
+        warn_json_in_strings(spec, problems)
     checked = None
     if self_check and not problems.error_count:
         checked = check_examples(spec, problems)
-    if problems.has_errors(strict):
+    fresh = baseline.split(problems.items)[0] if baseline is not None else problems.items
+    if problems.error_count or (strict and any(p.level is Level.WARNING for p in fresh)):
         raise SpecError(problems.items, [checked.summary()] if checked and checked.examples else [])
     return Loaded(spec, problems.items, config, checked)

@@ -97,6 +97,11 @@ class PythonIdentifier(str):
         return super().__new__(cls, name)
 
 
+# What an override's python_name must not be (config.py): the names PythonIdentifier steers clear
+# of, and the names every generated model module imports.
+RESERVED_FIELD_NAMES = _RESERVED
+
+
 @lru_cache(maxsize=8192)
 def identifier(value: str, prefix: str = "field") -> str:
     """``PythonIdentifier(value, prefix)`` as a plain str, cached: field names repeat a lot."""

@@ -32,7 +32,12 @@ SECTIONS = ("menus", "apis", "realtime")
 # The client's own methods an API may be named as (group ""): the runtime implements them.
 CLIENT_METHODS = {"au10001": "issue_token", "au10002": "revoke_token"}
 DEFAULT_TABLE = "data/names.toml"
-_SEGMENT = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Full-match rules (``re.fullmatch``: ``$`` would let a trailing newline through).
+_SEGMENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# File names Windows cannot hold, whatever the extension: a group becomes a module file.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +72,22 @@ def menu_key(words: tuple[str, ...] | list[str]) -> str:
 
 
 def valid_group(value: str) -> bool:
-    """A dotted path of identifiers that are not keywords (``us.chart``), or ""."""
+    """A dotted path of identifiers that are not keywords (``us.chart``), or "". No segment is
+    a file name Windows reserves (``aux``, ``con``, ``nul``, ``com1``...)."""
     if value == "":
         return True
-    return all(_SEGMENT.match(part) and not keyword.iskeyword(part) for part in value.split("."))
+    return all(
+        _SEGMENT.fullmatch(part)
+        and not keyword.iskeyword(part)
+        and part.lower() not in WINDOWS_RESERVED
+        for part in value.split(".")
+    )
 
 
 def valid_method(value: str) -> bool:
-    return bool(_SEGMENT.match(value)) and not keyword.iskeyword(value)
+    """An identifier, not a keyword; it starts with a letter, so it is never name-mangled
+    (``__x``) nor private."""
+    return bool(_SEGMENT.fullmatch(value)) and not keyword.iskeyword(value)
 
 
 def read_names_table(
@@ -108,7 +121,12 @@ def parse_names_table(
     for path, group in _section(data, "menus", where, problems).items():
         at = f"{where} › menus.{path}"
         if not isinstance(group, str) or not valid_group(group):
-            problems.error(at, None, f'group must be a dotted identifier or "", got {group!r}')
+            problems.error(
+                at,
+                None,
+                f'group must be a dotted identifier (no file name Windows reserves) or "", '
+                f"got {group!r}",
+            )
             continue
         words = [w.strip() for w in str(path).split(">") if w.strip()]
         table.menus[menu_key(words)] = group
@@ -148,12 +166,16 @@ def _entry(api_id: str, entry: Any, at: str, problems: Problems) -> ApiName | No
         problems.error(
             at,
             api_id,
-            f"group must be a dotted path of Python identifiers (not keywords), got {group!r}",
+            "group must be a dotted path of Python identifiers (not keywords, no file name "
+            f"Windows reserves such as aux, con, nul), got {group!r}",
         )
         return None
     if method is not None and (not isinstance(method, str) or not valid_method(method)):
         problems.error(
-            at, api_id, f"method must be a Python identifier (not a keyword), got {method!r}"
+            at,
+            api_id,
+            f"method must be a Python identifier starting with a letter (not a keyword), "
+            f"got {method!r}",
         )
         return None
     if group == "" and CLIENT_METHODS.get(api_id) != method:

@@ -51,7 +51,7 @@ Role = Literal[
 ]
 # Attributes of the runtime's RealtimeValues: a field name must not shadow them.
 RESERVED = frozenset({"get", "to_dict", "FIELDS", "keys", "items", "values", "raw"})
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_IDENT = re.compile(r"[a-z][a-z0-9_]*")  # full match: "$" lets a trailing newline through
 DEFAULT_TRNM = {
     "domestic": ("CNSRLST", "CNSRREQ", "CNSRCLR"),
     "us": ("GNSRLST", "GNSRREQ", "GNSRCLR"),
@@ -86,7 +86,7 @@ def load_realtime_table(directory: Path | None, problems: Problems) -> RealtimeT
     for field_id, name in raw_fields.items():
         if (
             not isinstance(name, str)
-            or not _IDENT.match(name)
+            or not _IDENT.fullmatch(name)
             or keyword.iskeyword(name)
             or name in RESERVED
         ):
@@ -128,7 +128,7 @@ def label_names(apis: Iterable[Api]) -> dict[str, str]:
         label: next(iter(names))
         for label, names in seen.items()
         if len(names) == 1
-        and _IDENT.match(next(iter(names)))
+        and _IDENT.fullmatch(next(iter(names)))
         and not keyword.iskeyword(next(iter(names)))
         and next(iter(names)) not in RESERVED
     }

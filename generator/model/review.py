@@ -9,11 +9,11 @@ miner was wrong. Renders text, JSON or Markdown; the command is in cli/review_cm
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..escape import json_text, md_cell, terminal
 from .core import Field, Spec, walk
 
 FORMATS = ("text", "json", "markdown")
@@ -120,28 +120,30 @@ def _values(e: Entry) -> str:
 
 
 def render_text(items: Sequence[Entry]) -> str:
+    """For a terminal: every piece of spec text through the one escaper's :func:`terminal`
+    (line breaks, escape sequences and bidi controls such as U+202E shown as escapes)."""
     lines: list[str] = []
+    t = terminal
     for e in items:
-        lines.append(f"{e.api} {e.part} {e.path}: {e.decision}")
-        lines.append(f"    at:   {e.cell}")
-        lines.append(f"    text: {_one_line(e.text)!r}")
+        lines.append(f"{t(e.api)} {t(e.part)} {t(e.path)}: {t(e.decision)}")
+        lines.append(f"    at:   {t(e.cell)}")
+        lines.append(f"    text: {t(repr(_one_line(e.text)))}")
         if e.enum:
-            lines.append(f"    values: {_values(e)}")
-        lines.append(f"    why:  {e.reason}")
+            lines.append(f"    values: {t(_values(e))}")
+        lines.append(f"    why:  {t(e.reason)}")
     lines.append(summary_line(items))
     return "\n".join(lines) + "\n"
 
 
 def render_json(items: Sequence[Entry]) -> str:
     doc = {"fields": [e.to_json() for e in items], "counts": counts(items)}
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(doc, indent=2, sort_keys=True) + "\n"
 
 
 def _md(text: str) -> str:
-    """One Markdown table cell: pipes, backslashes, HTML and line breaks made inert."""
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
-    text = text.replace("<", "&lt;").replace(">", "&gt;")
-    return _one_line(text) or " "
+    """One Markdown table cell (the one escaper's :func:`md_cell`): pipes, links, images, HTML,
+    bare URLs, bidi controls and line breaks made inert."""
+    return md_cell(_one_line(text)) or " "
 
 
 def render_markdown(items: Sequence[Entry]) -> str:

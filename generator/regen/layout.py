@@ -7,6 +7,9 @@ cell by cell (seed 000): keys in column A, values in column C, the tables in col
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -225,10 +228,29 @@ def build_workbook(data: WorkbookData) -> Workbook:
     return wb
 
 
+# The time written into docProps/core.xml (created, modified) and onto every ZIP member.
+FIXED_TIME = "2024-01-01T00:00:00Z"
+_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+_CORE_TIME = re.compile(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
 def save_workbook(data: WorkbookData, path: Path) -> Path:
-    """Write the workbook; bytes are reproducible because openpyxl writes fixed metadata times."""
+    """Write the workbook, byte-identical for the same data: openpyxl stamps the save time into
+    docProps/core.xml and onto the ZIP members; both are replaced by :data:`FIXED_TIME`."""
     wb = build_workbook(data)
     wb.properties.creator = "kiwoom-codegen"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_TIME.sub(rf"\g<1>{FIXED_TIME}\g<2>", body.decode("utf-8")).encode()
+            member = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            dst.writestr(member, body)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    path.write_bytes(out.getvalue())
     return path

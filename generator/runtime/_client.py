@@ -486,6 +486,10 @@ class _OwnHttp(Generic[_H]):
         return http
 
 
+# Secrets shorter than this are not searched for in messages (see _BaseClient._redact).
+_MIN_SECRET_TEXT = 8
+
+
 class _BaseClient:
     _operations: Mapping[str, Operation] = MappingProxyType({})
     initial_retry_delay = 0.5  # seconds; doubled per retry, up to max_retry_delay, with jitter
@@ -670,7 +674,13 @@ class _BaseClient:
         return [s for s in [*keys, *self._used_tokens] if s]
 
     def _redact(self, text: str) -> str:
+        """``text`` without the keys and tokens. A secret shorter than :data:`_MIN_SECRET_TEXT`
+        (no real Kiwoom key or token is) is not searched for in free text, where it would be an
+        ordinary word (``appkey="key"`` would make "App key check failed" unreadable); it is
+        still removed by field name and from the bytes kept of a request or answer."""
         for secret in self._secrets():
+            if len(secret) < _MIN_SECRET_TEXT:
+                continue
             if secret in text:
                 text = text.replace(secret, "***")
             escaped = json.dumps(secret)[1:-1]  # as it appears inside JSON text
@@ -978,6 +988,32 @@ class SyncAPIClient(_BaseClient):
         http_client: httpx.Client | None = None,
         realtime_url: str | None = None,
     ) -> None:
+        """A client of the Kiwoom REST API; every parameter is keyword-only.
+
+        Args:
+            appkey: the app key (앱키). Default: the ``KIWOOM_APPKEY`` environment variable.
+                Production and mock-trading keys differ.
+            secretkey: the secret key (시크릿키). Default: ``KIWOOM_SECRETKEY``.
+            env: ``"production"`` (``https://api.kiwoom.com``, the default) or ``"mock"``
+                (``https://mockapi.kiwoom.com``, mock trading, KRX only).
+            base_url: another server to talk to instead of ``env``'s (a test server).
+            access_token: a token issued elsewhere (au10001), used as it is and never renewed:
+                processes that share an app key should share one token.
+            timeout: seconds (or an ``httpx.Timeout``) for one HTTP attempt.
+                Default: 10 s, 5 s to connect.
+            max_retries: how many times a failed read is tried again (rate limits, 5xx, lost
+                connections). Default 2. An order is never re-sent after it may have reached
+                Kiwoom, whatever this says.
+            deadline: seconds for a whole call (token, attempts, backoff, body); None: no limit.
+                Default 30.
+            max_pages: pages one iteration of a response follows at most. Default 1000.
+            max_response_bytes: the largest decoded answer accepted. Default 16 MiB.
+            http_client: an ``httpx.Client`` of your own (proxies, certificates); the client then
+                does not close it.
+            realtime_url: another WebSocket server for ``realtime()`` (a test server).
+
+        Keys and tokens never appear in reprs, logs or errors.
+        """
         super().__init__(
             appkey,
             secretkey,
@@ -1178,6 +1214,32 @@ class AsyncAPIClient(_BaseClient):
         http_client: httpx.AsyncClient | None = None,
         realtime_url: str | None = None,
     ) -> None:
+        """The asynchronous client of the Kiwoom REST API; every parameter is keyword-only.
+
+        Args:
+            appkey: the app key (앱키). Default: the ``KIWOOM_APPKEY`` environment variable.
+                Production and mock-trading keys differ.
+            secretkey: the secret key (시크릿키). Default: ``KIWOOM_SECRETKEY``.
+            env: ``"production"`` (``https://api.kiwoom.com``, the default) or ``"mock"``
+                (``https://mockapi.kiwoom.com``, mock trading, KRX only).
+            base_url: another server to talk to instead of ``env``'s (a test server).
+            access_token: a token issued elsewhere (au10001), used as it is and never renewed:
+                processes that share an app key should share one token.
+            timeout: seconds (or an ``httpx.Timeout``) for one HTTP attempt.
+                Default: 10 s, 5 s to connect.
+            max_retries: how many times a failed read is tried again (rate limits, 5xx, lost
+                connections). Default 2. An order is never re-sent after it may have reached
+                Kiwoom, whatever this says.
+            deadline: seconds for a whole call (token, attempts, backoff, body); None: no limit.
+                Default 30.
+            max_pages: pages one iteration of a response follows at most. Default 1000.
+            max_response_bytes: the largest decoded answer accepted. Default 16 MiB.
+            http_client: an ``httpx.AsyncClient`` of your own (proxies, certificates); the
+                client then does not close it.
+            realtime_url: another WebSocket server for ``realtime()`` (a test server).
+
+        Keys and tokens never appear in reprs, logs or errors.
+        """
         super().__init__(
             appkey,
             secretkey,

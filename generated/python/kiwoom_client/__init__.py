@@ -48,6 +48,15 @@ from .client import AsyncKiwoomClient, KiwoomClient
 
 # Imported on first use by __getattr__ below; type checkers and editors read them here.
 if TYPE_CHECKING:
+    from ._realtime import (
+        AsyncRealtime,
+        ConditionWatch,
+        Feed,
+        Realtime,
+        Subscription,
+        SyncFeed,
+        SyncSubscription,
+    )
     from ._realtime_types import (
         ConditionEvent,
         ConditionInfo,
@@ -69,12 +78,15 @@ __all__ = [
     "APITimeoutError",
     "AsyncKiwoomClient",
     "AsyncKiwoomResponse",
+    "AsyncRealtime",
     "AuthenticationError",
     "ConditionEvent",
     "ConditionInfo",
     "ConditionService",
+    "ConditionWatch",
     "CorporateNotAllowedError",
     "ERROR_CODES",
+    "Feed",
     "InvalidHeaderError",
     "InvalidInputError",
     "KiwoomAPIError",
@@ -91,6 +103,7 @@ __all__ = [
     "PagingError",
     "PagingLoopError",
     "RateLimitError",
+    "Realtime",
     "RealtimeClosedError",
     "RealtimeError",
     "RealtimeLoginError",
@@ -102,6 +115,9 @@ __all__ = [
     "ResponseTooLargeError",
     "SessionTakenOverError",
     "StatusEvent",
+    "Subscription",
+    "SyncFeed",
+    "SyncSubscription",
     "TokenError",
     "UnknownApiError",
     "UnknownSymbolError",
@@ -115,9 +131,13 @@ __generator_version__ = "0.1.0"
 
 # Names imported on first use (PEP 562): ``import kiwoom_client`` does not import them.
 _LAZY = {
+    "AsyncRealtime": "._realtime",
     "ConditionEvent": "._realtime_types",
     "ConditionInfo": "._realtime_types",
     "ConditionService": "._realtime_types",
+    "ConditionWatch": "._realtime",
+    "Feed": "._realtime",
+    "Realtime": "._realtime",
     "RealtimeClosedError": "._realtime_types",
     "RealtimeError": "._realtime_types",
     "RealtimeLoginError": "._realtime_types",
@@ -127,6 +147,9 @@ _LAZY = {
     "RealtimeValues": "._realtime_types",
     "SessionTakenOverError": "._realtime_types",
     "StatusEvent": "._realtime_types",
+    "Subscription": "._realtime",
+    "SyncFeed": "._realtime",
+    "SyncSubscription": "._realtime",
 }
 
 
