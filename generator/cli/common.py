@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..baseline import Baseline, baseline_text, read_baseline
 from ..escape import terminal
-from ..problems import Problem
+from ..problems import Level, Problem
 from ..reader.paths import display_path
 from .report import Report, problem_lines, report_lines
 
@@ -63,6 +63,34 @@ def print_problems(
     """The grouped report (:func:`report_lines`) on stderr; every line with ``--verbose``."""
     for line in report_lines(problems, report_options(args, strict=strict), notes):
         print(line, file=sys.stderr)
+
+
+def print_failure(
+    args: argparse.Namespace, problems: Sequence[Problem], notes: Sequence[str] = ()
+) -> None:
+    """Specs that cannot be turned into a model (or, with --strict, have warnings): their
+    problems and one line saying why nothing was done."""
+    strict = getattr(args, "strict", False)
+    # With a baseline the failures are the few new problems: each one on its line.
+    verbose = getattr(args, "verbose", False) or bool(getattr(args, "baseline", None))
+    options = report_options(args, strict=strict)
+    options = Report(options.strict, verbose, options.baseline)
+    for line in report_lines(problems, options, notes):
+        print(line, file=sys.stderr)
+    n = len([p for p in problems if p.level is Level.ERROR])
+    written = "; nothing written" if getattr(args, "writes", False) else ""
+    if n:
+        print(f"kiwoom-codegen: {n} error(s) in the specs{written}", file=sys.stderr)
+    elif options.baseline is not None:
+        fresh, known = options.baseline.split(problems)
+        n_new = sum(1 for p in fresh if p.level is Level.WARNING)
+        print(
+            f"kiwoom-codegen: {n_new} new warning(s) treated as errors (--strict; "
+            f"{len(known)} acknowledged in {options.baseline.path}){written}",
+            file=sys.stderr,
+        )
+    else:
+        print(f"kiwoom-codegen: warnings treated as errors (--strict){written}", file=sys.stderr)
 
 
 def spec_paths(args: argparse.Namespace) -> list[Path]:

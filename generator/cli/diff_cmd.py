@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model.config import CONFIG_FILES, find_config_dir, load_config
-from ..problems import Level, Problems, SpecError
-from ..regen.diff import DiffReport, PythonName, diff_specs
+from ..model.config import CONFIG_FILES, edition_names, find_config_dir
+from ..problems import Level, SpecError
+from ..regen.diff import DiffReport, diff_specs
 from ..regen.diff_render import FORMATS
 from .common import DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, print_problems
 
@@ -72,29 +72,6 @@ def report_new_problems(old: Loaded, new: Loaded, old_path: Path, verbose: bool)
         print(line, file=sys.stderr)
 
 
-def own_names(edition: Path, shared: Path | None) -> dict[str, PythonName]:
-    """The names table beside an edition (when it has its own config), for naming the APIs
-    only that edition has."""
-    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
-    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
-        return {}
-    config = load_config(directory, Problems())
-    return {api_id: (n.group, n.method) for api_id, n in config.names.items()}
-
-
-def own_version(edition: Path, shared: Path | None) -> str | None:
-    """The package version in the package.toml beside an edition (when it has its own config):
-    the version that edition was released as."""
-    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
-    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
-        return None
-    if not (directory / "package.toml").is_file():
-        return None
-    problems = Problems()
-    config = load_config(directory, problems)
-    return None if problems.errors else config.package_version
-
-
 def compare_editions(
     old: Path,
     new: Path,
@@ -115,8 +92,8 @@ def compare_editions(
     return diff_specs(
         loaded_old.spec,
         loaded_new.spec,
-        old_names=own_names(old, config_dir),
-        new_names=own_names(new, config_dir),
+        old_names=edition_names(old, config_dir),
+        new_names=edition_names(new, config_dir),
     )
 
 

@@ -13,11 +13,17 @@ from typing import Any, TextIO
 from .. import __version__
 from ..baseline import BaselineError
 from ..escape import terminal
-from ..problems import Level, SpecError
+from ..problems import SpecError
 from ..regen.swap import describe_os_error, is_environment_error
 from . import diff_cmd, generate_cmd, review_cmd
-from .common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_OK, add_spec_args, load_inputs, report_options
-from .report import Report, report_lines
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_BUG,
+    EXIT_OK,
+    add_spec_args,
+    load_inputs,
+    print_failure,
+)
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -112,29 +118,7 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     try:
         return func(args)
     except SpecError as exc:
-        strict = getattr(args, "strict", False)
-        # With a baseline the failures are the few new problems: each one on its line.
-        verbose = getattr(args, "verbose", False) or bool(getattr(args, "baseline", None))
-        options = report_options(args, strict=strict)
-        options = Report(options.strict, verbose, options.baseline)
-        for line in report_lines(exc.problems, options, exc.notes):
-            print(line, file=sys.stderr)
-        n = len([p for p in exc.problems if p.level is Level.ERROR])
-        written = "; nothing written" if getattr(args, "writes", False) else ""
-        if n:
-            print(f"kiwoom-codegen: {n} error(s) in the specs{written}", file=sys.stderr)
-        elif options.baseline is not None:
-            fresh, known = options.baseline.split(exc.problems)
-            n_new = sum(1 for p in fresh if p.level is Level.WARNING)
-            print(
-                f"kiwoom-codegen: {n_new} new warning(s) treated as errors (--strict; "
-                f"{len(known)} acknowledged in {options.baseline.path}){written}",
-                file=sys.stderr,
-            )
-        else:
-            print(
-                f"kiwoom-codegen: warnings treated as errors (--strict){written}", file=sys.stderr
-            )
+        print_failure(args, exc.problems, exc.notes)
         return EXIT_BAD_INPUT
     except BaselineError as exc:
         print(f"kiwoom-codegen: {terminal(str(exc))}", file=sys.stderr)

@@ -366,3 +366,29 @@ def _read_package(path: Path, config: Config, problems: Problems) -> None:
         )
     else:
         config.package_name = name
+
+
+# --- the config beside an edition of the docs (diff, changelog) -----------------------------
+
+
+def edition_names(edition: Path, shared: Path | None) -> dict[str, tuple[str | None, str | None]]:
+    """The names table beside an edition (when it has its own config), for naming the APIs
+    only that edition has."""
+    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
+    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
+        return {}
+    config = load_config(directory, Problems())
+    return {api_id: (n.group, n.method) for api_id, n in config.names.items()}
+
+
+def edition_version(edition: Path, shared: Path | None) -> str | None:
+    """The package version in the package.toml beside an edition (when it has its own config):
+    the version that edition was released as."""
+    directory = find_config_dir([edition] if edition.is_dir() else [edition.parent])
+    if directory is None or (shared is not None and directory.resolve() == shared.resolve()):
+        return None
+    if not (directory / "package.toml").is_file():
+        return None
+    problems = Problems()
+    config = load_config(directory, problems)
+    return None if problems.errors else config.package_version
