@@ -38,11 +38,14 @@ from ._errors import (
     UnknownApiError,
     UnknownSymbolError,
     WebSocketNotSupportedError,
+    effective_code,
     error_for,
 )
 from ._operation import Operation
 from ._operations import OPERATIONS
+from ._ratelimit import RateLimiter
 from ._response import AsyncKiwoomResponse, KiwoomResponse
+from ._tokens import FileTokenStore, MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from .client import AsyncKiwoomClient, KiwoomClient
 
@@ -75,12 +78,14 @@ __all__ = [
     "ConditionService",
     "CorporateNotAllowedError",
     "ERROR_CODES",
+    "FileTokenStore",
     "InvalidHeaderError",
     "InvalidInputError",
     "KiwoomAPIError",
     "KiwoomClient",
     "KiwoomError",
     "KiwoomResponse",
+    "MemoryTokenStore",
     "MockNotSupportedError",
     "NOT_GIVEN",
     "NotGiven",
@@ -91,6 +96,7 @@ __all__ = [
     "PagingError",
     "PagingLoopError",
     "RateLimitError",
+    "RateLimiter",
     "RealtimeClosedError",
     "RealtimeError",
     "RealtimeLoginError",
@@ -103,9 +109,11 @@ __all__ = [
     "SessionTakenOverError",
     "StatusEvent",
     "TokenError",
+    "TokenStore",
     "UnknownApiError",
     "UnknownSymbolError",
     "WebSocketNotSupportedError",
+    "effective_code",
     "error_for",
 ]
 

@@ -50,6 +50,7 @@ from pydantic import BaseModel, ValidationError
 
 from ._errors import (
     ORDER_STATE_HINT,
+    RATE_LIMIT_CODES,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -60,10 +61,13 @@ from ._errors import (
     ResponseTooLargeError,
     TokenError,
     WebSocketNotSupportedError,
+    effective_code,
     error_for,
 )
 from ._operation import Operation
+from ._ratelimit import RateLimiter, shared_limiter
 from ._response import AsyncKiwoomResponse, KiwoomResponse, RequestOptions
+from ._tokens import DEFAULT_STORE, TokenStore, record_of, store_key, usable
 from ._types import NOT_GIVEN, NotGiven, strip_not_given
 
 if TYPE_CHECKING:  # the real-time client imports websockets: only when used
@@ -510,6 +514,8 @@ class _BaseClient:
         deadline: float | None,
         max_pages: int,
         max_response_bytes: int,
+        rate_limit: RateLimiter | bool | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         if env not in ("production", "mock"):
             raise ValueError(f"env must be 'production' or 'mock', got {env!r}")
@@ -537,6 +543,18 @@ class _BaseClient:
             check_header("access_token", "authorization", access_token, "the access token")
         self._token = AccessToken(access_token) if access_token else None
         self._used_tokens: deque[str] = deque([access_token] if access_token else [], maxlen=8)
+        self._refused: deque[str] = deque(maxlen=8)  # tokens Kiwoom refused: never adopted
+        self._store = DEFAULT_STORE if token_store is None else token_store
+        keys = (appkey, secretkey, self.base_url)
+        self._store_key = store_key(*keys) if appkey and secretkey else None
+        if isinstance(rate_limit, RateLimiter):
+            self._limiter: RateLimiter | None = rate_limit
+        elif rate_limit is True:
+            self._limiter = shared_limiter(appkey, self.base_url)
+        elif rate_limit is None or rate_limit is False:
+            self._limiter = None
+        else:
+            raise ValueError("rate_limit must be True, False/None or a RateLimiter")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(env={self.env!r}, base_url={self.base_url!r})"
@@ -647,6 +665,22 @@ class _BaseClient:
         except UnicodeEncodeError:  # checked above; a last guard that never shows the value
             raise InvalidHeaderError(f"{op.api_id}: a header {_HEADER_RULE}") from None
 
+    def _pacing(self, op: Operation, deadline_at: float | None) -> float:
+        """The seconds to wait before sending ``op`` (its slot is reserved); raises
+        :class:`APITimeoutError` (nothing sent) when the wait would pass the deadline."""
+        if self._limiter is None or is_auth_call(op):
+            return 0.0
+        wait = self._limiter.reserve(op.api_id, op.is_order, remaining(deadline_at))
+        if wait is None:
+            raise APITimeoutError(
+                f"{op.api_id}: pacing for Kiwoom's rate limit would wait past the call's "
+                "deadline; nothing more was sent",
+                api_id=op.api_id,
+            )
+        if wait > 0 and log.isEnabledFor(logging.DEBUG):
+            _log(logging.DEBUG, op, "paced: waiting %.3fs", wait)
+        return wait
+
     def _late(self, op: Operation, options: RequestOptions, *, sent: bool) -> KiwoomError:
         """The error for a deadline reached; ``sent``: an attempt of ``op`` was in flight."""
         deadline = self._deadline_of(options)
@@ -740,22 +774,40 @@ class _BaseClient:
             _log(logging.DEBUG, op, "HTTP %d, return_code %s", status, code)
         error: KiwoomError
         if code != 0 or status == 429:  # a Kiwoom error, or HTTP 429 without a return_code
+            raw = body.get("return_code") if body is not None else None
             body = self._redact_value(body or {"return_msg": "HTTP 429 Too Many Requests"})
             message = self._redact(str(body.get("return_msg", "")))
-            if code is None:  # not a number: no way to tell success from failure
+            embedded = effective_code(None, message)  # [NNNN:...] inside return_msg
+            if code is None and embedded is None:  # no way to tell success from failure
                 message = (
                     f"return_code {str(body.get('return_code'))[:40]!r} is not a number; {message}"
                 )
                 if op.is_order:
                     message += f" {ORDER_STATE_HINT}"
+            effective = embedded if embedded is not None else (-1 if code is None else code or 429)
             error = error_for(
                 op.api_id,
-                -1 if code is None else code or 429,
+                effective,
                 message,
                 body,
                 response=self._scrubbed(response, body),
+                return_code=raw,
             )
-        elif not 200 <= status < 300:
+            # Re-sent only when the answer proves the request was not processed: a Kiwoom rate
+            # limit code (1700-1702), or HTTP 429 itself (a refusal by definition, RFC 6585). A
+            # return_code 429 inside an HTTP 200, or any other code, proves nothing for an order.
+            refused = effective in RATE_LIMIT_CODES or status == 429
+            retryable = isinstance(error, RateLimitError) and (refused or not op.is_order)
+            if isinstance(error, RateLimitError) and op.is_order and not refused:
+                error.message += f" {ORDER_STATE_HINT}"
+                error.args = (f"{op.api_id}: [{effective}] {error.message}",)
+            return _Outcome(
+                http_response=response,
+                error=error,
+                retryable=retryable,
+                retry_after=retry_after_of(response.headers),
+            )
+        if not 200 <= status < 300:
             message = f"{op.api_id}: HTTP {status} {response.reason_phrase}"
             if op.is_order and status >= 500:
                 message += f" {ORDER_STATE_HINT}"
@@ -763,17 +815,11 @@ class _BaseClient:
             error = APIStatusError(message, api_id=op.api_id, response=safe)
             retryable = status >= 500 and not op.is_order
             return _Outcome(http_response=safe, error=error, retryable=retryable)
-        elif body is None:
+        if body is None:
             message = f"{op.api_id}: the answer is not a JSON object (HTTP {status})"
             error = KiwoomError(message + (f" {ORDER_STATE_HINT}" if op.is_order else ""))
-        else:
-            return _Outcome(http_response=response, body=body, data=_parse_data(op, body))
-        return _Outcome(
-            http_response=response,
-            error=error,
-            retryable=isinstance(error, RateLimitError),
-            retry_after=retry_after_of(response.headers),
-        )
+            return _Outcome(http_response=response, error=error)
+        return _Outcome(http_response=response, body=body, data=_parse_data(op, body))
 
     def _next_step(
         self,
@@ -788,12 +834,17 @@ class _BaseClient:
         if error is None:
             return "return", 0.0
         name = type(error).__name__
+        paced = False
+        if isinstance(error, RateLimitError) and self._limiter is not None:
+            limited = error.limited_api_id or op.api_id
+            self._limiter.refused(limited, op.is_order, error.code, error.allowance)
+            paced = True  # the limiter spaces the retry: no backoff of its own
         if (
             isinstance(error, TokenError)
             and not (reauthed or is_auth_call(op))
             and self._can_issue()
         ):
-            _log(logging.INFO, op, "token rejected (8005); issuing a new token")
+            _log(logging.INFO, op, "token rejected (%d); issuing a new token", error.code)
             return "reauth", 0.0
         if not outcome.retryable:
             if op.is_order:
@@ -804,13 +855,19 @@ class _BaseClient:
             return "raise", 0.0
         if outcome.retry_after is not None:
             delay = outcome.retry_after
+        elif paced:
+            delay = 0.0
         else:
             import random
 
             delay = min(self.max_retry_delay, self.initial_retry_delay * 2**attempt)
             delay *= 1 - 0.25 * random.random()
         left = remaining(deadline_at)
-        if left is not None and delay >= left:
+        if paced and self._limiter is not None:  # the limiter's wait comes on top
+            delay_total = delay + self._limiter.pending(op.api_id, op.is_order)
+        else:
+            delay_total = delay
+        if left is not None and delay_total >= left:
             _log(logging.INFO, op, "%s; no retry: the deadline leaves %.2fs", name, max(left, 0))
             return "raise", 0.0
         retry = (attempt + 1, self.max_retries, delay)
@@ -892,11 +949,55 @@ class _BaseClient:
         token = AccessToken(value, token_type, expires_at, self._renew_at(expires_at, response))
         self._token = token
         log.info("au10001: token issued (expires %s)", token.expires_at)
+        if self._store_key is not None:  # the caller holds the store's lock
+            renew_in = None if token.renew_at is None else token.renew_at - time.monotonic()
+            self._store.save(self._store_key, record_of(value, token_type, expires_at, renew_in))
         return token
 
     def _drop_token(self, stale: str | None) -> None:
+        """Kiwoom refused ``stale``: stop using it, and never take it from the store again."""
+        if stale is not None:
+            self._refused.append(stale)
         if self._token is not None and self._token.token == stale:
             self._token = None
+
+    def _forget(self, revoked: str) -> None:
+        self._drop_token(revoked)
+        if self._store_key is not None:
+            self._store.delete(self._store_key, revoked)
+
+    def _adopt_stored(self) -> str | None:
+        """The store's token for this app key, when usable (another client or process issued
+        it); the caller holds the store's lock."""
+        assert self._store_key is not None
+        record = self._store.load(self._store_key)
+        if record is None or not usable(record, self._refused):
+            return None
+        value, token_type = str(record["token"]), str(record.get("token_type") or "Bearer")
+        try:
+            check_header("au10001", "authorization", value, "the stored token")
+        except InvalidHeaderError:
+            return None
+        self._used_tokens.append(value)
+        expires, renew = record.get("expires_at"), record.get("renew_at")
+        expires_at = datetime.fromtimestamp(expires, KST) if isinstance(expires, float) else None
+        renew_at = time.monotonic() + renew - time.time() if isinstance(renew, float) else None
+        self._token = AccessToken(value, token_type, expires_at, renew_at)
+        return value
+
+    def _lock_wait(self, op: Operation, deadline_at: float | None, delay: float) -> float:
+        """How long to wait before trying a lock again; raises when the deadline is reached."""
+        left = remaining(deadline_at)
+        if left is not None and left <= 0:
+            raise self._token_late(op)
+        return delay if left is None else min(delay, left)
+
+    def _token_late(self, op: Operation) -> APITimeoutError:
+        return APITimeoutError(
+            f"{op.api_id}: the call reached its deadline waiting for the access token; "
+            "nothing was sent",
+            api_id=op.api_id,
+        )
 
 
 _ResponseT = TypeVar("_ResponseT", KiwoomResponse[Any], AsyncKiwoomResponse[Any])
@@ -979,6 +1080,8 @@ class SyncAPIClient(_BaseClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
         realtime_url: str | None = None,
+        rate_limit: RateLimiter | bool | None = True,
+        token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(
             appkey,
@@ -991,6 +1094,8 @@ class SyncAPIClient(_BaseClient):
             deadline,
             max_pages,
             max_response_bytes,
+            rate_limit,
+            token_store,
         )
         self._owns_http = http_client is None
         if http_client is not None:
@@ -1070,7 +1175,9 @@ class SyncAPIClient(_BaseClient):
     def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
         with self._token_lock:
-            return self._issue(self._deadline_at(_DEFAULTS), _DEFAULTS)
+            self._obtain(TOKEN_OP, self._deadline_at(_DEFAULTS), _DEFAULTS, new=True)
+        assert self._token is not None
+        return self._token
 
     def revoke_token(self, token: str | None = None) -> None:
         """Revoke ``token`` (default: the current one) through au10002."""
@@ -1079,7 +1186,7 @@ class SyncAPIClient(_BaseClient):
             deadline_at = self._deadline_at(_DEFAULTS)
             self._send(REVOKE_OP, json_bytes(payload), _DEFAULTS, None, None, deadline_at)
             with self._token_lock:
-                self._drop_token(payload["token"])
+                self._forget(payload["token"])
 
     def close(self) -> None:
         if self._owns_http:
@@ -1092,6 +1199,9 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def _pace_sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
     def _issue(self, deadline_at: float | None, options: RequestOptions) -> AccessToken:
@@ -1107,9 +1217,33 @@ class SyncAPIClient(_BaseClient):
             return None
         token = self._fresh_token()
         if token is None:
-            with self._token_lock:
-                token = self._fresh_token() or self._issue(deadline_at, options).token
+            left = remaining(deadline_at)  # another thread may be issuing: wait, not past it
+            if not self._token_lock.acquire(timeout=-1 if left is None else max(left, 0)):
+                raise self._token_late(op)
+            try:
+                token = self._fresh_token() or self._obtain(op, deadline_at, options)
+            finally:
+                self._token_lock.release()
         return token
+
+    def _obtain(
+        self, op: Operation, deadline_at: float | None, options: RequestOptions, new: bool = False
+    ) -> str:
+        """The app key's token from the store, else a new one, issued under the store's lock
+        (so that concurrent clients and processes issue once); the caller holds the lock of
+        this client."""
+        if self._store_key is None:
+            return self._issue(deadline_at, options).token
+        delay = 0.005
+        while (handle := self._store.try_lock(self._store_key)) is None:
+            time.sleep(self._lock_wait(op, deadline_at, delay))
+            delay = min(delay * 2, 0.05)
+        try:
+            return (None if new else self._adopt_stored()) or self._issue(
+                deadline_at, options
+            ).token
+        finally:
+            self._store.unlock(handle)
 
     def _send(
         self,
@@ -1123,6 +1257,9 @@ class SyncAPIClient(_BaseClient):
         attempt, reauthed = 0, False
         while True:
             token = self._auth_token(op, options, deadline_at)
+            wait = self._pacing(op, deadline_at)
+            if wait > 0:
+                self._pace_sleep(wait)
             request = self._build_request(
                 op, payload, token, options, cont_yn, next_key, deadline_at
             )
@@ -1179,6 +1316,8 @@ class AsyncAPIClient(_BaseClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         realtime_url: str | None = None,
+        rate_limit: RateLimiter | bool | None = True,
+        token_store: TokenStore | None = None,
     ) -> None:
         super().__init__(
             appkey,
@@ -1191,6 +1330,8 @@ class AsyncAPIClient(_BaseClient):
             deadline,
             max_pages,
             max_response_bytes,
+            rate_limit,
+            token_store,
         )
         import asyncio
 
@@ -1272,9 +1413,13 @@ class AsyncAPIClient(_BaseClient):
     async def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
         async with self._token_lock:
-            return await self._within(
-                TOKEN_OP, _DEFAULTS, lambda deadline_at, _: self._issue(deadline_at, _DEFAULTS)
+            await self._within(
+                TOKEN_OP,
+                _DEFAULTS,
+                lambda deadline_at, _: self._obtain(TOKEN_OP, deadline_at, _DEFAULTS, new=True),
             )
+        assert self._token is not None
+        return self._token
 
     async def revoke_token(self, token: str | None = None) -> None:
         """Revoke ``token`` (default: the current one) through au10002."""
@@ -1288,7 +1433,7 @@ class AsyncAPIClient(_BaseClient):
                     REVOKE_OP, content, _DEFAULTS, None, None, deadline_at, None
                 ),
             )
-            self._drop_token(payload["token"])
+            self._forget(payload["token"])
 
     async def close(self) -> None:
         if self._owns_http:
@@ -1301,6 +1446,11 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def _sleep(self, seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(seconds)
+
+    async def _pace_sleep(self, seconds: float) -> None:
         import asyncio
 
         await asyncio.sleep(seconds)
@@ -1341,8 +1491,26 @@ class AsyncAPIClient(_BaseClient):
         token = self._fresh_token()
         if token is None:
             async with self._token_lock:
-                token = self._fresh_token() or (await self._issue(deadline_at, options)).token
+                token = self._fresh_token() or await self._obtain(op, deadline_at, options)
         return token
+
+    async def _obtain(
+        self, op: Operation, deadline_at: float | None, options: RequestOptions, new: bool = False
+    ) -> str:
+        """The async twin of :meth:`SyncAPIClient._obtain` (the store's lock is polled)."""
+        if self._store_key is None:
+            return (await self._issue(deadline_at, options)).token
+        import asyncio
+
+        delay = 0.005
+        while (handle := self._store.try_lock(self._store_key)) is None:
+            await asyncio.sleep(self._lock_wait(op, deadline_at, delay))
+            delay = min(delay * 2, 0.05)
+        try:
+            token = None if new else self._adopt_stored()
+            return token or (await self._issue(deadline_at, options)).token
+        finally:
+            self._store.unlock(handle)
 
     async def _send(
         self,
@@ -1357,6 +1525,9 @@ class AsyncAPIClient(_BaseClient):
         attempt, reauthed = 0, False
         while True:
             token = await self._auth_token(op, options, deadline_at)
+            wait = self._pacing(op, deadline_at)
+            if wait > 0:
+                await self._pace_sleep(wait)
             request = self._build_request(
                 op, payload, token, options, cont_yn, next_key, deadline_at
             )
