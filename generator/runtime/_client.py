@@ -36,7 +36,7 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from types import MappingProxyType
@@ -46,6 +46,7 @@ import httpx
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
+from ._decode import BodyTooLarge, Senders, UndecodableBody, decoder_for
 from ._errors import (
     ORDER_STATE_HINT,
     RATE_LIMIT_CODES,
@@ -216,12 +217,32 @@ def json_object(content: bytes) -> dict[str, Any] | None:
     """
     try:
         parsed = pydantic_core.from_json(content)
-    except ValueError:
+    except ValueError as exc:
+        if "recursion" in str(exc):  # nested deeper than pydantic-core allows: not Kiwoom's
+            return None
         try:
             parsed = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if _depth(parsed) > MAX_JSON_DEPTH:
             return None
     return parsed if isinstance(parsed, dict) else None
+
+
+MAX_JSON_DEPTH = 64  # Kiwoom's answers nest 3 deep; a deeper document is refused, unparsed
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests (without recursion: the document may be hostile)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def parse_expires_dt(value: object) -> datetime | None:
@@ -260,11 +281,27 @@ def return_code_of(body: Mapping[str, Any]) -> int | None:
 
 
 def retry_after_of(headers: httpx.Headers) -> float | None:
-    """``Retry-After`` in seconds (capped), or None when absent or not a number."""
-    try:
-        return max(0.0, min(float(headers.get("retry-after", "")), MAX_RETRY_AFTER))
-    except ValueError:
+    """``Retry-After`` in seconds, capped at ``MAX_RETRY_AFTER``: delay-seconds (a number
+    >= 0) or an HTTP-date (the seconds until then). None (the usual backoff applies) when
+    absent or anything else: a negative number, NaN, infinity, text."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
+    if not (math.isfinite(seconds) and seconds >= 0):
+        return None
+    return min(seconds, MAX_RETRY_AFTER)
 
 
 def is_auth_path(path: str) -> bool:
@@ -303,8 +340,7 @@ class _Outcome:
         self.retry_after = retry_after
 
 
-class _BodyTooLarge(Exception):
-    """The answer's body is larger than the limit (raised while reading it)."""
+_BodyTooLarge = BodyTooLarge  # the answer's body is larger than the limit (while reading it)
 
 
 class _DeadlineReached(Exception):
@@ -379,11 +415,18 @@ def _collect(
     response._content = b"".join(parts)
 
 
-async def _acollect(response: httpx.Response, chunks: AsyncIterator[bytes], limit: int) -> None:
+async def _acollect(response: httpx.Response, limit: int) -> None:
     """The async twin of :func:`_collect`; the deadline is enforced around the whole call."""
+    decoder = decoder_for(response.headers.get("content-encoding"), limit)
     parts: list[bytes] = []
     size = 0
-    async for chunk in chunks:
+    async for raw in response.aiter_raw():
+        for chunk in decoder.feed(raw):
+            size += len(chunk)
+            if size > limit:
+                raise _BodyTooLarge
+            parts.append(chunk)
+    for chunk in decoder.finish():
         size += len(chunk)
         if size > limit:
             raise _BodyTooLarge
@@ -399,7 +442,8 @@ def read_sync(response: httpx.Response, limit: int, deadline_at: float | None) -
                 raise _BodyTooLarge
             return
         _check_size(response, limit)
-        _collect(response, response.iter_bytes(), limit, deadline_at)
+        decoder = decoder_for(response.headers.get("content-encoding"), limit)
+        _collect(response, decoder.decode(response.iter_raw()), limit, deadline_at)
     finally:
         response.close()
 
@@ -411,7 +455,7 @@ async def read_async(response: httpx.Response, limit: int) -> None:
                 raise _BodyTooLarge
             return
         _check_size(response, limit)
-        await _acollect(response, response.aiter_bytes(), limit)
+        await _acollect(response, limit)
     finally:
         await response.aclose()
 
@@ -431,12 +475,17 @@ def classify_exception(
         error: KiwoomError = ResponseTooLargeError(message, api_id=op.api_id, limit=limit)
         return _Outcome(error=error, cause=None, retryable=False)
     if isinstance(exc, _DeadlineReached):
-        reason = f"reached the call's deadline of {deadline_hit} s while reading the answer"
+        reason = f"reached the call's deadline of {deadline_hit} s waiting for the answer"
         if op.is_order:
             error = OrderStateUnknownError(op.api_id, reason)
         else:
             error = APITimeoutError(f"{op.api_id}: the call {reason}", api_id=op.api_id)
         return _Outcome(error=error, cause=None, retryable=False)
+    if isinstance(exc, UndecodableBody):
+        message = f"{op.api_id}: the answer's Content-Encoding could not be decoded"
+        if op.is_order:
+            message += f". {ORDER_STATE_HINT}"
+        return _Outcome(error=APIConnectionError(message, api_id=op.api_id), retryable=False)
     if isinstance(exc, httpx.LocalProtocolError):  # refused by httpx before sending
         error = InvalidHeaderError(
             f"{op.api_id}: httpx refused to send the request ({type(exc).__name__}); "
@@ -543,8 +592,9 @@ class _BaseClient:
         self._used_tokens: deque[str] = deque([access_token] if access_token else [], maxlen=8)
         self._refused: deque[str] = deque(maxlen=8)  # tokens Kiwoom refused: never adopted
         self._store = DEFAULT_STORE if token_store is None else token_store
-        keys = (appkey, secretkey, self.base_url)
-        self._store_key = store_key(*keys) if appkey and secretkey else None
+        self._store_key = (
+            store_key(appkey, secretkey, self.base_url) if appkey and secretkey else None
+        )
         if isinstance(rate_limit, RateLimiter):
             self._limiter: RateLimiter | None = rate_limit
         elif rate_limit is True:
@@ -1048,6 +1098,15 @@ def _log(level: int, op: Operation, message: str, *args: object) -> None:
 _T = TypeVar("_T")
 
 
+_SENDERS = Senders()
+
+
+def _close_late(future: Any) -> None:
+    """Close the answer of a send that finished after its caller's deadline."""
+    if not future.cancelled() and future.exception() is None:
+        future.result().close()
+
+
 class _Flight:
     """Whether an attempt of the call's own API is on the wire (async deadline bookkeeping)."""
 
@@ -1262,10 +1321,10 @@ class SyncAPIClient(_BaseClient):
                 op, payload, token, options, cont_yn, next_key, deadline_at
             )
             try:
-                response = self._http.send(request, stream=True)
+                response = self._send_within(op, options, request, deadline_at)
                 read_sync(response, self.max_response_bytes, deadline_at)
                 outcome = self._classify_response(op, response)
-            except (httpx.TransportError, _BodyTooLarge, _DeadlineReached) as exc:
+            except (httpx.TransportError, _BodyTooLarge, UndecodableBody, _DeadlineReached) as exc:
                 outcome = self._classify_failure(op, exc, options, deadline_at)
             step, delay = self._next_step(op, outcome, attempt, reauthed, deadline_at)
             if step == "return":
@@ -1280,6 +1339,32 @@ class SyncAPIClient(_BaseClient):
                 continue
             self._sleep(delay)
             attempt += 1
+
+    def _send_within(
+        self,
+        op: Operation,
+        options: RequestOptions,
+        request: httpx.Request,
+        deadline_at: float | None,
+    ) -> httpx.Response:
+        """Send ``request`` and return its answer (headers read), by the deadline whatever the
+        server does: the send runs on a worker thread that the caller stops waiting for.
+        Redirects are never followed, whatever the caller's client says: one would re-send the
+        keys or an order to another host."""
+        if deadline_at is None:
+            return self._http.send(request, stream=True, follow_redirects=False)
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        http = self._http
+        future = _SENDERS.submit(lambda: http.send(request, stream=True, follow_redirects=False))
+        try:
+            response: httpx.Response = future.result(timeout=max(remaining(deadline_at) or 0, 0))
+            return response
+        except FutureTimeout:
+            if future.cancel():  # never started: nothing was sent
+                raise self._late(op, options, sent=False) from None
+            future.add_done_callback(_close_late)
+            raise _DeadlineReached from None
 
     def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
@@ -1532,10 +1617,12 @@ class AsyncAPIClient(_BaseClient):
             if flight is not None:
                 flight.sent = True
             try:
-                response = await self._http.send(request, stream=True)
+                # never followed, whatever the caller's client says: a redirect would re-send
+                # the keys or an order to another host
+                response = await self._http.send(request, stream=True, follow_redirects=False)
                 await read_async(response, self.max_response_bytes)
                 outcome = self._classify_response(op, response)
-            except (httpx.TransportError, _BodyTooLarge) as exc:
+            except (httpx.TransportError, _BodyTooLarge, UndecodableBody) as exc:
                 outcome = self._classify_failure(op, exc, options, deadline_at)
             if flight is not None:
                 flight.sent = False
