@@ -26,15 +26,18 @@ __all__ = ["DEFAULT_ORDERS_PER_SECOND", "DEFAULT_QUERIES_PER_SECOND", "RateLimit
 
 DEFAULT_QUERIES_PER_SECOND = 5.0  # Kiwoom's terms: about 5 queries a second per app key
 DEFAULT_ORDERS_PER_SECOND = 5.0  # and about 5 orders a second
-_REFUSED_PAUSE = 1.0  # after a refusal that names no allowance: Kiwoom counts per second
+# 유량 seen in Kiwoom's 1700 answers: where pacing starts for these APIs (learned again anyway)
+OBSERVED_ALLOWANCES = {"ka10001": 1.0, "ka10081": 5.0, "ka10099": 1.0, "usa20100": 1.0}
+_REFUSED_PAUSE = 1.0  # a refusal: the calls that filled Kiwoom's one-second window leave it
 
 
 class RateLimiter:
     """Paces calls per API id and per class (queries, orders); thread-safe, shareable.
 
     ``queries_per_second`` / ``orders_per_second``: the totals (None: no total for the class);
-    ``per_api``: known allowances, calls a second by API id (more are learned from 1700
-    answers); ``clock``: a monotonic clock in seconds (tests pass a fake one).
+    ``per_api``: known allowances, calls a second by API id (default: those seen on the wire,
+    ``OBSERVED_ALLOWANCES``; more are learned from 1700 answers); ``clock``: a monotonic clock
+    in seconds (tests pass a fake one).
     """
 
     def __init__(
@@ -52,7 +55,7 @@ class RateLimiter:
         if not 0 <= margin < 1:
             raise ValueError("margin must be in [0, 1)")
         self._class_rate = {False: queries_per_second, True: orders_per_second}
-        self._api_rate: dict[str, float] = dict(per_api or {})
+        self._api_rate: dict[str, float] = dict(OBSERVED_ALLOWANCES if per_api is None else per_api)
         self._margin = margin
         self._clock = clock
         self._next_class: dict[bool, float] = {False: 0.0, True: 0.0}
@@ -99,7 +102,6 @@ class RateLimiter:
                 rate = float(allowance)
                 known = self._api_rate.get(api_id)
                 self._api_rate[api_id] = rate if known is None else min(known, rate)
-            # The calls that filled Kiwoom's one-second window stay in it up to a second.
             pause = _REFUSED_PAUSE * (1.0 + self._margin)
             if code == 1700:
                 self._next_api[api_id] = max(self._next_api.get(api_id, 0.0), now + pause)

@@ -44,7 +44,7 @@ def paced_client(kc: Any, server: Any, clock: FakeClock, **overrides: Any) -> An
             self.paced.append(seconds)
             clock.advance(seconds)
 
-    limiter = kc.ratelimit.RateLimiter(clock=clock)
+    limiter = kc.ratelimit.RateLimiter(clock=clock, per_api={})  # learns every allowance
     client = Client(**kc.kwargs(server, rate_limit=limiter, **overrides))
     client.paced = []
     return client
@@ -211,3 +211,9 @@ def test_a_refusal_whose_pacing_passes_the_deadline_is_raised(
         with pytest.raises(kc.errors.RateLimitError):
             client.call("ka10099", READ)
     assert len(wire.requests_for("ka10099")) == 1
+
+
+def test_pacing_starts_from_the_allowances_seen_on_the_wire(kc: Any, clock: FakeClock) -> None:
+    limiter = kc.ratelimit.RateLimiter(clock=clock)
+    assert limiter.allowance("ka10081") == 5.0 and limiter.allowance("ka10099") == 1.0
+    assert limiter.allowance("kt10006") is None  # unknown: the class total applies
