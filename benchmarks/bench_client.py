@@ -268,7 +268,9 @@ def check_same_request(pkg: Any) -> None:
 
     with httpx.Client(transport=httpx.MockTransport(record), base_url=BASE_URL) as http:
         http.post(BASE_URL + CRDORDR, json=BUY, headers=HEADERS).json()
-        client = pkg.KiwoomClient(access_token=TOKEN, base_url=BASE_URL, http_client=http)
+        client = pkg.KiwoomClient(
+            access_token=TOKEN, base_url=BASE_URL, http_client=http, rate_limit=False
+        )
         client.credit_orders.buy(**BUY)
     raw, generated = sent
     assert raw == generated, f"the baseline differs from the client's request:\n{raw}\n{generated}"
@@ -282,7 +284,9 @@ def bench_calls(python_dir: Path, rounds: int, calls: int) -> dict[str, Any]:
     op = pkg.OPERATIONS["kt10006"]
     check_same_request(pkg)
     http = httpx.Client(transport=httpx.MockTransport(_handler), base_url=BASE_URL)
-    client = pkg.KiwoomClient(access_token=TOKEN, base_url=BASE_URL, http_client=http)
+    client = pkg.KiwoomClient(
+        access_token=TOKEN, base_url=BASE_URL, http_client=http, rate_limit=False
+    )
     url = BASE_URL + CRDORDR
     request_model, response_model = op.request_model, op.response_model
     timeout = client.timeout

@@ -7,20 +7,24 @@ The decisions (headers, what a response or failure means, whether to retry, toke
 in :class:`_BaseClient` and module functions; the twins only add the I/O (``send``, ``sleep``,
 the lock), so the sync and async clients cannot drift apart.
 
-Retry policy. Reads are retried on rate limits (1700-1702, HTTP 429), connection failures,
-timeouts and 5xx. Orders (``op.is_order``) move money and Kiwoom has no idempotency key, so an
-order is re-sent only when the answer proves it was not accepted: a rate-limit rejection, or a
-connection that never opened. A timeout after sending raises :class:`OrderStateUnknownError`.
-A 8005 (invalid token) answer is a rejection too: the token is re-issued and the request re-sent
-once, orders included.
+Retry policy. Errors are classified by Kiwoom's effective code (``[NNNN:`` in ``return_msg``,
+else ``return_code``: docs/wire.md). Reads are retried on rate limits (1700-1702, HTTP 429),
+connection failures, timeouts and 5xx. Orders (``op.is_order``) move money and Kiwoom has no
+idempotency key, so an order is re-sent only when the answer proves it was not processed: a
+rate-limit refusal (1700-1702 or HTTP 429; a ``return_code`` 429 in an HTTP 200 is not proof),
+or a connection that never opened. A timeout after sending raises
+:class:`OrderStateUnknownError`. A token refusal (8005, 8031, 8103) is a rejection too: a new
+token is obtained (from the token store, or issued) and the request re-sent once, orders
+included. Before each attempt the limiter (``rate_limit``, ``_ratelimit.py``) paces the call.
 
 Limits. ``timeout`` bounds each phase of one attempt (connect, each read, write) as httpx does;
 ``deadline`` bounds the whole call: token issue, every attempt, backoff and the reading of the
-body. The async client enforces it with ``asyncio.timeout``; the sync client gives each attempt's
-phases at most the time left and checks the clock after every chunk of the body, so a body
-dripping in ends at most one read timeout after the deadline. A deadline reached after an order
-was sent raises :class:`OrderStateUnknownError` (never re-sent). ``max_response_bytes`` bounds the
-answer (decoded), ``max_pages`` the pages an iteration follows.
+body. The async client enforces it with ``asyncio.timeout``; the sync client sends on a worker
+thread and stops waiting for the answer's headers at the deadline, and checks the clock after
+every chunk of the body, so a body dripping in ends at most one read timeout after it. A
+deadline reached after an order was sent raises :class:`OrderStateUnknownError` (never
+re-sent). ``max_response_bytes`` bounds the answer (decoded by ``_decode.py``, each compression
+layer bounded), ``max_pages`` the pages an iteration follows. Redirects are never followed.
 
 Header values (the token, ``next-key``, ``cont-yn``, extra headers) are checked before anything
 is sent: a value that HTTP cannot carry (line breaks, control characters, non-ASCII, surrounding
