@@ -17,9 +17,9 @@ included. Before each attempt the limiter (``rate_limit``, ``_ratelimit.py``) pa
 
 Limits. ``timeout`` bounds each phase of one attempt (connect, each read, write) as httpx does;
 ``deadline`` bounds the whole call: token issue, every attempt, backoff and the reading of the
-body. The async client enforces it with ``asyncio.timeout``; the sync client sends on a worker
-thread and stops waiting for the answer's headers at the deadline, and checks the clock after
-every chunk of the body, so a body dripping in ends at most one read timeout after it. A
+body. The async client enforces it with ``asyncio.timeout``; the sync client bounds every socket
+wait by the time left (``_deadline.py``), or sends on a worker thread and stops waiting at the
+deadline where it cannot reach the sockets, and checks the clock after every chunk of the body. A
 deadline reached after an order was sent raises :class:`OrderStateUnknownError` (never
 re-sent). ``max_response_bytes`` bounds the answer (decoded by ``_decode.py``, each compression
 layer bounded), ``max_pages`` the pages an iteration follows. Redirects are never followed.
@@ -1315,6 +1315,8 @@ class SyncAPIClient(_BaseClient):
         next_key: str | None,
         deadline_at: float | None,
     ) -> _Outcome:
+        from ._deadline import scope as deadline_scope  # imports httpcore: with the first call
+
         attempt, reauthed = 0, False
         while True:
             token = self._auth_token(op, options, deadline_at)
@@ -1325,8 +1327,9 @@ class SyncAPIClient(_BaseClient):
                 op, payload, token, options, cont_yn, next_key, deadline_at
             )
             try:
-                response = self._send_within(op, options, request, deadline_at)
-                read_sync(response, self.max_response_bytes, deadline_at)
+                with deadline_scope(deadline_at):  # every socket wait ends by the deadline
+                    response = self._send_within(op, options, request, deadline_at)
+                    read_sync(response, self.max_response_bytes, deadline_at)
                 outcome = self._classify_response(op, response)
             except (httpx.TransportError, _BodyTooLarge, UndecodableBody, _DeadlineReached) as exc:
                 outcome = self._classify_failure(op, exc, options, deadline_at)
@@ -1352,10 +1355,16 @@ class SyncAPIClient(_BaseClient):
         deadline_at: float | None,
     ) -> httpx.Response:
         """Send ``request`` and return its answer (headers read), by the deadline whatever the
-        server does: the send runs on a worker thread that the caller stops waiting for.
-        Redirects are never followed, whatever the caller's client says: one would re-send the
-        keys or an order to another host."""
-        if deadline_at is None:
+        server does: on this thread when ``_deadline.bounded`` bounds the socket waits, else on
+        a worker thread that the caller stops waiting for. Redirects are never followed,
+        whatever the caller's client says: one would re-send the keys or an order to another
+        host."""
+        bounded = self.__dict__.get("_bounded")
+        if bounded is None:
+            from ._deadline import bounded as deadline_bounded
+
+            bounded = self.__dict__["_bounded"] = deadline_bounded(self._http)
+        if deadline_at is None or bounded:
             return self._http.send(request, stream=True, follow_redirects=False)
         from concurrent.futures import TimeoutError as FutureTimeout
 

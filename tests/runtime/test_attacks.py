@@ -53,12 +53,21 @@ def client_for(kc: Any, server: HostileServer, **kw: Any) -> Any:
 # ---- slow response headers: the sync deadline holds ------------------------------------------
 
 
+class CustomTransport(httpx.HTTPTransport):
+    """A transport the client cannot look into: it sends on a worker thread instead."""
+
+
+@pytest.mark.parametrize("http", ["plain", "custom"])
 @pytest.mark.parametrize("order", [False, True], ids=["read", "order"])
-def test_slow_headers_end_at_the_sync_deadline(kc: Any, hostile: Any, order: bool) -> None:
+def test_slow_headers_end_at_the_sync_deadline(
+    kc: Any, hostile: Any, order: bool, http: str
+) -> None:
     slow = Behaviour(kind="drip_head", drip=0.25, status=200, body=ANSWER.body)
     server = hostile(lambda req: slow)  # 1 byte per 0.25 s: the answer takes over 30 s
     deadline = 2.0
-    with client_for(kc, server, timeout=10.0, deadline=deadline, max_retries=3) as client:
+    transport = CustomTransport() if http == "custom" else httpx.HTTPTransport()
+    kwargs = {"http_client": httpx.Client(transport=transport)}
+    with client_for(kc, server, timeout=10.0, deadline=deadline, max_retries=3, **kwargs) as client:
         started = time.monotonic()
         expected = kc.errors.OrderStateUnknownError if order else kc.errors.APITimeoutError
         with pytest.raises(expected) as info:
@@ -67,6 +76,7 @@ def test_slow_headers_end_at_the_sync_deadline(kc: Any, hostile: Any, order: boo
             else:
                 client.call(*READ)
         took = time.monotonic() - started
+        assert client._bounded is (http == "plain")  # the socket bounded, or a worker thread
     assert took < 2 * deadline  # generous: it ends near the deadline, not after 30 s
     assert "deadline" in str(info.value)
     assert server.count("kt10006" if order else "ka10099") == 1

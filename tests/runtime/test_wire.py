@@ -217,3 +217,13 @@ def test_pacing_starts_from_the_allowances_seen_on_the_wire(kc: Any, clock: Fake
     limiter = kc.ratelimit.RateLimiter(clock=clock)
     assert limiter.allowance("ka10081") == 5.0 and limiter.allowance("ka10099") == 1.0
     assert limiter.allowance("kt10006") is None  # unknown: the class total applies
+
+
+def test_an_api_without_example_answers_rows_made_from_its_model(kc: Any) -> None:
+    import dataclasses
+
+    bare = {k: dataclasses.replace(op, response_example=None) for k, op in kc.ops.items()}
+    with kc.FakeKiwoomServer(bare) as fake:
+        with kc.Client(**kc.kwargs(fake)) as client:
+            rows = client.call("ka10099", READ).data.stk_list
+    assert [(r.code, r.name) for r in rows] == [("0", "0"), ("0", "0")]
