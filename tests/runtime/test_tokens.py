@@ -147,3 +147,26 @@ def test_sync_token_lock_keeps_each_threads_deadline(kc: Any, server: Any) -> No
     assert took < 0.5 + 1.5  # its own deadline (0.5 s), not A's stalled 3 s
     a.join(timeout=10)
     client.close()
+
+
+def test_async_clients_sharing_a_store_issue_one_token(
+    kc: Any, server: Any, tmp_path: Path
+) -> None:
+    import asyncio
+
+    store = kc.tokens.FileTokenStore(tmp_path)
+    server.delay("au10001", 0.3)  # the first issue is slow: the others wait on the store's lock
+
+    async def main() -> None:
+        clients = [kc.AsyncClient(**kc.kwargs(server, token_store=store)) for _ in range(3)]
+        try:
+            answers = await asyncio.gather(*(c.call("ka10099", READ) for c in clients))
+            assert all(a.body["return_code"] == 0 for a in answers)
+            server.expire_tokens()  # refused everywhere: replaced once, shared again
+            await asyncio.gather(*(c.call("ka10099", READ) for c in clients))
+        finally:
+            for c in clients:
+                await c.close()
+
+    asyncio.run(main())
+    assert len(server.issued_tokens) == 2

@@ -227,3 +227,30 @@ def test_an_api_without_example_answers_rows_made_from_its_model(kc: Any) -> Non
         with kc.Client(**kc.kwargs(fake)) as client:
             rows = client.call("ka10099", READ).data.stk_list
     assert [(r.code, r.name) for r in rows] == [("0", "0"), ("0", "0")]
+
+
+def test_async_twin_paces_and_keeps_orders_safe(kc: Any, wire: Any, clock: FakeClock) -> None:
+    import asyncio
+
+    class Client(kc.AsyncClient):  # type: ignore[misc,name-defined]
+        async def _sleep(self, seconds: float) -> None:
+            self.sleeps.append(seconds)
+            clock.advance(seconds)
+
+        async def _pace_sleep(self, seconds: float) -> None:
+            clock.advance(seconds)
+
+    limiter = kc.ratelimit.RateLimiter(clock=clock, per_api={})
+    wire.set_rate_limit("ka10099", 2)
+    wire.set_response("kt10006", {"return_code": 429, "return_msg": "too many"})
+
+    async def main() -> None:
+        async with Client(**kc.kwargs(wire, rate_limit=limiter, max_retries=5)) as client:
+            for _ in range(10):
+                assert (await client.call("ka10099", READ)).body["return_code"] == 0
+            with pytest.raises(kc.errors.RateLimitError):
+                await client.call("kt10006", kc.BUY)
+
+    asyncio.run(main())
+    assert len(wire.refusals) <= 1 and limiter.allowance("ka10099") == 2.0
+    assert len(wire.requests_for("kt10006")) == 1
