@@ -839,6 +839,12 @@ class _BaseClient:
                 if op.is_order:
                     message += f" {ORDER_STATE_HINT}"
             effective = embedded if embedded is not None else (-1 if code is None else code or 429)
+            # Re-sent only when the answer proves the request was not processed: a Kiwoom rate
+            # limit code (1700-1702), or HTTP 429 itself (a refusal by definition, RFC 6585). A
+            # return_code 429 inside an HTTP 200, or any other code, proves nothing for an order.
+            refused = effective in RATE_LIMIT_CODES or status == 429
+            if op.is_order and effective == 429 and not refused:
+                message += f" {ORDER_STATE_HINT}"
             error = error_for(
                 op.api_id,
                 effective,
@@ -847,14 +853,7 @@ class _BaseClient:
                 response=self._scrubbed(response, body),
                 return_code=raw,
             )
-            # Re-sent only when the answer proves the request was not processed: a Kiwoom rate
-            # limit code (1700-1702), or HTTP 429 itself (a refusal by definition, RFC 6585). A
-            # return_code 429 inside an HTTP 200, or any other code, proves nothing for an order.
-            refused = effective in RATE_LIMIT_CODES or status == 429
             retryable = isinstance(error, RateLimitError) and (refused or not op.is_order)
-            if isinstance(error, RateLimitError) and op.is_order and not refused:
-                error.message += f" {ORDER_STATE_HINT}"
-                error.args = (f"{op.api_id}: [{effective}] {error.message}",)
             return _Outcome(
                 http_response=response,
                 error=error,
