@@ -47,10 +47,17 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
 
 import httpx
-import pydantic_core
 from pydantic import BaseModel, ValidationError
 
-from ._decode import BodyTooLarge, Senders, UndecodableBody, decoder_for
+from ._decode import MAX_RETRY_AFTER as MAX_RETRY_AFTER  # re-exported: the client's limit
+from ._decode import (
+    BodyTooLarge,
+    Senders,
+    UndecodableBody,
+    decoder_for,
+    json_object,
+    retry_after_of,
+)
 from ._errors import (
     ORDER_STATE_HINT,
     RATE_LIMIT_CODES,
@@ -93,7 +100,6 @@ DEFAULT_MAX_PAGES = 1000  # pages one iteration of a response follows at most
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # decoded body size of one answer
 KST = timezone(timedelta(hours=9), "KST")  # expires_dt is Korea time
 CONTENT_TYPE = "application/json;charset=UTF-8"
-MAX_RETRY_AFTER = 60.0
 
 Timeout = float | httpx.Timeout | None
 
@@ -213,42 +219,6 @@ def json_bytes(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-def json_object(content: bytes) -> dict[str, Any] | None:
-    """The answer parsed as a JSON object, or None when it is not one (an HTML page, a list).
-
-    pydantic-core's parser is the fast path; what it refuses (a BOM, UTF-16, lone surrogates) is
-    given to :func:`json.loads`, so exactly the answers ``json.loads`` accepts are understood.
-    """
-    try:
-        parsed = pydantic_core.from_json(content)
-    except ValueError as exc:
-        if "recursion" in str(exc):  # nested deeper than pydantic-core allows: not Kiwoom's
-            return None
-        try:
-            parsed = json.loads(content)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            return None
-        if _depth(parsed) > MAX_JSON_DEPTH:
-            return None
-    return parsed if isinstance(parsed, dict) else None
-
-
-MAX_JSON_DEPTH = 64  # Kiwoom's answers nest 3 deep; a deeper document is refused, unparsed
-
-
-def _depth(value: Any) -> int:
-    """How deep ``value`` nests (without recursion: the document may be hostile)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            deepest = max(deepest, depth)
-            if depth <= MAX_JSON_DEPTH:
-                children = item.values() if isinstance(item, dict) else item
-                stack.extend((child, depth + 1) for child in children)
-    return deepest
-
-
 def parse_expires_dt(value: object) -> datetime | None:
     """``"YYYYMMDDhhmmss"`` in Korea time, or None when absent or malformed."""
     try:
@@ -282,30 +252,6 @@ def return_code_of(body: Mapping[str, Any]) -> int | None:
     if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
         return int(raw)
     return None
-
-
-def retry_after_of(headers: httpx.Headers) -> float | None:
-    """``Retry-After`` in seconds, capped at ``MAX_RETRY_AFTER``: delay-seconds (a number
-    >= 0) or an HTTP-date (the seconds until then). None (the usual backoff applies) when
-    absent or anything else: a negative number, NaN, infinity, text."""
-    value = headers.get("retry-after", "").strip()
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            return None
-        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
-    if not (math.isfinite(seconds) and seconds >= 0):
-        return None
-    return min(seconds, MAX_RETRY_AFTER)
 
 
 def is_auth_path(path: str) -> bool:

@@ -1,6 +1,7 @@
 # Copied verbatim from generator/runtime/_decode.py by kiwoom-codegen 0.1.0.
 # Do not edit: change the original.
-"""Reading an answer safely: decompression bounded by size, and sends bounded by the deadline.
+"""Reading an answer safely: decompression bounded by size, JSON by depth, ``Retry-After`` by
+sense, and sends (behind a transport the client cannot reach) by the deadline.
 
 httpx decodes ``Content-Encoding`` itself, one whole network chunk at a time: ``gzip, gzip`` of
 869 bytes becomes 845 MB in one step, before any size check can run. The client therefore reads
@@ -11,11 +12,29 @@ most 64 KiB at a time. Only what Kiwoom sends is understood (``gzip``, ``deflate
 
 from __future__ import annotations
 
+import json
+import math
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["BodyTooLarge", "Decoder", "Senders", "UndecodableBody", "decoder_for"]
+import httpx
+import pydantic_core
+
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_RETRY_AFTER",
+    "BodyTooLarge",
+    "Decoder",
+    "Senders",
+    "UndecodableBody",
+    "decoder_for",
+    "json_object",
+    "retry_after_of",
+]
+
+MAX_RETRY_AFTER = 60.0
 
 _STEP = 64 * 1024  # at most this much output per decompression call
 
@@ -150,3 +169,63 @@ class Senders:
             del future, run
             with self._lock:
                 self._idle += 1
+
+
+def json_object(content: bytes) -> dict[str, Any] | None:
+    """The answer parsed as a JSON object, or None when it is not one (an HTML page, a list).
+
+    pydantic-core's parser is the fast path; what it refuses (a BOM, UTF-16, lone surrogates) is
+    given to :func:`json.loads`, so exactly the answers ``json.loads`` accepts are understood.
+    """
+    try:
+        parsed = pydantic_core.from_json(content)
+    except ValueError as exc:
+        if "recursion" in str(exc):  # nested deeper than pydantic-core allows: not Kiwoom's
+            return None
+        try:
+            parsed = json.loads(content)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return None
+        if _depth(parsed) > MAX_JSON_DEPTH:
+            return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+MAX_JSON_DEPTH = 64  # Kiwoom's answers nest 3 deep; a deeper document is refused, unparsed
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests (without recursion: the document may be hostile)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_JSON_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def retry_after_of(headers: httpx.Headers) -> float | None:
+    """``Retry-After`` in seconds, capped at ``MAX_RETRY_AFTER``: delay-seconds (a number
+    >= 0) or an HTTP-date (the seconds until then). None (the usual backoff applies) when
+    absent or anything else: a negative number, NaN, infinity, text."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            return None
+        seconds = max(0.0, (when - datetime.now(UTC)).total_seconds())
+    if not (math.isfinite(seconds) and seconds >= 0):
+        return None
+    return min(seconds, MAX_RETRY_AFTER)
