@@ -20,5 +20,3 @@ __all__ = [
 REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType({})
 
 CONDITION_SERVICES: Mapping[str, ConditionService] = MappingProxyType({})
-
-#kiwoom-codegen-cache 1 e9ecaf0f10930c6d394f1832d2acb2597230be8f1b5c1101d8dd25c5d6580285 2ab4634b41e8da599cb5994a492fff5acf39e18a77b2c5dd9e6a238c8b2ce93d

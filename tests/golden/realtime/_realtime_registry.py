@@ -361,5 +361,3 @@ CONDITION_SERVICES: Mapping[str, ConditionService] = MappingProxyType(
         ),
     }
 )
-
-#kiwoom-codegen-cache 1 974bd8e547dc3dc19b0faae52a398c28cdd4f4ea2e4a52a7f97555c3c0786d68 44f33d697bf7c0cc84b7c740a0505b6b58210e95dcc8b9435138fd01642b4f45

@@ -33,5 +33,3 @@ ERROR_CODES: Mapping[int, str] = MappingProxyType(
         8200: "Not available to corporate customers",
     }
 )
-
-#kiwoom-codegen-cache 1 c092dec08d7e1951af5986da52ab8bcc293adb2a5f60e4f7bd867aa61ed4fdaa 78220d5ace2840d579567ad20c9129a2e35363d4da74f2fbd5671e7c0e8b8b2d

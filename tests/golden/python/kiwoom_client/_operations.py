@@ -40,5 +40,3 @@ _ROWS = (
 OPERATIONS: Mapping[str, Operation] = MappingProxyType(
     operations_from_json(_COLUMNS, _ROWS)
 )
-
-#kiwoom-codegen-cache 1 cfdca3059cb1c6747b72c8f8de0462287458f80b500b54b3ad1533c74ae855dd 2a891aae805286a26067ca9b4cc5ffada7ed5b4d7e64dc2fe47af7b076677fe1

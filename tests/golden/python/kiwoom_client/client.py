@@ -54,5 +54,3 @@ class AsyncKiwoomClient(AsyncAPIClient):
         from .resources.credit_orders import AsyncCreditOrders
 
         return AsyncCreditOrders(self)
-
-#kiwoom-codegen-cache 1 a22c7dd0fb7eb7232675d4bf18d6401cbd97f5255482c1ffab6e127e5c9cfb8c bb84b312d8f8380cfff868f96599f323baf079e5e672ab356fe70088f9e4f162

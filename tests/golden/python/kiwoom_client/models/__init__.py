@@ -3,5 +3,3 @@
 
 credit_orders: 국내주식 > 신용주문
 """
-
-#kiwoom-codegen-cache 1 b9d74279fb737f8d25e52e1b9c3683eb7fd0a78d62356399d61356c4c7698013 6b8014ce9a9fcab85ff6030910384553d276cddf8f922c0962c8180b68a5bbfb

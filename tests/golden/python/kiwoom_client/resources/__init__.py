@@ -3,5 +3,3 @@
 
 credit_orders: 국내주식 > 신용주문
 """
-
-#kiwoom-codegen-cache 1 a981acb69e82b56f563b6da6c675cfeff60646a97ddd3739cd11bec4f6d99619 ad3e4d9eb65803709780362ba707df23bab046362a018b0eec317412b2d6da93
