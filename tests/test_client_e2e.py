@@ -273,9 +273,12 @@ def test_return_codes_raise_typed_errors(
         client.credit_orders.buy(**BUY)
     err = info.value
     assert type(err) is getattr(kc.errors, error) and type(err) is getattr(kc.pkg, error)
-    assert (err.api_id, err.code, err.message) == ("kt10006", code, f"오류 메시지 {code}")
-    assert err.body == {"return_code": code, "return_msg": f"오류 메시지 {code}"}
-    assert err.headers["api-id"] == "kt10006" and err.status_code == 200
+    assert (err.api_id, err.code) == ("kt10006", code)
+    # Kiwoom's envelope: a generic return_code, the specific code embedded in return_msg
+    assert err.message.endswith(f"[{code}:오류 메시지 {code}]") and err.return_code in (2, 3, 5)
+    assert err.body == {"return_code": err.return_code, "return_msg": err.message}
+    assert err.headers["api-id"] == "kt10006"
+    assert err.status_code == (429 if code == 1700 else 200)
     assert "kt10006" in str(err) and str(code) in str(err)
     assert len(server.requests_for("kt10006")) == sent
 
@@ -464,7 +467,7 @@ def test_async_order_sends_what_the_sync_order_sends(
     assert a1.headers["authorization"] == a2.headers["authorization"]
     for name in ("api-id", "content-type"):
         assert a1.headers[name] == s1.headers[name]
-    assert len(server.requests_for("au10001")) == 2  # one token per client
+    assert len(server.requests_for("au10001")) == 1  # one token per app key: shared
 
 
 def test_async_order_timeout_is_not_resent(kc: Generated, server: Any) -> None:
@@ -633,15 +636,20 @@ def test_readme_snippets_run_exactly_as_written(
     assert len(snippets) >= 4  # quick start, limits, call by id, testing
     assert not any("<api-id>" in s or "ka10001" in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    # kt10006's sheet has no response example: no ord_no
-    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
+    # kt10006's sheet has no response example: the fake makes one from the table ("0" strings)
+    body = "{'ord_no': '0', 'dmst_stex_tp': '0', 'return_code': 0, 'return_msg': '0'}"
+    assert printed.strip().splitlines() == [body, REALTIME_PRINT]
     assert [r.api_id for r in requests] == ["au10001", "kt10006", "kt10006"]  # quick start, call
-    assert requests[1].json == requests[2].json == {
-        "dmst_stex_tp": "KRX",
-        "stk_cd": "005930",
-        "ord_qty": "1",
-        "trde_tp": "3",
-    }
+    assert (
+        requests[1].json
+        == requests[2].json
+        == {
+            "dmst_stex_tp": "KRX",
+            "stk_cd": "005930",
+            "ord_qty": "1",
+            "trde_tp": "3",
+        }
+    )
     assert "never paged" in readme  # the shipped client has only orders: no paging snippet
 
 
@@ -651,7 +659,7 @@ def test_root_readme_snippets_run_exactly_as_written(
     snippets = [code for _, code in FENCED_PYTHON.findall(ROOT_README.read_text("utf-8"))]
     assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
+    assert printed.strip().splitlines() == ["0", REALTIME_PRINT]
     assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 
@@ -705,6 +713,7 @@ def test_fake_server_errors_use_the_error_code_table(
     server.queue_error("kt10006", 1902)
     with pytest.raises(kc.errors.UnknownSymbolError) as info:
         client.credit_orders.buy(**BUY)
-    assert info.value.message == kc.pkg.ERROR_CODES[1902] != "오류 1902"
+    assert info.value.message.endswith(f"[1902:{kc.pkg.ERROR_CODES[1902]}]")
+    assert kc.pkg.ERROR_CODES[1902] != "오류 1902"
     assert server.message_for(1999) == kc.pkg.ERROR_CODES[1999]
     assert kc.FakeKiwoomServer(error_codes={}).message_for(4321) == "오류 4321"

@@ -19,6 +19,7 @@ from ..escape import json_text, md_no_html, yaml_style
 from ..model import Api, Example, Field, Servers, Spec, Transport
 from ..model.names import unique
 from ..model.schema import RESERVED_SCHEMA_NAMES, ApiSchemas, api_schemas
+from . import http_wire
 from .context import EmitContext
 from .json_pieces import dumps_json_in_pieces
 from .openapi_encoding import API_ID_HEADER, DEFAULT_ENCODING, ENCODINGS, Encoding
@@ -165,6 +166,7 @@ class _Document:
             "x-kiwoom-error-codes": [
                 {"code": e.code, "message": e.message} for e in self.spec.error_codes
             ],
+            "x-kiwoom-not-processed-codes": http_wire.not_processed_codes(),
         }
         if self.websocket:
             document["x-kiwoom-websocket"] = self.websocket_services()
@@ -181,9 +183,11 @@ class _Document:
                 "Every API is `POST` with a JSON body and an `authorization: Bearer <token>` "
                 "header; get the token from au10001 (`/oauth2/token`).",
                 self.encoding.info_note(),
-                "Kiwoom answers errors with HTTP 200 too: `return_code` 0 means success, any other "
-                "value is an error whose code is listed in `x-kiwoom-error-codes` and whose text "
-                "is `return_msg`. Continuation: when a response has the header `cont-yn: Y`, send "
+                http_wire.ENVELOPE_NOTE,
+                "Pacing: Kiwoom's terms allow about 5 queries and 5 orders a second per app key, "
+                "and each API its own allowance (`유량`), named in its 1700 answers; "
+                "`x-kiwoom-pacing` of each operation gives what is known.",
+                "Continuation: when a response has the header `cont-yn: Y`, send "
                 "the same body again with its `cont-yn` and `next-key` headers.",
                 "Operations marked `x-kiwoom-order: true` move real money: never re-send one "
                 "automatically after a timeout, it may have been executed.",
@@ -215,11 +219,24 @@ class _Document:
             self.error_schema: {
                 "type": "object",
                 "title": self.error_schema,
-                "description": "The body of an error: `return_code` is a code of "
-                "`x-kiwoom-error-codes`, `return_msg` its text.",
+                "description": "The body of an error. `return_code` is often generic (3: "
+                "authentication failed, 5: a limit); the effective code is the one embedded in "
+                "`return_msg` as `[NNNN:...]` when there is one, else `return_code`, and is a "
+                "code of `x-kiwoom-error-codes`. Only the codes of "
+                "`x-kiwoom-not-processed-codes` prove that the request was not processed.",
                 "properties": {
-                    "return_code": {"type": "integer", "title": "처리결과코드"},
-                    "return_msg": {"type": "string", "title": "처리결과메시지"},
+                    "return_code": {
+                        "type": "integer",
+                        "title": "처리결과코드",
+                        "description": "0: success. Otherwise often generic (3, 5): read the "
+                        "effective code from `return_msg` first.",
+                    },
+                    "return_msg": {
+                        "type": "string",
+                        "title": "처리결과메시지",
+                        "description": "The message; the specific code, when Kiwoom gives one, "
+                        "is embedded as `[NNNN:message]` (a 1700 names `유량=N, API ID=...`).",
+                    },
                 },
                 "required": ["return_code", "return_msg"],
                 "additionalProperties": True,
@@ -249,8 +266,9 @@ class _Document:
             },
             "responses": {
                 ERROR_RESPONSE: {
-                    "description": "An HTTP-level error. Errors of the API itself come with HTTP "
-                    "200 and a `return_code` other than 0.",
+                    "description": "An HTTP-level error. Rate refusals come as HTTP 429 with "
+                    "Kiwoom's error body (`[1700:...]` in `return_msg`); the other errors of the "
+                    "API come with HTTP 200 and a `return_code` other than 0.",
                     "content": {MEDIA_TYPE: {"schema": {"$ref": SCHEMAS + self.error_schema}}},
                 }
             },
@@ -310,7 +328,9 @@ class _Document:
             },
             "responses": {
                 "200": {
-                    "description": f"{api.name} 응답. Check `return_code`: 0 means success.",
+                    "description": f"{api.name} 응답. `return_code` 0 means success; any "
+                    "other value is an error: its effective code is the `[NNNN:` embedded in "
+                    "`return_msg`, else `return_code`.",
                     "headers": {
                         name: {"$ref": f"#/components/headers/{component}"}
                         for name, component, _ in RESPONSE_HEADERS
@@ -334,6 +354,8 @@ class _Document:
         op["x-kiwoom-api-id"] = api.id
         op["x-kiwoom-path"] = api.path
         op["x-kiwoom-order"] = api.is_order
+        if api.id not in PUBLIC_APIS:
+            op["x-kiwoom-pacing"] = http_wire.pacing(api.id, api.is_order)
         return op
 
     def parameters(self, api: Api) -> list[JsonObject]:

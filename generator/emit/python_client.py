@@ -367,6 +367,8 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         "._error_codes": ["ERROR_CODES"],
         "._operation": ["Operation"],
         "._operations": ["OPERATIONS"],
+        "._ratelimit": ["RateLimiter"],
+        "._tokens": ["FileTokenStore", "MemoryTokenStore", "TokenStore"],
         "._response": ["AsyncKiwoomResponse", "KiwoomResponse"],
         "._types": ["NOT_GIVEN", "NotGiven"],
         ".client": ["AsyncKiwoomClient", "KiwoomClient"],

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..model import Api, Spec
-from .python_view import OperationView
+from .python_view import OperationView, example_value
 
 # Operation's keyword arguments, in the order of the row; the view's name where it differs.
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -39,9 +39,7 @@ def _example(api: Api, which: str, literal: str) -> Any:
     """The example's JSON value where the view kept one (its literal is not "None")."""
     if literal == "None":
         return None
-    example = api.request_example if which == "request" else api.response_example
-    assert example is not None
-    return example.value
+    return example_value(api, which)
 
 
 def operation_rows(spec: Spec, operations: Sequence[OperationView]) -> list[str]:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..escape import plain_json
 from ..model import Api, EnumValue, Field, Kind, Spec, Transport
@@ -305,12 +307,32 @@ def namespace_views(
 
 
 def _example_literal(api: Api, which: str) -> str:
+    value = example_value(api, which)
+    return "None" if value is None else repr(value)
+
+
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//).*$", re.MULTILINE)
+_TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+
+
+def example_value(api: Api, which: str) -> dict[str, Any] | None:
+    """The example the registry keeps (the fake server answers the response one): the sheet's
+    JSON object; for a response, one that is near-JSON is repaired (comment lines and trailing
+    commas removed), else the first JSON object of several documents. None otherwise (the fake
+    then makes one from the response model)."""
     example = api.request_example if which == "request" else api.response_example
-    if example is None or not example.valid or not isinstance(example.value, dict):
-        return "None"
-    if not plain_json(example.value):
-        return "None"
-    return repr(example.value)
+    if example is None:
+        return None
+    value: Any = example.value if example.valid else None
+    if value is None and which == "response":
+        text = _TRAILING_COMMA.sub(r"\1", _COMMENT_LINE.sub("", example.text))
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = next((v for _, v, _ in example.documents if isinstance(v, dict)), None)
+    if not isinstance(value, dict) or not plain_json(value):
+        return None
+    return value
 
 
 # --- methods and groups --------------------------------------------------------------------

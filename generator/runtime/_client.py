@@ -5,20 +5,24 @@ The decisions (headers, what a response or failure means, whether to retry, toke
 in :class:`_BaseClient` and module functions; the twins only add the I/O (``send``, ``sleep``,
 the lock), so the sync and async clients cannot drift apart.
 
-Retry policy. Reads are retried on rate limits (1700-1702, HTTP 429), connection failures,
-timeouts and 5xx. Orders (``op.is_order``) move money and Kiwoom has no idempotency key, so an
-order is re-sent only when the answer proves it was not accepted: a rate-limit rejection, or a
-connection that never opened. A timeout after sending raises :class:`OrderStateUnknownError`.
-A 8005 (invalid token) answer is a rejection too: the token is re-issued and the request re-sent
-once, orders included.
+Retry policy. Errors are classified by Kiwoom's effective code (``[NNNN:`` in ``return_msg``,
+else ``return_code``: docs/wire.md). Reads are retried on rate limits (1700-1702, HTTP 429),
+connection failures, timeouts and 5xx. Orders (``op.is_order``) move money and Kiwoom has no
+idempotency key, so an order is re-sent only when the answer proves it was not processed: a
+rate-limit refusal (1700-1702 or HTTP 429; a ``return_code`` 429 in an HTTP 200 is not proof),
+or a connection that never opened. A timeout after sending raises
+:class:`OrderStateUnknownError`. A token refusal (8005, 8031, 8103) is a rejection too: a new
+token is obtained (from the token store, or issued) and the request re-sent once, orders
+included. Before each attempt the limiter (``rate_limit``, ``_ratelimit.py``) paces the call.
 
 Limits. ``timeout`` bounds each phase of one attempt (connect, each read, write) as httpx does;
 ``deadline`` bounds the whole call: token issue, every attempt, backoff and the reading of the
-body. The async client enforces it with ``asyncio.timeout``; the sync client gives each attempt's
-phases at most the time left and checks the clock after every chunk of the body, so a body
-dripping in ends at most one read timeout after the deadline. A deadline reached after an order
-was sent raises :class:`OrderStateUnknownError` (never re-sent). ``max_response_bytes`` bounds the
-answer (decoded), ``max_pages`` the pages an iteration follows.
+body. The async client enforces it with ``asyncio.timeout``; the sync client bounds every socket
+wait by the time left (``_deadline.py``), or sends on a worker thread and stops waiting at the
+deadline where it cannot reach the sockets, and checks the clock after every chunk of the body. A
+deadline reached after an order was sent raises :class:`OrderStateUnknownError` (never
+re-sent). ``max_response_bytes`` bounds the answer (decoded by ``_decode.py``, each compression
+layer bounded), ``max_pages`` the pages an iteration follows. Redirects are never followed.
 
 Header values (the token, ``next-key``, ``cont-yn``, extra headers) are checked before anything
 is sent: a value that HTTP cannot carry (line breaks, control characters, non-ASCII, surrounding
@@ -36,18 +40,27 @@ import re
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Generic, Literal, Self, TypeVar
 
 import httpx
-import pydantic_core
 from pydantic import BaseModel, ValidationError
 
+from ._decode import MAX_RETRY_AFTER as MAX_RETRY_AFTER  # re-exported: the client's limit
+from ._decode import (
+    BodyTooLarge,
+    Senders,
+    UndecodableBody,
+    decoder_for,
+    json_object,
+    retry_after_of,
+)
 from ._errors import (
     ORDER_STATE_HINT,
+    RATE_LIMIT_CODES,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
@@ -58,10 +71,13 @@ from ._errors import (
     ResponseTooLargeError,
     TokenError,
     WebSocketNotSupportedError,
+    effective_code,
     error_for,
 )
 from ._operation import Operation
+from ._ratelimit import RateLimiter, shared_limiter
 from ._response import AsyncKiwoomResponse, KiwoomResponse, RequestOptions
+from ._tokens import DEFAULT_STORE, TokenStore, record_of, store_key, usable
 from ._types import NOT_GIVEN, NotGiven, strip_not_given
 
 if TYPE_CHECKING:  # the real-time client imports websockets: only when used
@@ -84,7 +100,6 @@ DEFAULT_MAX_PAGES = 1000  # pages one iteration of a response follows at most
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # decoded body size of one answer
 KST = timezone(timedelta(hours=9), "KST")  # expires_dt is Korea time
 CONTENT_TYPE = "application/json;charset=UTF-8"
-MAX_RETRY_AFTER = 60.0
 
 Timeout = float | httpx.Timeout | None
 
@@ -204,22 +219,6 @@ def json_bytes(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False).encode("utf-8")
 
 
-def json_object(content: bytes) -> dict[str, Any] | None:
-    """The answer parsed as a JSON object, or None when it is not one (an HTML page, a list).
-
-    pydantic-core's parser is the fast path; what it refuses (a BOM, UTF-16, lone surrogates) is
-    given to :func:`json.loads`, so exactly the answers ``json.loads`` accepts are understood.
-    """
-    try:
-        parsed = pydantic_core.from_json(content)
-    except ValueError:
-        try:
-            parsed = json.loads(content)
-        except (ValueError, UnicodeDecodeError):
-            return None
-    return parsed if isinstance(parsed, dict) else None
-
-
 def parse_expires_dt(value: object) -> datetime | None:
     """``"YYYYMMDDhhmmss"`` in Korea time, or None when absent or malformed."""
     try:
@@ -253,14 +252,6 @@ def return_code_of(body: Mapping[str, Any]) -> int | None:
     if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
         return int(raw)
     return None
-
-
-def retry_after_of(headers: httpx.Headers) -> float | None:
-    """``Retry-After`` in seconds (capped), or None when absent or not a number."""
-    try:
-        return max(0.0, min(float(headers.get("retry-after", "")), MAX_RETRY_AFTER))
-    except ValueError:
-        return None
 
 
 def is_auth_path(path: str) -> bool:
@@ -299,8 +290,7 @@ class _Outcome:
         self.retry_after = retry_after
 
 
-class _BodyTooLarge(Exception):
-    """The answer's body is larger than the limit (raised while reading it)."""
+_BodyTooLarge = BodyTooLarge  # the answer's body is larger than the limit (while reading it)
 
 
 class _DeadlineReached(Exception):
@@ -375,11 +365,18 @@ def _collect(
     response._content = b"".join(parts)
 
 
-async def _acollect(response: httpx.Response, chunks: AsyncIterator[bytes], limit: int) -> None:
+async def _acollect(response: httpx.Response, limit: int) -> None:
     """The async twin of :func:`_collect`; the deadline is enforced around the whole call."""
+    decoder = decoder_for(response.headers.get("content-encoding"), limit)
     parts: list[bytes] = []
     size = 0
-    async for chunk in chunks:
+    async for raw in response.aiter_raw():
+        for chunk in decoder.feed(raw):
+            size += len(chunk)
+            if size > limit:
+                raise _BodyTooLarge
+            parts.append(chunk)
+    for chunk in decoder.finish():
         size += len(chunk)
         if size > limit:
             raise _BodyTooLarge
@@ -395,7 +392,8 @@ def read_sync(response: httpx.Response, limit: int, deadline_at: float | None) -
                 raise _BodyTooLarge
             return
         _check_size(response, limit)
-        _collect(response, response.iter_bytes(), limit, deadline_at)
+        decoder = decoder_for(response.headers.get("content-encoding"), limit)
+        _collect(response, decoder.decode(response.iter_raw()), limit, deadline_at)
     finally:
         response.close()
 
@@ -407,7 +405,7 @@ async def read_async(response: httpx.Response, limit: int) -> None:
                 raise _BodyTooLarge
             return
         _check_size(response, limit)
-        await _acollect(response, response.aiter_bytes(), limit)
+        await _acollect(response, limit)
     finally:
         await response.aclose()
 
@@ -427,12 +425,17 @@ def classify_exception(
         error: KiwoomError = ResponseTooLargeError(message, api_id=op.api_id, limit=limit)
         return _Outcome(error=error, cause=None, retryable=False)
     if isinstance(exc, _DeadlineReached):
-        reason = f"reached the call's deadline of {deadline_hit} s while reading the answer"
+        reason = f"reached the call's deadline of {deadline_hit} s waiting for the answer"
         if op.is_order:
             error = OrderStateUnknownError(op.api_id, reason)
         else:
             error = APITimeoutError(f"{op.api_id}: the call {reason}", api_id=op.api_id)
         return _Outcome(error=error, cause=None, retryable=False)
+    if isinstance(exc, UndecodableBody):
+        message = f"{op.api_id}: the answer's Content-Encoding could not be decoded"
+        if op.is_order:
+            message += f". {ORDER_STATE_HINT}"
+        return _Outcome(error=APIConnectionError(message, api_id=op.api_id), retryable=False)
     if isinstance(exc, httpx.LocalProtocolError):  # refused by httpx before sending
         error = InvalidHeaderError(
             f"{op.api_id}: httpx refused to send the request ({type(exc).__name__}); "
@@ -512,6 +515,8 @@ class _BaseClient:
         deadline: float | None,
         max_pages: int,
         max_response_bytes: int,
+        rate_limit: RateLimiter | bool | None = None,
+        token_store: TokenStore | None = None,
     ) -> None:
         if env not in ("production", "mock"):
             raise ValueError(f"env must be 'production' or 'mock', got {env!r}")
@@ -539,6 +544,19 @@ class _BaseClient:
             check_header("access_token", "authorization", access_token, "the access token")
         self._token = AccessToken(access_token) if access_token else None
         self._used_tokens: deque[str] = deque([access_token] if access_token else [], maxlen=8)
+        self._refused: deque[str] = deque(maxlen=8)  # tokens Kiwoom refused: never adopted
+        self._store = DEFAULT_STORE if token_store is None else token_store
+        self._store_key = (
+            store_key(appkey, secretkey, self.base_url) if appkey and secretkey else None
+        )
+        if isinstance(rate_limit, RateLimiter):
+            self._limiter: RateLimiter | None = rate_limit
+        elif rate_limit is True:
+            self._limiter = shared_limiter(appkey, self.base_url)
+        elif rate_limit is None or rate_limit is False:
+            self._limiter = None
+        else:
+            raise ValueError("rate_limit must be True, False/None or a RateLimiter")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(env={self.env!r}, base_url={self.base_url!r})"
@@ -649,6 +667,22 @@ class _BaseClient:
         except UnicodeEncodeError:  # checked above; a last guard that never shows the value
             raise InvalidHeaderError(f"{op.api_id}: a header {_HEADER_RULE}") from None
 
+    def _pacing(self, op: Operation, deadline_at: float | None) -> float:
+        """The seconds to wait before sending ``op`` (its slot is reserved); raises
+        :class:`APITimeoutError` (nothing sent) when the wait would pass the deadline."""
+        if self._limiter is None or is_auth_call(op):
+            return 0.0
+        wait = self._limiter.reserve(op.api_id, op.is_order, remaining(deadline_at))
+        if wait is None:
+            raise APITimeoutError(
+                f"{op.api_id}: pacing for Kiwoom's rate limit would wait past the call's "
+                "deadline; nothing more was sent",
+                api_id=op.api_id,
+            )
+        if wait > 0 and log.isEnabledFor(logging.DEBUG):
+            _log(logging.DEBUG, op, "paced: waiting %.3fs", wait)
+        return wait
+
     def _late(self, op: Operation, options: RequestOptions, *, sent: bool) -> KiwoomError:
         """The error for a deadline reached; ``sent``: an attempt of ``op`` was in flight."""
         deadline = self._deadline_of(options)
@@ -748,22 +782,39 @@ class _BaseClient:
             _log(logging.DEBUG, op, "HTTP %d, return_code %s", status, code)
         error: KiwoomError
         if code != 0 or status == 429:  # a Kiwoom error, or HTTP 429 without a return_code
+            raw = body.get("return_code") if body is not None else None
             body = self._redact_value(body or {"return_msg": "HTTP 429 Too Many Requests"})
             message = self._redact(str(body.get("return_msg", "")))
-            if code is None:  # not a number: no way to tell success from failure
+            embedded = effective_code(None, message)  # [NNNN:...] inside return_msg
+            if code is None and embedded is None:  # no way to tell success from failure
                 message = (
                     f"return_code {str(body.get('return_code'))[:40]!r} is not a number; {message}"
                 )
                 if op.is_order:
                     message += f" {ORDER_STATE_HINT}"
+            effective = embedded if embedded is not None else (-1 if code is None else code or 429)
+            # Re-sent only when the answer proves the request was not processed: a Kiwoom rate
+            # limit code (1700-1702), or HTTP 429 itself (a refusal by definition, RFC 6585). A
+            # return_code 429 inside an HTTP 200, or any other code, proves nothing for an order.
+            refused = effective in RATE_LIMIT_CODES or status == 429
+            if op.is_order and effective == 429 and not refused:
+                message += f" {ORDER_STATE_HINT}"
             error = error_for(
                 op.api_id,
-                -1 if code is None else code or 429,
+                effective,
                 message,
                 body,
                 response=self._scrubbed(response, body),
+                return_code=raw,
             )
-        elif not 200 <= status < 300:
+            retryable = isinstance(error, RateLimitError) and (refused or not op.is_order)
+            return _Outcome(
+                http_response=response,
+                error=error,
+                retryable=retryable,
+                retry_after=retry_after_of(response.headers),
+            )
+        if not 200 <= status < 300:
             message = f"{op.api_id}: HTTP {status} {response.reason_phrase}"
             if op.is_order and status >= 500:
                 message += f" {ORDER_STATE_HINT}"
@@ -771,17 +822,11 @@ class _BaseClient:
             error = APIStatusError(message, api_id=op.api_id, response=safe)
             retryable = status >= 500 and not op.is_order
             return _Outcome(http_response=safe, error=error, retryable=retryable)
-        elif body is None:
+        if body is None:
             message = f"{op.api_id}: the answer is not a JSON object (HTTP {status})"
             error = KiwoomError(message + (f" {ORDER_STATE_HINT}" if op.is_order else ""))
-        else:
-            return _Outcome(http_response=response, body=body, data=_parse_data(op, body))
-        return _Outcome(
-            http_response=response,
-            error=error,
-            retryable=isinstance(error, RateLimitError),
-            retry_after=retry_after_of(response.headers),
-        )
+            return _Outcome(http_response=response, error=error)
+        return _Outcome(http_response=response, body=body, data=_parse_data(op, body))
 
     def _next_step(
         self,
@@ -796,12 +841,17 @@ class _BaseClient:
         if error is None:
             return "return", 0.0
         name = type(error).__name__
+        paced = False
+        if isinstance(error, RateLimitError) and self._limiter is not None:
+            limited = error.limited_api_id or op.api_id
+            self._limiter.refused(limited, op.is_order, error.code, error.allowance)
+            paced = True  # the limiter spaces the retry: no backoff of its own
         if (
             isinstance(error, TokenError)
             and not (reauthed or is_auth_call(op))
             and self._can_issue()
         ):
-            _log(logging.INFO, op, "token rejected (8005); issuing a new token")
+            _log(logging.INFO, op, "token rejected (%d); issuing a new token", error.code)
             return "reauth", 0.0
         if not outcome.retryable:
             if op.is_order:
@@ -812,13 +862,19 @@ class _BaseClient:
             return "raise", 0.0
         if outcome.retry_after is not None:
             delay = outcome.retry_after
+        elif paced:
+            delay = 0.0
         else:
             import random
 
             delay = min(self.max_retry_delay, self.initial_retry_delay * 2**attempt)
             delay *= 1 - 0.25 * random.random()
         left = remaining(deadline_at)
-        if left is not None and delay >= left:
+        if paced and self._limiter is not None:  # the limiter's wait comes on top
+            delay_total = delay + self._limiter.pending(op.api_id, op.is_order)
+        else:
+            delay_total = delay
+        if left is not None and delay_total >= left:
             _log(logging.INFO, op, "%s; no retry: the deadline leaves %.2fs", name, max(left, 0))
             return "raise", 0.0
         retry = (attempt + 1, self.max_retries, delay)
@@ -900,11 +956,55 @@ class _BaseClient:
         token = AccessToken(value, token_type, expires_at, self._renew_at(expires_at, response))
         self._token = token
         log.info("au10001: token issued (expires %s)", token.expires_at)
+        if self._store_key is not None:  # the caller holds the store's lock
+            renew_in = None if token.renew_at is None else token.renew_at - time.monotonic()
+            self._store.save(self._store_key, record_of(value, token_type, expires_at, renew_in))
         return token
 
     def _drop_token(self, stale: str | None) -> None:
+        """Kiwoom refused ``stale``: stop using it, and never take it from the store again."""
+        if stale is not None:
+            self._refused.append(stale)
         if self._token is not None and self._token.token == stale:
             self._token = None
+
+    def _forget(self, revoked: str) -> None:
+        self._drop_token(revoked)
+        if self._store_key is not None:
+            self._store.delete(self._store_key, revoked)
+
+    def _adopt_stored(self) -> str | None:
+        """The store's token for this app key, when usable (another client or process issued
+        it); the caller holds the store's lock."""
+        assert self._store_key is not None
+        record = self._store.load(self._store_key)
+        if record is None or not usable(record, self._refused):
+            return None
+        value, token_type = str(record["token"]), str(record.get("token_type") or "Bearer")
+        try:
+            check_header("au10001", "authorization", value, "the stored token")
+        except InvalidHeaderError:
+            return None
+        self._used_tokens.append(value)
+        expires, renew = record.get("expires_at"), record.get("renew_at")
+        expires_at = datetime.fromtimestamp(expires, KST) if isinstance(expires, float) else None
+        renew_at = time.monotonic() + renew - time.time() if isinstance(renew, float) else None
+        self._token = AccessToken(value, token_type, expires_at, renew_at)
+        return value
+
+    def _lock_wait(self, op: Operation, deadline_at: float | None, delay: float) -> float:
+        """How long to wait before trying a lock again; raises when the deadline is reached."""
+        left = remaining(deadline_at)
+        if left is not None and left <= 0:
+            raise self._token_late(op)
+        return delay if left is None else min(delay, left)
+
+    def _token_late(self, op: Operation) -> APITimeoutError:
+        return APITimeoutError(
+            f"{op.api_id}: the call reached its deadline waiting for the access token; "
+            "nothing was sent",
+            api_id=op.api_id,
+        )
 
 
 _ResponseT = TypeVar("_ResponseT", KiwoomResponse[Any], AsyncKiwoomResponse[Any])
@@ -957,6 +1057,15 @@ def _log(level: int, op: Operation, message: str, *args: object) -> None:
 _T = TypeVar("_T")
 
 
+_SENDERS = Senders()
+
+
+def _close_late(future: Any) -> None:
+    """Close the answer of a send that finished after its caller's deadline."""
+    if not future.cancelled() and future.exception() is None:
+        future.result().close()
+
+
 class _Flight:
     """Whether an attempt of the call's own API is on the wire (async deadline bookkeeping)."""
 
@@ -987,6 +1096,8 @@ class SyncAPIClient(_BaseClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
         realtime_url: str | None = None,
+        rate_limit: RateLimiter | bool | None = True,
+        token_store: TokenStore | None = None,
     ) -> None:
         """A client of the Kiwoom REST API; every parameter is keyword-only.
 
@@ -1025,6 +1136,8 @@ class SyncAPIClient(_BaseClient):
             deadline,
             max_pages,
             max_response_bytes,
+            rate_limit,
+            token_store,
         )
         self._owns_http = http_client is None
         if http_client is not None:
@@ -1104,7 +1217,9 @@ class SyncAPIClient(_BaseClient):
     def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
         with self._token_lock:
-            return self._issue(self._deadline_at(_DEFAULTS), _DEFAULTS)
+            self._obtain(TOKEN_OP, self._deadline_at(_DEFAULTS), _DEFAULTS, new=True)
+        assert self._token is not None
+        return self._token
 
     def revoke_token(self, token: str | None = None) -> None:
         """Revoke ``token`` (default: the current one) through au10002."""
@@ -1113,7 +1228,7 @@ class SyncAPIClient(_BaseClient):
             deadline_at = self._deadline_at(_DEFAULTS)
             self._send(REVOKE_OP, json_bytes(payload), _DEFAULTS, None, None, deadline_at)
             with self._token_lock:
-                self._drop_token(payload["token"])
+                self._forget(payload["token"])
 
     def close(self) -> None:
         if self._owns_http:
@@ -1126,6 +1241,9 @@ class SyncAPIClient(_BaseClient):
         self.close()
 
     def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def _pace_sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
     def _issue(self, deadline_at: float | None, options: RequestOptions) -> AccessToken:
@@ -1141,9 +1259,33 @@ class SyncAPIClient(_BaseClient):
             return None
         token = self._fresh_token()
         if token is None:
-            with self._token_lock:
-                token = self._fresh_token() or self._issue(deadline_at, options).token
+            left = remaining(deadline_at)  # another thread may be issuing: wait, not past it
+            if not self._token_lock.acquire(timeout=-1 if left is None else max(left, 0)):
+                raise self._token_late(op)
+            try:
+                token = self._fresh_token() or self._obtain(op, deadline_at, options)
+            finally:
+                self._token_lock.release()
         return token
+
+    def _obtain(
+        self, op: Operation, deadline_at: float | None, options: RequestOptions, new: bool = False
+    ) -> str:
+        """The app key's token from the store, else a new one, issued under the store's lock
+        (so that concurrent clients and processes issue once); the caller holds the lock of
+        this client."""
+        if self._store_key is None:
+            return self._issue(deadline_at, options).token
+        delay = 0.005
+        while (handle := self._store.try_lock(self._store_key)) is None:
+            time.sleep(self._lock_wait(op, deadline_at, delay))
+            delay = min(delay * 2, 0.05)
+        try:
+            return (None if new else self._adopt_stored()) or self._issue(
+                deadline_at, options
+            ).token
+        finally:
+            self._store.unlock(handle)
 
     def _send(
         self,
@@ -1154,17 +1296,23 @@ class SyncAPIClient(_BaseClient):
         next_key: str | None,
         deadline_at: float | None,
     ) -> _Outcome:
+        from ._deadline import scope as deadline_scope  # imports httpcore: with the first call
+
         attempt, reauthed = 0, False
         while True:
             token = self._auth_token(op, options, deadline_at)
+            wait = self._pacing(op, deadline_at)
+            if wait > 0:
+                self._pace_sleep(wait)
             request = self._build_request(
                 op, payload, token, options, cont_yn, next_key, deadline_at
             )
             try:
-                response = self._http.send(request, stream=True)
-                read_sync(response, self.max_response_bytes, deadline_at)
+                with deadline_scope(deadline_at):  # every socket wait ends by the deadline
+                    response = self._send_within(op, options, request, deadline_at)
+                    read_sync(response, self.max_response_bytes, deadline_at)
                 outcome = self._classify_response(op, response)
-            except (httpx.TransportError, _BodyTooLarge, _DeadlineReached) as exc:
+            except (httpx.TransportError, _BodyTooLarge, UndecodableBody, _DeadlineReached) as exc:
                 outcome = self._classify_failure(op, exc, options, deadline_at)
             step, delay = self._next_step(op, outcome, attempt, reauthed, deadline_at)
             if step == "return":
@@ -1179,6 +1327,38 @@ class SyncAPIClient(_BaseClient):
                 continue
             self._sleep(delay)
             attempt += 1
+
+    def _send_within(
+        self,
+        op: Operation,
+        options: RequestOptions,
+        request: httpx.Request,
+        deadline_at: float | None,
+    ) -> httpx.Response:
+        """Send ``request`` and return its answer (headers read), by the deadline whatever the
+        server does: on this thread when ``_deadline.bounded`` bounds the socket waits, else on
+        a worker thread that the caller stops waiting for. Redirects are never followed,
+        whatever the caller's client says: one would re-send the keys or an order to another
+        host."""
+        bounded = self.__dict__.get("_bounded")
+        if bounded is None:
+            from ._deadline import bounded as deadline_bounded
+
+            bounded = self.__dict__["_bounded"] = deadline_bounded(self._http)
+        if deadline_at is None or bounded:
+            return self._http.send(request, stream=True, follow_redirects=False)
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        http = self._http
+        future = _SENDERS.submit(lambda: http.send(request, stream=True, follow_redirects=False))
+        try:
+            response: httpx.Response = future.result(timeout=max(remaining(deadline_at) or 0, 0))
+            return response
+        except FutureTimeout:
+            if future.cancel():  # never started: nothing was sent
+                raise self._late(op, options, sent=False) from None
+            future.add_done_callback(_close_late)
+            raise _DeadlineReached from None
 
     def _fetch_page(
         self, op: Operation, payload: bytes, options: RequestOptions, next_key: str
@@ -1213,6 +1393,8 @@ class AsyncAPIClient(_BaseClient):
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         realtime_url: str | None = None,
+        rate_limit: RateLimiter | bool | None = True,
+        token_store: TokenStore | None = None,
     ) -> None:
         """The asynchronous client of the Kiwoom REST API; every parameter is keyword-only.
 
@@ -1251,6 +1433,8 @@ class AsyncAPIClient(_BaseClient):
             deadline,
             max_pages,
             max_response_bytes,
+            rate_limit,
+            token_store,
         )
         import asyncio
 
@@ -1332,9 +1516,13 @@ class AsyncAPIClient(_BaseClient):
     async def issue_token(self) -> AccessToken:
         """Issue a new access token through au10001 and use it from now on."""
         async with self._token_lock:
-            return await self._within(
-                TOKEN_OP, _DEFAULTS, lambda deadline_at, _: self._issue(deadline_at, _DEFAULTS)
+            await self._within(
+                TOKEN_OP,
+                _DEFAULTS,
+                lambda deadline_at, _: self._obtain(TOKEN_OP, deadline_at, _DEFAULTS, new=True),
             )
+        assert self._token is not None
+        return self._token
 
     async def revoke_token(self, token: str | None = None) -> None:
         """Revoke ``token`` (default: the current one) through au10002."""
@@ -1348,7 +1536,7 @@ class AsyncAPIClient(_BaseClient):
                     REVOKE_OP, content, _DEFAULTS, None, None, deadline_at, None
                 ),
             )
-            self._drop_token(payload["token"])
+            self._forget(payload["token"])
 
     async def close(self) -> None:
         if self._owns_http:
@@ -1361,6 +1549,11 @@ class AsyncAPIClient(_BaseClient):
         await self.close()
 
     async def _sleep(self, seconds: float) -> None:
+        import asyncio
+
+        await asyncio.sleep(seconds)
+
+    async def _pace_sleep(self, seconds: float) -> None:
         import asyncio
 
         await asyncio.sleep(seconds)
@@ -1401,8 +1594,26 @@ class AsyncAPIClient(_BaseClient):
         token = self._fresh_token()
         if token is None:
             async with self._token_lock:
-                token = self._fresh_token() or (await self._issue(deadline_at, options)).token
+                token = self._fresh_token() or await self._obtain(op, deadline_at, options)
         return token
+
+    async def _obtain(
+        self, op: Operation, deadline_at: float | None, options: RequestOptions, new: bool = False
+    ) -> str:
+        """The async twin of :meth:`SyncAPIClient._obtain` (the store's lock is polled)."""
+        if self._store_key is None:
+            return (await self._issue(deadline_at, options)).token
+        import asyncio
+
+        delay = 0.005
+        while (handle := self._store.try_lock(self._store_key)) is None:
+            await asyncio.sleep(self._lock_wait(op, deadline_at, delay))
+            delay = min(delay * 2, 0.05)
+        try:
+            token = None if new else self._adopt_stored()
+            return token or (await self._issue(deadline_at, options)).token
+        finally:
+            self._store.unlock(handle)
 
     async def _send(
         self,
@@ -1417,16 +1628,21 @@ class AsyncAPIClient(_BaseClient):
         attempt, reauthed = 0, False
         while True:
             token = await self._auth_token(op, options, deadline_at)
+            wait = self._pacing(op, deadline_at)
+            if wait > 0:
+                await self._pace_sleep(wait)
             request = self._build_request(
                 op, payload, token, options, cont_yn, next_key, deadline_at
             )
             if flight is not None:
                 flight.sent = True
             try:
-                response = await self._http.send(request, stream=True)
+                # never followed, whatever the caller's client says: a redirect would re-send
+                # the keys or an order to another host
+                response = await self._http.send(request, stream=True, follow_redirects=False)
                 await read_async(response, self.max_response_bytes)
                 outcome = self._classify_response(op, response)
-            except (httpx.TransportError, _BodyTooLarge) as exc:
+            except (httpx.TransportError, _BodyTooLarge, UndecodableBody) as exc:
                 outcome = self._classify_failure(op, exc, options, deadline_at)
             if flight is not None:
                 flight.sent = False

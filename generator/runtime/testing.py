@@ -8,8 +8,19 @@
         assert len(server.requests_for("kt10006")) == 2
 
 It checks what Kiwoom checks (api-id, URL, bearer token, the body against the request model) and
-answers like Kiwoom: return-code errors come as HTTP 200 with ``{"return_code", "return_msg"}``,
-the message taken from the package's error-code table (``ERROR_CODES``) unless a test gives one.
+answers like Kiwoom does on the wire (docs/wire.md):
+
+- an error comes in Kiwoom's envelope: a generic top-level ``return_code`` (3: authentication
+  failed, 5: a limit, 2: any other refusal) and the specific code inside ``return_msg`` as
+  ``"...[NNNN:message]"``, the message taken from the package's error-code table
+  (``ERROR_CODES``) unless a test gives one. Rate refusals come as HTTP 429 (``rate_status``),
+  the rest as HTTP 200. ``envelope="plain"`` answers the other form seen in the wild, the code
+  itself at the top (``{"return_code": 1700, "return_msg": "..."}``);
+- rate limits per API id (:meth:`set_rate_limit`, the ``유량``) and in total (``total_rate``),
+  counted over the last second of ``clock``; a refusal is 1700 (``유량=N, API ID=...``) or
+  1701, and is recorded in :attr:`refusals`;
+- issuing a token ends the previous ones of that app key (8005 on their next use);
+- every API answers data: its response example, else a body made from its response model.
 """
 
 from __future__ import annotations
@@ -18,8 +29,9 @@ import importlib
 import json
 import secrets
 import threading
+import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +56,14 @@ MESSAGES = {  # used for codes the package's ERROR_CODES table does not have
     8001: "App Key와 Secret Key 검증에 실패했습니다",
     8005: "Token이 유효하지 않습니다",
 }
+GENERIC = {  # the generic top-level return_code of Kiwoom's envelope, and its text
+    3: "인증에 실패했습니다",
+    5: "허용된 요청 개수를 초과하였습니다",
+    2: "요청을 처리하지 못했습니다",
+}
+AUTH_CODES = frozenset({8001, 8002, 8005, 8010, 8030, 8031, 8103})
+LIMIT_CODES = frozenset({1634, 1687, 1700, 1701, 1702})
+RATE_CODES = frozenset({1700, 1701, 1702})
 MAX_BODY = 1_000_000
 _Answer = tuple[int, dict[str, str], bytes] | None  # None: drop the connection without answering
 
@@ -66,7 +86,7 @@ class _Programmed:
     kind: Literal["error", "status", "disconnect"]
     code: int = 0
     message: str = ""
-    status: int = 200
+    status: int | None = None
     headers: Mapping[str, str] | None = None
     body: Mapping[str, Any] | None = None
 
@@ -120,15 +140,32 @@ class FakeKiwoomServer:
         secretkey: str | None = None,
         token_lifetime: float = 86400.0,
         error_codes: Mapping[int, str] | None = None,
+        envelope: Literal["kiwoom", "plain"] = "kiwoom",
+        rate_status: int = 429,
+        rate_limits: Mapping[str, int] | None = None,
+        total_rate: int | None = None,
+        single_token: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if envelope not in ("kiwoom", "plain"):
+            raise ValueError("envelope must be 'kiwoom' or 'plain'")
         self._operations = operations
         self._error_codes = error_codes
         self.appkey = appkey
         self.secretkey = secretkey
         self.token_lifetime = token_lifetime  # seconds until a new token's expires_dt
+        self.envelope = envelope
+        self.rate_status = rate_status  # HTTP status of a rate refusal: 429, or 200
+        self.total_rate = total_rate  # calls per second over every API id (1701), None: none
+        self.single_token = single_token  # a new token ends the app key's previous ones
+        self.clock = clock
         self.requests: list[RecordedRequest] = []
         self.issued_tokens: list[str] = []
+        self.refusals: list[tuple[str, int]] = []  # (api id, code) of every rate refusal
+        self._rate_limits: dict[str, int] = dict(rate_limits or {})
+        self._accepted: dict[str, deque[float]] = {}  # api id ("" = all): accepted call times
         self._tokens: dict[str, datetime] = {}
+        self._token_keys: dict[str, str] = {}  # token -> the app key it was issued to
         self._programmed: dict[str, deque[_Programmed]] = {}
         self._delays: dict[str, deque[float]] = {}
         self._pages: dict[str, list[Mapping[str, Any]]] = {}
@@ -157,9 +194,14 @@ class FakeKiwoomServer:
                 self._error_codes = {}
         return self._error_codes
 
-    def message_for(self, code: int) -> str:
-        """The ``return_msg`` answered with ``code``: the table's, else a built-in one."""
-        return self.error_codes.get(code) or MESSAGES.get(code) or f"오류 {code}"
+    def message_for(self, code: int, api_id: str = "") -> str:
+        """The specific message of ``code``: the table's, else a built-in one; a 1700 names
+        the API's ``유량`` and id as Kiwoom's does."""
+        text = self.error_codes.get(code) or MESSAGES.get(code) or f"오류 {code}"
+        if code == 1700:
+            allowance = self._rate_limits.get(api_id, 1)
+            text = f"{text}. 유량={allowance}, API ID={api_id}"
+        return text
 
     # -- lifecycle
 
@@ -227,14 +269,29 @@ class FakeKiwoomServer:
             return [r for r in self.requests if r.api_id == api_id]
 
     def queue_error(
-        self, api_id: str, code: int, message: str | None = None, times: int = 1
+        self,
+        api_id: str,
+        code: int,
+        message: str | None = None,
+        times: int = 1,
+        *,
+        status: int | None = None,
     ) -> None:
-        """The next ``times`` calls of ``api_id`` answer ``return_code`` ``code`` (HTTP 200)."""
-        text = message if message is not None else self.message_for(code)
-        self._queue(api_id, _Programmed("error", code=code, message=text), times)
+        """The next ``times`` calls of ``api_id`` answer the error ``code`` in the server's
+        envelope (HTTP ``status``: by default 429 for a rate limit, else 200)."""
+        text = message if message is not None else self.message_for(code, api_id)
+        self._queue(api_id, _Programmed("error", code=code, message=text, status=status), times)
 
-    def queue_rate_limit(self, api_id: str, times: int = 1) -> None:
-        self.queue_error(api_id, 1700, times=times)
+    def queue_rate_limit(self, api_id: str, times: int = 1, *, status: int | None = None) -> None:
+        self.queue_error(api_id, 1700, times=times, status=status)
+
+    def set_rate_limit(self, api_id: str, per_second: int | None) -> None:
+        """Allow ``api_id`` ``per_second`` calls in any second (its ``유량``); None: no limit."""
+        with self._lock:
+            if per_second is None:
+                self._rate_limits.pop(api_id, None)
+            else:
+                self._rate_limits[api_id] = per_second
 
     def queue_http_status(
         self,
@@ -283,8 +340,10 @@ class FakeKiwoomServer:
         """Forget recorded requests and everything programmed (issued tokens stay valid)."""
         with self._lock:
             self.requests.clear()
+            self.refusals.clear()
             for table in (self._programmed, self._delays, self._pages, self._responses):
                 table.clear()
+            self._accepted.clear()
 
     def _queue(self, api_id: str, item: _Programmed, times: int) -> None:
         if not 1 <= times <= 1000:
@@ -323,6 +382,9 @@ class FakeKiwoomServer:
             return self._error(api_id, 1504)
         if not self._token_ok(headers.get("authorization", "")):
             return self._error(api_id, 8005)
+        refused = self._over_rate(api_id)
+        if refused:
+            return self._error(api_id, refused)
         try:
             op.request_model.model_validate(body if isinstance(body, dict) else object())
         except ValidationError as exc:
@@ -330,16 +392,39 @@ class FakeKiwoomServer:
             return self._error(api_id, 1511 if missing else 1517)
         return self._data(op, headers.get("next-key", ""))
 
+    def _over_rate(self, api_id: str) -> int:
+        """1700 or 1701 when this call exceeds a rate limit (it is then not counted), else 0."""
+        now = self.clock()
+        with self._lock:
+            limits = ((api_id, self._rate_limits.get(api_id), 1700), ("", self.total_rate, 1701))
+            for key, allowance, code in limits:
+                if allowance is None:
+                    continue
+                times = self._accepted.setdefault(key, deque())
+                while times and times[0] <= now - 1.0:
+                    times.popleft()
+                if len(times) >= allowance:
+                    self.refusals.append((api_id, code))
+                    return code
+            for key, allowance, _ in limits:
+                if allowance is not None:
+                    self._accepted[key].append(now)
+        return 0
+
     def _programmed_answer(self, api_id: str, item: _Programmed) -> _Answer:
         if item.kind == "disconnect":
             return None
         if item.kind == "error":
-            return self._error(api_id, item.code, item.message)
+            if item.code in RATE_CODES:
+                with self._lock:
+                    self.refusals.append((api_id, item.code))
+            return self._error(api_id, item.code, item.message, item.status)
         headers = {"api-id": api_id, **(item.headers or {})}
+        status = 200 if item.status is None else item.status
         if item.body is not None:
-            return _json(item.status, headers, item.body)
+            return _json(status, headers, item.body)
         headers["content-type"] = "text/plain; charset=utf-8"
-        return item.status, headers, f"HTTP {item.status}".encode()
+        return status, headers, f"HTTP {status}".encode()
 
     def _keys_ok(self, body: Any) -> bool:
         if not isinstance(body, dict):
@@ -356,8 +441,14 @@ class FakeKiwoomServer:
             return self._error("au10001", 1517)
         token = secrets.token_urlsafe(24)
         expires = datetime.now(KST) + timedelta(seconds=self.token_lifetime)
+        appkey = str(body.get("appkey"))
         with self._lock:
+            if self.single_token:  # a new token ends the app key's previous ones
+                for old in [t for t, key in self._token_keys.items() if key == appkey]:
+                    self._tokens.pop(old, None)
+                    del self._token_keys[old]
             self._tokens[token] = expires
+            self._token_keys[token] = appkey
             self.issued_tokens.append(token)
         answer = {
             "expires_dt": expires.strftime("%Y%m%d%H%M%S"),
@@ -382,7 +473,7 @@ class FakeKiwoomServer:
             pages, fixed = self._pages.get(op.api_id), self._responses.get(op.api_id)
         headers = {"api-id": op.api_id, "cont-yn": "N", "next-key": ""}
         if pages is None:
-            return _json(200, headers, _ok(fixed or op.response_example or {}))
+            return _json(200, headers, _ok(fixed or op.response_example or example_of(op)))
         prefix = f"{op.api_id}-page-"
         index = 0
         if next_key:
@@ -394,9 +485,17 @@ class FakeKiwoomServer:
             headers.update({"cont-yn": "Y", "next-key": f"{prefix}{index + 1}"})
         return _json(200, headers, _ok(pages[index]))
 
-    def _error(self, api_id: str, code: int, message: str | None = None) -> _Answer:
-        text = message if message is not None else self.message_for(code)
-        return _json(200, {"api-id": api_id}, {"return_code": code, "return_msg": text})
+    def _error(
+        self, api_id: str, code: int, message: str | None = None, status: int | None = None
+    ) -> _Answer:
+        text = message if message is not None else self.message_for(code, api_id)
+        if status is None:
+            status = self.rate_status if code in RATE_CODES else 200
+        if self.envelope == "plain":
+            return _json(status, {"api-id": api_id}, {"return_code": code, "return_msg": text})
+        generic = 3 if code in AUTH_CODES else 5 if code in LIMIT_CODES else 2
+        envelope = {"return_code": generic, "return_msg": f"{GENERIC[generic]}[{code}:{text}]"}
+        return _json(status, {"api-id": api_id}, envelope)
 
 
 def _ok(body: Mapping[str, Any]) -> dict[str, Any]:
@@ -409,3 +508,50 @@ def _ok(body: Mapping[str, Any]) -> dict[str, Any]:
 def _json(status: int, headers: Mapping[str, str], body: Mapping[str, Any]) -> _Answer:
     out = {"content-type": "application/json;charset=UTF-8", **headers}
     return status, out, json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+
+def example_of(op: Operation) -> dict[str, Any]:
+    """A response body made from ``op``'s response model, for an API whose sheet gives no usable
+    example: every field present, strings ``"0"``, each list with two rows."""
+    if not op.response_model_name:
+        return {}
+    try:
+        model = op.response_model
+    except (ImportError, AttributeError):
+        return {}
+    value = _synthesize(model, 0)
+    return value if isinstance(value, dict) else {}
+
+
+def _synthesize(annotation: Any, depth: int) -> Any:
+    import typing
+
+    from pydantic import BaseModel, RootModel
+
+    if depth > 6:
+        return None
+    origin = typing.get_origin(annotation)
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _synthesize(options[0], depth) if options else None
+    if origin is typing.Annotated:
+        return _synthesize(typing.get_args(annotation)[0], depth)
+    if origin is typing.Literal:
+        return typing.get_args(annotation)[0]
+    if origin in (list, Sequence):
+        (item,) = typing.get_args(annotation) or (str,)
+        return [_synthesize(item, depth + 1) for _ in range(2)]
+    if origin in (dict, Mapping):
+        return {}
+    if isinstance(annotation, type) and issubclass(annotation, RootModel):
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        out: dict[str, Any] = {}
+        for name, info in annotation.model_fields.items():
+            out[info.alias or name] = _synthesize(info.annotation, depth + 1)
+        return {k: v for k, v in out.items() if v is not None}
+    if annotation is int:
+        return 0
+    if annotation is bool:
+        return False
+    return "0"

@@ -230,6 +230,8 @@ def load(name: str) -> SimpleNamespace:
         FakeKiwoomServer=mod["testing"].FakeKiwoomServer,
         ops=importlib.import_module(f"{name}._operations").OPERATIONS,
         client_module=importlib.import_module(f"{name}._client"),
+        ratelimit=importlib.import_module(f"{name}._ratelimit"),
+        tokens=importlib.import_module(f"{name}._tokens"),
         Client=TestClient,
         AsyncClient=AsyncTestClient,
         APPKEY=APPKEY,
@@ -258,6 +260,10 @@ def server(kc: SimpleNamespace) -> Iterator[Any]:
         yield fake
 
 
+def load_tokens_module(server: Any) -> Any:
+    return importlib.import_module(type(server).__module__.rsplit(".", 1)[0] + "._tokens")
+
+
 def client_kwargs(server: Any, **overrides: Any) -> dict[str, Any]:
     kwargs: dict[str, Any] = {
         "appkey": APPKEY,
@@ -265,6 +271,9 @@ def client_kwargs(server: Any, **overrides: Any) -> dict[str, Any]:
         "base_url": server.url,
         "timeout": 2.0,
         "max_retries": 2,
+        "rate_limit": None,  # pacing has tests of its own (test_wire.py) with a fake clock
+        # a store of its own: a port of an earlier test's server may be reused by this one's
+        "token_store": load_tokens_module(server).MemoryTokenStore(),
     }
     kwargs.update(overrides)
     return kwargs

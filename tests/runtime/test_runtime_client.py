@@ -268,17 +268,24 @@ def test_repr_and_env(kc: Any) -> None:
         (1999, "KiwoomAPIError"),
     ],
 )
-def test_return_codes_map_to_errors(kc: Any, server: Any, code: int, cls: str) -> None:
-    server.queue_error("ka10099", code, "메시지", times=5)
-    with kc.Client(**kc.kwargs(server, max_retries=0)) as client:
-        with pytest.raises(kc.errors.KiwoomAPIError) as info:
-            client.call("ka10099", {"mrkt_tp": "0"})
+@pytest.mark.parametrize("envelope", ["kiwoom", "plain"])
+def test_return_codes_map_to_errors(kc: Any, envelope: str, code: int, cls: str) -> None:
+    with kc.FakeKiwoomServer(envelope=envelope) as server:
+        server.queue_error("ka10099", code, "메시지", times=5)
+        with kc.Client(**kc.kwargs(server, max_retries=0)) as client:
+            with pytest.raises(kc.errors.KiwoomAPIError) as info:
+                client.call("ka10099", {"mrkt_tp": "0"})
     err = info.value
     assert type(err).__name__ == cls
-    assert (err.api_id, err.code, err.message) == ("ka10099", code, "메시지")
-    assert err.body == {"return_code": code, "return_msg": "메시지"}
+    assert (err.api_id, err.code) == ("ka10099", code)
     assert err.headers["api-id"] == "ka10099"
-    assert str(err) == f"ka10099: [{code}] 메시지"
+    if envelope == "plain":  # the code itself at the top
+        assert err.message == "메시지" and err.return_code == code
+    else:  # a generic code at the top, the specific one embedded in the message
+        assert err.return_code in (2, 3, 5) and err.return_code != code
+        assert err.message.endswith(f"[{code}:메시지]")
+    assert err.body == {"return_code": err.return_code, "return_msg": err.message}
+    assert str(err) == f"ka10099: [{code}] {err.message}"
 
 
 def test_api_error_carries_the_http_response(kc: Any, server: Any) -> None:
@@ -292,7 +299,8 @@ def test_api_error_carries_the_http_response(kc: Any, server: Any) -> None:
     err = info.value
     assert isinstance(err.response, httpx.Response)
     assert err.response.status_code == err.status_code == 200
-    assert err.response.json() == err.body == {"return_code": 1902, "return_msg": "종목코드 없음"}
+    assert err.response.json() == err.body
+    assert (err.code, err.return_code) == (1902, 2) and "[1902:종목코드 없음]" in err.message
     assert err.response.headers["api-id"] == err.headers["api-id"] == "ka10099"
     assert err.response.request.headers["api-id"] == "ka10099"
     assert "Response" not in repr(err) + str(err)  # reprs stay as they were: no raw answer

@@ -52,6 +52,7 @@ def hclient(kc: Any, server: HostileServer, **kw: Any) -> Any:
         "base_url": server.url,
         "access_token": kc.GIVEN_TOKEN,
         "http_client": httpx.Client(verify=False),
+        "rate_limit": None,  # faults, not pacing (test_wire.py)
     }
     kwargs.update(kw)
     return kc.Client(**kwargs)
@@ -62,6 +63,7 @@ def ahclient(kc: Any, server: HostileServer, **kw: Any) -> Any:
         "base_url": server.url,
         "access_token": kc.GIVEN_TOKEN,
         "http_client": httpx.AsyncClient(verify=False),
+        "rate_limit": None,
     }
     kwargs.update(kw)
     return kc.AsyncClient(**kwargs)

@@ -43,7 +43,8 @@ class Behaviour:
     content-length that differs from the body, then the connection is closed), ``stream``
     (a chunked body of ``size`` bytes of ``filler``, sent until done or the client leaves),
     ``reset`` (TCP RST once the request is read), ``close`` (close without a word),
-    ``stall`` (say nothing for ``drip`` seconds, then close).
+    ``stall`` (say nothing for ``drip`` seconds, then close), ``drip_head`` (the whole answer,
+    status line and headers included, one byte every ``drip`` seconds).
     """
 
     kind: str = "answer"
@@ -183,6 +184,13 @@ class HostileServer:
         declared = len(b.body) if b.declared is None else b.declared
         head.append(f"content-length: {declared}")
         start = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+        if b.kind == "drip_head":
+            whole = start + b.body
+            for i in range(len(whole)):
+                if self._stop.wait(b.drip):
+                    return False
+                conn.sendall(whole[i : i + 1])
+            return False
         if not b.drip:
             conn.sendall(start + b.body)
             self.sent_bytes += len(b.body)

@@ -38,11 +38,14 @@ from ._errors import (
     UnknownApiError,
     UnknownSymbolError,
     WebSocketNotSupportedError,
+    effective_code,
     error_for,
 )
 from ._operation import Operation
 from ._operations import OPERATIONS
+from ._ratelimit import RateLimiter
 from ._response import AsyncKiwoomResponse, KiwoomResponse
+from ._tokens import FileTokenStore, MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
 from .client import AsyncKiwoomClient, KiwoomClient
 
@@ -87,12 +90,14 @@ __all__ = [
     "CorporateNotAllowedError",
     "ERROR_CODES",
     "Feed",
+    "FileTokenStore",
     "InvalidHeaderError",
     "InvalidInputError",
     "KiwoomAPIError",
     "KiwoomClient",
     "KiwoomError",
     "KiwoomResponse",
+    "MemoryTokenStore",
     "MockNotSupportedError",
     "NOT_GIVEN",
     "NotGiven",
@@ -103,6 +108,7 @@ __all__ = [
     "PagingError",
     "PagingLoopError",
     "RateLimitError",
+    "RateLimiter",
     "Realtime",
     "RealtimeClosedError",
     "RealtimeError",
@@ -119,9 +125,11 @@ __all__ = [
     "SyncFeed",
     "SyncSubscription",
     "TokenError",
+    "TokenStore",
     "UnknownApiError",
     "UnknownSymbolError",
     "WebSocketNotSupportedError",
+    "effective_code",
     "error_for",
 ]
 

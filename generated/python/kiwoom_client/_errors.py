@@ -8,7 +8,8 @@
  │   │   └─ ``OrderStateUnknownError``: an order that may or may not have been executed
  │   └─ ``ResponseTooLargeError``: the answer exceeded ``max_response_bytes``
  ├─ ``APIStatusError``: a non-2xx HTTP answer without a Kiwoom ``return_code``
- ├─ ``KiwoomAPIError``: ``return_code != 0``; subclasses chosen by :func:`error_for`
+ ├─ ``KiwoomAPIError``: ``return_code != 0``; subclasses chosen by :func:`error_for` from the
+ │   effective code (:func:`effective_code`: ``[NNNN:`` in ``return_msg``, else ``return_code``)
  ├─ ``InvalidHeaderError``: a header value that cannot be sent (also a ``ValueError``)
  ├─ ``PagingError``: following pages stopped
  │   ├─ ``PageLimitError``: ``max_pages`` reached while Kiwoom still said ``cont-yn: Y``
@@ -18,6 +19,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +47,7 @@ __all__ = [
     "UnknownApiError",
     "UnknownSymbolError",
     "WebSocketNotSupportedError",
+    "effective_code",
     "error_for",
 ]
 
@@ -106,12 +109,15 @@ class APIStatusError(KiwoomError):
 class KiwoomAPIError(KiwoomError):
     """Kiwoom answered with ``return_code != 0``.
 
-    ``code`` is the return code (for an HTTP 429 without one, 429), ``message`` Kiwoom's
+    ``code`` is the effective code (:func:`effective_code`): the specific code Kiwoom embeds in
+    ``return_msg`` as ``[NNNN:...]`` when there is one, else the top-level ``return_code`` (for
+    an HTTP 429 without either, 429). ``return_code`` is the top-level value as received (often
+    generic: 3 authentication failed, 5 a limit; None when absent). ``message`` is Kiwoom's
     ``return_msg``, ``body`` the whole JSON answer, ``headers`` its headers, ``status_code`` the
-    HTTP status (usually 200) and ``response`` the ``httpx.Response`` itself (None when the error
-    was not built from an answer). ``headers`` and ``status_code`` default to the response's.
-    ``body`` is redacted for the OAuth APIs; ``response`` is not, and its ``request`` holds the
-    authorization header (and, for au10001, the keys): never log it whole.
+    HTTP status (200 or 429 as Kiwoom sends them) and ``response`` the ``httpx.Response`` itself
+    (None when the error was not built from an answer). ``headers`` and ``status_code`` default
+    to the response's. ``body`` is redacted for the OAuth APIs; ``response`` is not, and its
+    ``request`` holds the authorization header (and, for au10001, the keys): never log it whole.
     """
 
     def __init__(
@@ -124,10 +130,12 @@ class KiwoomAPIError(KiwoomError):
         headers: Mapping[str, str] | None = None,
         status_code: int | None = None,
         response: httpx.Response | None = None,
+        return_code: object = ...,
     ) -> None:
         super().__init__(f"{api_id}: [{code}] {message}")
         self.api_id = api_id
         self.code = code
+        self.return_code: object = code if return_code is ... else return_code
         self.message = message
         self.body: dict[str, Any] = dict(body or {})
         if headers is None and response is not None:
@@ -140,15 +148,29 @@ class KiwoomAPIError(KiwoomError):
 
 
 class RateLimitError(KiwoomAPIError):
-    """Request rate exceeded: 1700 (per API), 1701 (total), 1702 (group), or HTTP 429."""
+    """Request rate exceeded: 1700 (per API), 1701 (total), 1702 (group), or HTTP 429.
+
+    ``allowance`` is the ``유량=N`` a 1700 message names (that API's calls per second), and
+    ``limited_api_id`` the ``API ID=...`` it names; None when the message does not say.
+    """
+
+    @property
+    def allowance(self) -> int | None:
+        found = _ALLOWANCE.search(self.message)
+        return int(found.group(1)) if found else None
+
+    @property
+    def limited_api_id(self) -> str | None:
+        found = _LIMITED_API.search(self.message)
+        return found.group(1) if found else None
 
 
 class AuthenticationError(KiwoomAPIError):
-    """App key or token rejected: 8001/8002 (app key), 8010 (other IP), 8030/8031 (real/mock)."""
+    """App key or token rejected: 8001/8002 (app key), 8010 (other IP), 8030 (real/mock key)."""
 
 
 class TokenError(AuthenticationError):
-    """8005: the access token is invalid or expired."""
+    """8005, 8031, 8103: the access token was refused (invalid, expired, replaced, other env)."""
 
 
 class MockNotSupportedError(KiwoomAPIError):
@@ -156,7 +178,7 @@ class MockNotSupportedError(KiwoomAPIError):
 
 
 class InvalidInputError(KiwoomAPIError):
-    """1511 (required input missing), 1517 (input format invalid)."""
+    """1511 (required input missing), 1517 (input format invalid), 1634 (too many items)."""
 
 
 class UnknownApiError(KiwoomAPIError):
@@ -211,20 +233,60 @@ class WebSocketNotSupportedError(KiwoomError):
     """A real-time (WebSocket) API was called over HTTP; nothing was sent."""
 
 
+_EMBEDDED_CODE = re.compile(r"\[(\d{3,5}):|CODE=(\d{3,5})")
+_ALLOWANCE = re.compile(r"유량\s*=\s*(\d+)")
+_LIMITED_API = re.compile(r"API\s*ID\s*=\s*([0-9A-Za-z_]+)")
+
+
+def effective_code(return_code: object, message: object) -> int | None:
+    """Kiwoom's effective error code.
+
+    Kiwoom often answers with a generic top-level ``return_code`` (3: authentication failed,
+    5: a limit) and puts the specific code inside ``return_msg`` as ``[NNNN:...]`` (HTTP) or
+    ``CODE=NNNN`` (real-time frames). The embedded code wins when present; otherwise the
+    top-level one, read as an int (``None`` when it is not a whole number).
+    """
+    if isinstance(message, str):
+        found = _EMBEDDED_CODE.search(message)
+        if found:
+            return int(found.group(1) or found.group(2))
+    if isinstance(return_code, bool):
+        return None
+    if isinstance(return_code, int):
+        return return_code
+    if isinstance(return_code, float) and return_code.is_integer():
+        return int(return_code)
+    if isinstance(return_code, str):
+        text = return_code.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if number.is_integer():
+            return int(number)
+    return None
+
+
 RATE_LIMIT_CODES = frozenset({1700, 1701, 1702})
+TOKEN_CODES = frozenset({8005, 8031, 8103})  # a fresh token may succeed: re-issued once
 TOKEN_INVALID_CODE = 8005
+# Effective codes that prove Kiwoom did not process the request, so an order may be sent again:
+# the gateway refused it before it reached the order system (rate limits: the request was not
+# counted; token refusals: the request was not authenticated). Anything else (an unknown code,
+# return_code 429 in an HTTP 200 without an embedded code, 1999) proves nothing. See docs/wire.md.
+NOT_PROCESSED_CODES = RATE_LIMIT_CODES | TOKEN_CODES
 
 _BY_CODE: dict[int, type[KiwoomAPIError]] = {
     **{c: RateLimitError for c in RATE_LIMIT_CODES},
-    TOKEN_INVALID_CODE: TokenError,
-    **{c: AuthenticationError for c in (8001, 8002, 8010, 8030, 8031)},
+    **{c: TokenError for c in TOKEN_CODES},
+    **{c: AuthenticationError for c in (8001, 8002, 8010, 8030)},
     8104: MockNotSupportedError,
-    **{c: InvalidInputError for c in (1511, 1517)},
+    **{c: InvalidInputError for c in (1511, 1517, 1634)},
     **{c: UnknownApiError for c in (1501, 1504, 1505)},
     **{c: UnknownSymbolError for c in (1901, 1902, 1903)},
     1687: RecursiveCallError,
     8200: CorporateNotAllowedError,
-    429: RateLimitError,  # HTTP 429 without a return_code
+    429: RateLimitError,  # HTTP 429 without a Kiwoom code
 }
 
 
@@ -237,8 +299,11 @@ def error_for(
     *,
     status_code: int | None = None,
     response: httpx.Response | None = None,
+    return_code: object = ...,
 ) -> KiwoomAPIError:
-    """The error for a return code: the most specific subclass, else :class:`KiwoomAPIError`."""
+    """The error for an effective code: the most specific subclass, else
+    :class:`KiwoomAPIError`. ``return_code`` is the top-level value as received (default:
+    ``code``)."""
     cls = _BY_CODE.get(code, KiwoomAPIError)
     return cls(
         api_id=api_id,
@@ -248,4 +313,5 @@ def error_for(
         headers=headers,
         status_code=status_code,
         response=response,
+        return_code=return_code,
     )
