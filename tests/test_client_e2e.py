@@ -659,7 +659,8 @@ def test_root_readme_snippets_run_exactly_as_written(
     snippets = [code for _, code in FENCED_PYTHON.findall(ROOT_README.read_text("utf-8"))]
     assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip().splitlines() == ["0", REALTIME_PRINT]
+    body = "{'ord_no': '0', 'dmst_stex_tp': '0', 'return_code': 0, 'return_msg': '0'}"
+    assert printed.strip().splitlines() == [body, REALTIME_PRINT]
     assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 
