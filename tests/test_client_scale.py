@@ -226,7 +226,7 @@ def test_every_realtime_service_is_typed(big: Generated) -> None:
     assert {p: (s.list_trnm, s.request_trnm, s.clear_trnm, s.live_type)
             for p, s in services.items()} == {
         "/api/dostk/websocket": ("CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
-        "/api/us/websocket": ("GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
+        "/api/us/websocket": ("GCNSRLST", "GCNSRREQ", "GCNSRCLR", "S2"),
     }  # fmt: skip
     checked = 0
     for sheet in synth.synthetic_workbook(N_APIS).sheets:

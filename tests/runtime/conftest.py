@@ -151,7 +151,7 @@ REALTIME_TYPES: dict[str, RealtimeTypeInfo] = {
 }
 CONDITION_SERVICES = {
     D: ConditionService(D, "CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
-    U: ConditionService(U, "GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
+    U: ConditionService(U, "GCNSRLST", "GCNSRREQ", "GCNSRCLR", "S2", stex_tp=False),
 }
 """
 

@@ -178,7 +178,8 @@ def test_subscribe_receive_unsubscribe_domestic(kc: Any, server: Any, fake: Any)
         assert fake.push("0B", SAMSUNG, {"10": "-20800", "20": "152530", "9999": "x"}) == 1
         msg = await trades.get(2)
         await trades.unsubscribe()
-        assert fake.push("0B", SAMSUNG) == 0
+        with pytest.raises(LookupError, match="no logged-in connection is registered"):
+            fake.push("0B", SAMSUNG)  # the fake says so instead of a silent 0
         with pytest.raises(StopAsyncIteration):
             await trades.get(1)
         return msg
@@ -320,8 +321,10 @@ def test_a_session_that_is_not_connected_says_so(kc: Any, server: Any) -> None:
 def test_refused_registration_raises(kc: Any, server: Any, fake: Any) -> None:
     async def body(rt: Any) -> None:
         with pytest.raises(kc.pkg.RealtimeRequestError, match="REG refused"):
-            await rt.subscribe("0B", [{"jmcode": 5}])  # type: ignore[list-item]
+            await rt.subscribe("ZZ")  # a type the registry does not know, without items
         assert rt._subs == []
+        with pytest.raises(ValueError, match="domestic session takes codes"):
+            await rt.subscribe("0B", [{"jmcode": 5}])  # type: ignore[list-item]
 
     run(session(kc, server, body))
 
@@ -336,8 +339,8 @@ def test_overflow_drops_oldest_and_counts(kc: Any, server: Any, fake: Any) -> No
         return oldest, newest
 
     oldest, newest = run(session(kc, server, body))
-    assert oldest.dropped == 7 and [m.values.cur_prc for m in oldest._queue] == ["7", "8", "9"]
-    assert newest.dropped == 7 and [m.values.cur_prc for m in newest._queue] == ["0", "1", "2"]
+    assert oldest.dropped == 7 and [m.values.cur_prc for m, _ in oldest._queue] == ["7", "8", "9"]
+    assert newest.dropped == 7 and [m.values.cur_prc for m, _ in newest._queue] == ["0", "1", "2"]
 
 
 # ---- staying connected ------------------------------------------------------------------------
@@ -486,14 +489,21 @@ def test_condition_list_one_off_with_pages_and_live_watch(kc: Any, server: Any, 
 def test_us_conditions_use_the_g_services(kc: Any, server: Any, fake: Any) -> None:
     fake.set_conditions([("5", "US momentum")], us=True)
 
+    fake.set_condition_pages("5", [[{"jmcode": "NVDA"}], [{"jmcode": "AAPL"}]], us=True)
+
     async def body(rt: Any) -> Any:
+        rows = await rt.condition_search("5")
         watch = await rt.watch_condition("5", exchange="ND")
         fake.push_condition("5", "NVDA", "I", us=True)
-        return await watch.get(2)
+        return rows, await watch.get(2)
 
-    event = run(session(kc, server, body, market="us"))
+    rows, event = run(session(kc, server, body, market="us"))
+    assert rows == [{"jmcode": "NVDA"}, {"jmcode": "AAPL"}]
     assert (event.action, event.item, event.message.type) == ("insert", "NVDA", "S2")
-    assert [f["trnm"] for _, f in fake.frames][1:] == ["GNSRLST", "GNSRREQ"]
+    trnms = [f["trnm"] for _, f in fake.frames][1:]
+    assert trnms == ["GCNSRLST", "GCNSRREQ", "GCNSRREQ", "GCNSRREQ"]
+    # the US sheets have no stex_tp: the fake (reading the registry) refuses a frame with one
+    assert all("stex_tp" not in f for f in fake.frames_of("GCNSRREQ"))
 
 
 # ---- the sync twin ----------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from ._errors import (
     UnknownApiError,
     UnknownSymbolError,
     WebSocketNotSupportedError,
+    effective_code,
     error_for,
 )
 from ._operation import Operation
@@ -106,6 +107,7 @@ __all__ = [
     "UnknownApiError",
     "UnknownSymbolError",
     "WebSocketNotSupportedError",
+    "effective_code",
     "error_for",
 ]
 

@@ -18,10 +18,43 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
+
+_EMBEDDED_CODE = re.compile(r"\[(\d{3,5}):|CODE=(\d{3,5})")
+
+
+def effective_code(return_code: object, message: object) -> int | None:
+    """Kiwoom's effective error code.
+
+    Kiwoom often answers with a generic top-level ``return_code`` (3: authentication failed,
+    5: a limit) and puts the specific code inside ``return_msg`` as ``[NNNN:...]`` (HTTP) or
+    ``CODE=NNNN`` (real-time frames). The embedded code wins when present; otherwise the
+    top-level one, read as an int (``None`` when it is not a whole number).
+    """
+    if isinstance(message, str):
+        found = _EMBEDDED_CODE.search(message)
+        if found:
+            return int(found.group(1) or found.group(2))
+    if isinstance(return_code, bool):
+        return None
+    if isinstance(return_code, int):
+        return return_code
+    if isinstance(return_code, float) and return_code.is_integer():
+        return int(return_code)
+    if isinstance(return_code, str):
+        text = return_code.strip()
+        try:
+            number = float(text)
+        except ValueError:
+            return None
+        if number.is_integer():
+            return int(number)
+    return None
+
 
 __all__ = [
     "APIConnectionError",
@@ -45,6 +78,7 @@ __all__ = [
     "UnknownApiError",
     "UnknownSymbolError",
     "WebSocketNotSupportedError",
+    "effective_code",
     "error_for",
 ]
 

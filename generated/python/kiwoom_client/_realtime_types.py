@@ -39,12 +39,20 @@ class RealtimeError(KiwoomError):
 
 
 class RealtimeRequestError(RealtimeError):
-    """Kiwoom answered a REG/REMOVE/condition request with a non-zero ``return_code``."""
+    """Kiwoom refused a REG/REMOVE/condition request, or did not answer it in time.
 
-    def __init__(self, trnm: str, code: object, message: str) -> None:
+    ``code`` is the top-level ``return_code`` as sent (often generic), ``effective_code`` the
+    specific one (``CODE=NNNN`` or ``[NNNN:`` in the message, else ``return_code``; None when
+    there was no answer). The message has the session's secrets masked.
+    """
+
+    def __init__(
+        self, trnm: str, code: object, message: str, effective_code: int | None = None
+    ) -> None:
         super().__init__(f"{trnm} refused: return_code {code}: {message}")
         self.trnm = trnm
         self.code = code
+        self.effective_code = effective_code
         self.return_msg = message
 
 
@@ -130,7 +138,11 @@ class RealtimeMessage(Generic[_V]):
 
     @property
     def item(self) -> str:
-        return str(self.raw.get("item", ""))
+        """The item code; a US item object's ``jmcode``."""
+        item = self.raw.get("item", "")
+        if isinstance(item, Mapping):
+            return str(item.get("jmcode", ""))
+        return str(item)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(type={self.type!r}, item={self.item!r}, {self.values!r})"
@@ -175,9 +187,11 @@ class ConditionEvent:
 class StatusEvent:
     """A change of the session: ``connected``, ``disconnected``, ``reconnected``, ``gap``,
     ``closed``. A ``gap`` follows every reconnect: messages between ``since`` and ``until``
-    (``time.time()`` seconds) were lost; registrations and live conditions were replayed."""
+    (``time.time()`` seconds) were lost; registrations and live conditions were replayed.
+    ``malformed``: a REAL entry the server sent was skipped (``detail`` says why); the session
+    goes on and counts them (``AsyncRealtime.malformed``)."""
 
-    kind: Literal["connected", "disconnected", "reconnected", "gap", "closed"]
+    kind: Literal["connected", "disconnected", "reconnected", "gap", "closed", "malformed"]
     detail: str = ""
     since: float | None = None
     until: float | None = None
@@ -185,7 +199,7 @@ class StatusEvent:
 
 @dataclass(frozen=True)
 class ConditionService:
-    """The condition-search services of one WebSocket path (domestic ``CNSR*``, US ``G*``)."""
+    """The condition-search services of one WebSocket path (domestic ``CNSR*``, US ``GCNSR*``)."""
 
     path: str
     list_trnm: str  # CNSRLST
@@ -195,3 +209,4 @@ class ConditionService:
     seq_id: str = "841"  # field id of the condition's seq in a live entry
     item_id: str = "9001"  # field id of the item code
     action_id: str = "843"  # field id of I (insert) / D (delete)
+    stex_tp: bool = True  # the requests carry stex_tp (the domestic sheets; the US ones do not)

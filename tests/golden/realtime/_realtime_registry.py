@@ -41,7 +41,7 @@ class OrderFill00Values(RealtimeValues):
     FIELDS = {
         "9201": ("acnt_no", "계좌번호"),
         "9203": ("ord_no", "주문번호"),
-        "913": ("field_913", "주문상태"),
+        "913": ("ord_stt", "주문상태"),
     }
 
     @property
@@ -55,7 +55,7 @@ class OrderFill00Values(RealtimeValues):
         return self._raw.get("9203")
 
     @property
-    def field_913(self) -> str | None:
+    def ord_stt(self) -> str | None:
         """주문상태 (id 913)."""
         return self._raw.get("913")
 
@@ -77,9 +77,9 @@ class StockTrade0BValues(RealtimeValues):
         "10": ("cur_prc", "현재가"),
         "11": ("pred_pre", "전일대비"),
         "27": ("sel_bid", "매도호가"),
-        "290": ("field_290", "장구분"),
-        "1890": ("field_1890", "현재가"),
-        "9081": ("field_9081", "거래소구분"),
+        "290": ("mkt_tp", "장구분"),
+        "1890": ("open_pric_tm", "현재가"),
+        "9081": ("stex_tp", "거래소구분"),
     }
 
     @property
@@ -105,19 +105,19 @@ class StockTrade0BValues(RealtimeValues):
         return self._raw.get("27")
 
     @property
-    def field_290(self) -> str | None:
+    def mkt_tp(self) -> str | None:
         """장구분 (id 290).
 
         1:장전 시간외, 2:장중, 3:장후 시간외"""
         return self._raw.get("290")
 
     @property
-    def field_1890(self) -> str | None:
+    def open_pric_tm(self) -> str | None:
         """현재가 (id 1890)."""
         return self._raw.get("1890")
 
     @property
-    def field_9081(self) -> str | None:
+    def stex_tp(self) -> str | None:
         """거래소구분 (id 9081)."""
         return self._raw.get("9081")
 
@@ -189,7 +189,7 @@ class SearchRealtime02Values(RealtimeValues):
         "9001": ("stk_cd", "종목코드"),
         "843": ("insert_delete_tp", "삽입삭제구분"),
         "20": ("cntr_tm", "체결시간"),
-        "907": ("field_907", "매도수구분"),
+        "907": ("sell_tp", "매도수구분"),
     }
 
     @property
@@ -215,7 +215,7 @@ class SearchRealtime02Values(RealtimeValues):
         return self._raw.get("20")
 
     @property
-    def field_907(self) -> str | None:
+    def sell_tp(self) -> str | None:
         """매도수구분 (id 907)."""
         return self._raw.get("907")
 
@@ -237,7 +237,7 @@ class UsSearchRealtimeS2Values(RealtimeValues):
         "9001": ("stk_cd", "종목코드"),
         "843": ("insert_delete_tp", "삽입삭제구분"),
         "20": ("cntr_tm", "체결시간"),
-        "907": ("field_907", "매도수구분"),
+        "907": ("sell_tp", "매도수구분"),
     }
 
     @property
@@ -263,7 +263,7 @@ class UsSearchRealtimeS2Values(RealtimeValues):
         return self._raw.get("20")
 
     @property
-    def field_907(self) -> str | None:
+    def sell_tp(self) -> str | None:
         """매도수구분 (id 907)."""
         return self._raw.get("907")
 
@@ -351,13 +351,15 @@ CONDITION_SERVICES: Mapping[str, ConditionService] = MappingProxyType(
             request_trnm="CNSRREQ",
             clear_trnm="CNSRCLR",
             live_type="02",
+            stex_tp=True,
         ),
         "/api/us/websocket": ConditionService(
             path="/api/us/websocket",
-            list_trnm="GNSRLST",
-            request_trnm="GNSRREQ",
-            clear_trnm="GNSRCLR",
+            list_trnm="GCNSRLST",
+            request_trnm="GCNSRREQ",
+            clear_trnm="GCNSRCLR",
             live_type="S2",
+            stex_tp=False,
         ),
     }
 )
