@@ -44,7 +44,11 @@ def _ws(api_id: str, name: str, menu: str, url: str, **kw: object) -> SheetData:
 
 
 def subscription(
-    api_id: str, name: str, values: tuple[TableRow, ...], us: bool = False
+    api_id: str,
+    name: str,
+    values: tuple[TableRow, ...],
+    us: bool = False,
+    item_description: str = "거래소별 종목코드, 업종코드",
 ) -> SheetData:
     request: tuple[TableRow, ...] = (
         f("trnm", "서비스명", required="Y", length=10, description="REG : 등록 , REMOVE : 해지"),
@@ -57,7 +61,7 @@ def subscription(
             description="등록(REG)시\n0:기존유지안함, 1:기존유지",
         ),
         f("data", "실시간 등록 리스트", "LIST", required="", length=None),
-        f("- item", "실시간 등록 요소", length=100, description="거래소별 종목코드, 업종코드"),
+        f("- item", "실시간 등록 요소", length=100, description=item_description),
         f("- type", "실시간 항목", required="Y", length=2, description=f"TR 명({api_id})"),
     )
     response: tuple[TableRow, ...] = (

@@ -535,3 +535,74 @@ def test_the_readme_real_time_program_runs_as_written(readme: str) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("0B 005930 -20800 ")
+
+
+def test_every_frame_the_client_can_send_validates_for_every_type(
+    spec: Spec, package_root: Path
+) -> None:
+    """The frames are built by the runtime's protocol module, as the client builds them: REG
+    and REMOVE for every type (account feeds with [""], US items as objects, 0I whose sheet
+    enumerates its items), the condition services of both markets. Each validates against its
+    API's request model in OPERATIONS and against the AsyncAPI document's message."""
+    from kiwoom_codegen.emit.asyncapi import build_document
+
+    from tests.test_asyncapi import message_validator
+
+    document = build_document(spec)
+    nvda = {"jmcode": "NVDA", "stex_tp": "ND"}
+    with imported(package_root) as pkg:
+        proto = importlib.import_module(pkg.__name__ + "._realtime_protocol")
+        registry = importlib.import_module(pkg.__name__ + "._realtime_registry")
+        checked: list[tuple[str, str]] = []
+        for code, info in registry.REALTIME_TYPES.items():
+            if info.api_id != code:
+                continue  # a live condition type: pushed only, never registered
+            us = info.path == proto.PATHS["us"]
+            items = (
+                [] if not info.needs_item else [nvda] if us else [{"0I": "MGD"}.get(code, "005930")]
+            )
+            data = proto.registration_data([code], items)
+            for frame in (proto.reg("1", True, data), proto.remove("1", data)):
+                pkg.OPERATIONS[code].request_model.model_validate(frame)
+                key = "Register" if frame["trnm"] == "REG" else "Remove"
+                assert list(message_validator(document, key).iter_errors(frame)) == [], frame
+                checked.append((code, frame["trnm"]))
+        ids = {
+            "domestic": ("ka10171", "ka10172", "ka10173", "ka10174"),
+            "us": ("usa20280", "usa20281", "usa20290", "usa20291"),
+        }
+        for market, (lst, one_off, live, clr) in ids.items():
+            service = registry.CONDITION_SERVICES[proto.PATHS[market]]
+            prefix = "Domestic" if market == "domestic" else "Us"
+            frames = [
+                (lst, "ConditionList", proto.condition_list(service)),
+                (one_off, "ConditionRequest", proto.condition_request(service, "1", live=False)),
+                (live, "ConditionRequest", proto.condition_request(service, "1", live=True)),
+                (clr, "ConditionClear", proto.condition_clear(service, "1")),
+            ]
+            for api_id, message, frame in frames:
+                pkg.OPERATIONS[api_id].request_model.model_validate(frame)
+                errors = list(message_validator(document, prefix + message).iter_errors(frame))
+                assert errors == [], frame
+                checked.append((api_id, frame["trnm"]))
+            assert ("stex_tp" in frames[1][2]) is (market == "domestic")
+    assert len(checked) == 2 * 4 + 8  # 4 types × REG, REMOVE; 2 markets × 4 services
+
+
+def test_a_type_whose_sheet_enumerates_its_items_still_takes_the_item_array(
+    tmp_path: Path,
+) -> None:
+    """0I's sheet lists its items as an enumeration (MGD, MGU); the wire has an array."""
+    sheet = subscription(
+        "0I",
+        "국제금환산가격",
+        (f("- - 10", "현재가", length=None),),
+        item_description="MGD:원/g, MGU:달러/온스",
+    )
+    save_workbook(WorkbookData([sheet]), tmp_path / "0i.xlsx")
+    spec0 = load([tmp_path / "0i.xlsx"], use_config=False).spec
+    with imported(write_files(emit_files(spec0), tmp_path / "pkg")) as pkg:
+        proto = importlib.import_module(pkg.__name__ + "._realtime_protocol")
+        model = pkg.OPERATIONS["0I"].request_model
+        model.model_validate(proto.reg("1", True, proto.registration_data(["0I"], ["MGD"])))
+        model.model_validate(proto.remove("1", proto.registration_data(["0I"], ["MGU"])))
