@@ -537,6 +537,21 @@ def test_the_readme_real_time_program_runs_as_written(readme: str) -> None:
     assert done.stdout.startswith("0B 005930 -20800 ")
 
 
+def test_the_readme_account_feed_and_us_program_runs_as_written() -> None:
+    """The README's second real-time block: the order-fill feed 00 (no items), async iteration
+    under a timeout, and a US subscription with an item object."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Real-time") : text.index("## The OpenAPI document")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2 and "timeout=" in blocks[0]
+    done = subprocess.run(
+        [sys.executable, "-c", blocks[1]], cwd=ROOT / "generated" / "python",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "00 0000123\n+135.20\n"
+
+
 def test_every_frame_the_client_can_send_validates_for_every_type(
     spec: Spec, package_root: Path
 ) -> None:
