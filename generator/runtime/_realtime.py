@@ -687,29 +687,51 @@ class AsyncRealtime(RealtimeConnection):
             self._reroute()
         sub._end(error)
 
-    def _on_real(self, data: object) -> None:
-        entries, bad = proto.parse_real(data)
-        for reason in bad:
+    def _on_real(self, data: object, size: int = 0) -> None:
+        """Route a REAL frame's entries. The common entry (a dict with a string type and item
+        and string values) takes the fast path below; any other goes through
+        :func:`._realtime_protocol.parse_real`, which defines what is well formed."""
+        if type(data) is not list:
+            self._malformed(proto.parse_real(data)[1])
+            return
+        share = 64 + size // (len(data) or 1)
+        classes, routes, feeds = self._classes, self._routes, self._feeds
+        live_type, watching, strings = self._cond.live_type, bool(self._watches), proto.STRINGS
+        for entry in data:
+            if (
+                type(entry) is dict
+                and type(code := entry.get("type")) is str
+                and type(key := entry.get("item", "")) is str
+                and type(values := entry.get("values", {})) is dict
+                and strings.issuperset(map(type, values.values()))
+            ):
+                raw = entry
+            else:
+                parsed, bad = proto.parse_real([entry], size)
+                if bad:
+                    self._malformed(bad)
+                    continue
+                code, key, raw, _ = parsed[0]
+            msg = classes.get(code, RealtimeMessage)(raw)
+            if code == live_type and watching:
+                self._condition_event(msg)
+            else:
+                subs = routes.get((code, key))
+                if subs:
+                    for sub in subs:
+                        sub._put(msg, share)
+                subs = routes.get((code, None))
+                if subs:
+                    for sub in subs:
+                        sub._put(msg, share)
+            for feed in feeds:
+                feed._put(msg, share)
+
+    def _malformed(self, reasons: list[str]) -> None:
+        for reason in reasons:
             self.malformed += 1
             log.warning("malformed REAL entry skipped: %s", reason)
             self._emit(StatusEvent("malformed", reason))
-        classes, routes, feeds = self._classes, self._routes, self._feeds
-        live_type = self._cond.live_type
-        for entry in entries:
-            msg = classes.get(entry.type, RealtimeMessage)(entry.raw)
-            if entry.type == live_type and self._watches:
-                self._condition_event(msg)
-            else:
-                subs = routes.get((entry.type, entry.key))
-                if subs:
-                    for sub in subs:
-                        sub._put(msg, entry.size)
-                subs = routes.get((entry.type, None))
-                if subs:
-                    for sub in subs:
-                        sub._put(msg, entry.size)
-            for feed in feeds:
-                feed._put(msg, entry.size)
 
     def _condition_event(self, msg: RealtimeMessage[Any]) -> None:
         values = msg.values

@@ -173,7 +173,8 @@ class RealtimeConnection:
 
     # -- hooks of the session
 
-    def _on_real(self, data: object) -> None:
+    def _on_real(self, data: object, size: int = 0) -> None:
+        """A REAL frame's ``data``; ``size`` is the frame's length."""
         raise NotImplementedError
 
     async def _replay(self) -> None:
@@ -476,7 +477,7 @@ class RealtimeConnection:
             trnm = frame.get("trnm")
             if trnm == "REAL":
                 try:
-                    self._on_real(frame.get("data"))
+                    self._on_real(frame.get("data"), len(text))
                 except Exception as exc:  # noqa: BLE001 - one bad frame never ends the session
                     self._report(exc)
             elif trnm == "PING":

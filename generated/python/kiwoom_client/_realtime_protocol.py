@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_CONDITION_SERVICES",
     "PATHS",
     "SESSION_TAKEN_OVER",
+    "STRINGS",
     "TOKEN_CODES",
     "US_EXCHANGES",
     "Entry",
@@ -278,14 +279,9 @@ def system_outcome(frame: Mapping[str, Any]) -> Literal["taken_over", "token", "
     return "notice"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One well-formed REAL entry: every value a string (``raw`` is that entry)."""
-
-    type: str
-    key: str  # the item code (a US item's jmcode); "" for account feeds
-    raw: dict[str, Any]
-    size: int  # about how many bytes the entry holds (the queues' byte bound)
+# One well-formed REAL entry: (type, item key, the entry with every value a string, about how
+# many bytes it holds). A plain tuple: the reader makes one per entry, at json.loads speed.
+Entry = tuple[str, str, dict[str, Any], int]
 
 
 def _text(value: object) -> str:
@@ -302,15 +298,20 @@ def _text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def parse_real(data: object) -> tuple[list[Entry], list[str]]:
+STRINGS = frozenset({str})  # the types a well-formed entry's values have
+
+
+def parse_real(data: object, size: int = 0) -> tuple[list[Entry], list[str]]:
     """The well-formed entries of a REAL ``data`` and a reason for each one skipped.
 
     An entry is an object with a string ``type``, an ``item`` that is a code or a US item
     object (``jmcode``), and ``values`` as an object (missing: none). Every value is made a
     string (a server that sends ``20800`` gives ``"20800"``); the entry is copied only then.
+    ``size`` is the frame's length: each entry counts its share against the queues' byte bound.
     """
     if not isinstance(data, list):
         return [], [f"REAL data is {type(data).__name__}, not a list"]
+    share = 64 + size // max(1, len(data))
     entries: list[Entry] = []
     bad: list[str] = []
     for n, entry in enumerate(data):
@@ -321,7 +322,8 @@ def parse_real(data: object) -> tuple[list[Entry], list[str]]:
         if not isinstance(code, str):
             bad.append(f"entry {n}: type is {type(code).__name__}, not a string")
             continue
-        key = item_key(entry.get("item", ""))
+        item = entry.get("item", "")
+        key = item if type(item) is str else item_key(item)
         if key is None:
             bad.append(f"entry {n} ({code}): item is neither a code nor a US item object")
             continue
@@ -329,18 +331,9 @@ def parse_real(data: object) -> tuple[list[Entry], list[str]]:
         if not isinstance(values, dict):
             bad.append(f"entry {n} ({code}): values is {type(values).__name__}, not an object")
             continue
-        size = 64 + len(key)
-        clean = True
-        for k, v in values.items():
-            if not isinstance(v, str):
-                clean = False
-                break
-            size += len(k) + len(v)
-        if not clean:
-            values = {str(k): _text(v) for k, v in values.items()}
-            entry = {**entry, "values": values}
-            size = 64 + len(key) + sum(len(k) + len(v) for k, v in values.items())
-        entries.append(Entry(code, key, entry, size))
+        if not STRINGS.issuperset(map(type, values.values())):
+            entry = {**entry, "values": {str(k): _text(v) for k, v in values.items()}}
+        entries.append((code, key, entry, share))
     return entries, bad
 
 
