@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-CODE_SUFFIXES = (".py", ".jinja", ".typed")
+CODE_SUFFIXES = (".py", ".jinja", ".typed", ".toml")  # .toml: the shipped data tables
 
 
 def cache_dir() -> Path | None:

@@ -401,3 +401,19 @@ def test_account_feeds_and_us_items_against_the_fake(kc: Any, server: Any) -> No
     assert [r["data"][0]["item"] for r in fake.frames_of("REG")] == [[""], [nvda]]
     assert fill.values["9203"] == "0000123"
     assert quote.raw["item"] == nvda and quote.item == "NVDA"  # pushed as the object registered
+
+
+def test_a_system_frame_is_classified_by_its_effective_code(kc: Any, server: Any) -> None:
+    """SYSTEM with CODE=8103 (token expired) in its message: log in again with a new token;
+    a notice with another code is only logged; R10001 still ends the session (other tests)."""
+    fake = server.realtime
+
+    async def body(rt: Any) -> tuple[int, bool]:
+        fake.send_system("R10000", "공지 (CODE=1999)")
+        fake.send_system("R10005", "접근토큰이 만료되었습니다 (CODE=8103)")
+        assert await wait_until(lambda: rt.logins == 2 and rt.connected, timeout=BOUND)
+        return rt.logins, rt.connected
+
+    assert run(session(kc, server, body)) == (2, True)
+    tokens = [f["token"] for f in fake.frames_of("LOGIN")]
+    assert len(tokens) == 2 and tokens[0] != tokens[1]
