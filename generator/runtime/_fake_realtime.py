@@ -49,6 +49,7 @@ TOKEN_ERRORS = {
     8103: "Token이 만료되었습니다",
 }
 _T = TypeVar("_T")
+_TAKEN_OVER = proto.system(proto.SESSION_TAKEN_OVER, "동일한 App key로 접속이 되었습니다")
 wire_log = logging.getLogger("kiwoom_client.testing.realtime")
 # websockets' debug log prints LOGIN frames with their tokens: the client's filter masks them
 if not any(isinstance(f, SecretFilter) for f in wire_log.filters):
@@ -93,6 +94,9 @@ class FakeRealtimeServer:
         self.ping_timeout = ping_timeout
         self.real_before_ack = False  # push one REAL per registered pair before the REG answer
         self.noise_before_login = False  # a SYSTEM notice and a PING before the LOGIN answer
+        # One session per app key and service: a second LOGIN ends the first with SYSTEM
+        # R10001 (the fake's tokens all belong to one app key)
+        self.one_session_per_key = True
         self.frames: list[tuple[int, dict[str, Any]]] = []  # (connection id, frame) received
         self.logins = 0
         self.connections = 0
@@ -267,12 +271,7 @@ class FakeRealtimeServer:
 
     def kick(self) -> None:
         """SYSTEM R10001 (the app key connected elsewhere), then close every connection."""
-        self._run(
-            self._broadcast(
-                proto.system(proto.SESSION_TAKEN_OVER, "동일한 App key로 접속이 되었습니다"),
-                close=True,
-            )
-        )
+        self._run(self._broadcast(_TAKEN_OVER, close=True))
 
     def drop(self) -> None:
         """Cut every connection without a close frame (a network failure)."""
@@ -395,6 +394,14 @@ class FakeRealtimeServer:
             conn.ping_sent = time.monotonic()
             await self._send(conn, conn.ping)
         if forced is None and valid:
+            if self.one_session_per_key:  # KIWOOM_FORMAT.md: a second LOGIN ends the first
+                for other in list(self._conns):
+                    if other is not conn and other.logged_in and other.path == conn.path:
+                        other.logged_in = False
+                        await self._send(other, _TAKEN_OVER)
+                        task = asyncio.create_task(other.ws.close())
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
             conn.logged_in = True
             with self._lock:
                 self.logins += 1

@@ -19,7 +19,7 @@ import pytest
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from tests.runtime.test_realtime import SAMSUNG, run, session, wait_until
+from tests.runtime.test_realtime import FAST, SAMSUNG, aclient, run, session, wait_until
 
 OnFrame = Callable[["Scripted", ServerConnection, dict[str, Any]], Awaitable[None]]
 BOUND = 30.0  # seconds: generous bounds on waits that must end (never asserted as durations)
@@ -417,3 +417,20 @@ def test_a_system_frame_is_classified_by_its_effective_code(kc: Any, server: Any
     assert run(session(kc, server, body)) == (2, True)
     tokens = [f["token"] for f in fake.frames_of("LOGIN")]
     assert len(tokens) == 2 and tokens[0] != tokens[1]
+
+
+def test_a_second_login_ends_the_first_session_with_r10001(kc: Any, server: Any) -> None:
+    """KIWOOM_FORMAT.md: one session per app key; the fake ends the first with SYSTEM R10001
+    and the client stops it with SessionTakenOverError instead of reconnecting."""
+    fake = server.realtime
+
+    async def body(first: Any) -> Any:
+        events = first.events()
+        async with aclient(kc, server) as other, other.realtime(**FAST) as second:
+            while (event := await events.get(BOUND)).kind != "closed":
+                pass
+            return event, second.connected, first.connected
+
+    event, second_up, first_up = run(session(kc, server, body))
+    assert "R10001" in event.detail and second_up and not first_up
+    assert fake.logins == 2
