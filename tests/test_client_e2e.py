@@ -651,7 +651,8 @@ def test_root_readme_snippets_run_exactly_as_written(
     snippets = [code for _, code in FENCED_PYTHON.findall(ROOT_README.read_text("utf-8"))]
     assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
-    assert printed.strip().splitlines() == ["None", REALTIME_PRINT]
+    # the real-time programs: 0B with get(timeout=), then the 00 feed and a US subscription
+    assert printed.strip().splitlines() == ["None", REALTIME_PRINT, "00 0000123", "+135.20"]
     assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 
