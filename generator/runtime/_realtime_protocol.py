@@ -23,13 +23,12 @@ or ``[8005:``): :func:`effective_code` reads it.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ._errors import effective_code
-from ._realtime_types import ConditionService
+from ._realtime_types import ConditionService, RealtimeValues
 
 __all__ = [
     "ACCOUNT_FEEDS",
@@ -282,18 +281,7 @@ def system_outcome(frame: Mapping[str, Any]) -> Literal["taken_over", "token", "
 Entry = tuple[str, str, dict[str, Any], int]
 
 
-def _text(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if math.isfinite(value) and value.is_integer() else str(value)
-    return json.dumps(value, ensure_ascii=False)
+_text = RealtimeValues._text
 
 
 STRINGS = frozenset({str})  # the types a well-formed entry's values have

@@ -10,6 +10,8 @@ the entry as received. That keeps decoding close to the cost of ``json.loads`` i
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -73,20 +75,43 @@ class RealtimeValues:
     """The ``values`` object of one entry, keyed by field id; typed subclasses add properties.
 
     ``values["10"]`` and ``values.get("10")`` read any id; ``FIELDS`` maps the ids the sheet
-    documents to (python name, Korean label).
+    documents to (python name, Korean label). Every value read is a string: Kiwoom sends
+    strings, and a server that sends ``20800`` or ``1.5`` gives ``"20800"``, ``"1.5"`` (made
+    on reading, so the common all-string entry costs nothing; ``null`` reads as missing).
     """
 
     __slots__ = ("_raw",)
     FIELDS: ClassVar[Mapping[str, tuple[str, str]]] = {}
 
-    def __init__(self, raw: dict[str, str]) -> None:
+    def __init__(self, raw: dict[str, Any]) -> None:
         self._raw = raw
 
+    @staticmethod
+    def _text(value: object) -> str:
+        """A value that is not a string, as the string Kiwoom would have sent."""
+        if isinstance(value, str):
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if math.isfinite(value) and value.is_integer():
+                return str(int(value))
+            return str(value)
+        return json.dumps(value, ensure_ascii=False)
+
     def __getitem__(self, field_id: str) -> str:
-        return self._raw[field_id]
+        value = self._raw[field_id]
+        return value if type(value) is str else self._text(value)
 
     def get(self, field_id: str, default: str | None = None) -> str | None:
-        return self._raw.get(field_id, default)
+        value = self._raw.get(field_id)
+        if value is None:
+            return default
+        return value if type(value) is str else self._text(value)
 
     def __contains__(self, field_id: object) -> bool:
         return field_id in self._raw
@@ -102,7 +127,7 @@ class RealtimeValues:
         out: dict[str, str | None] = {}
         for key, value in self._raw.items():
             named = self.FIELDS.get(key)
-            out[named[0] if named else key] = value
+            out[named[0] if named else key] = value if type(value) is str else self._text(value)
         return out
 
     def __repr__(self) -> str:

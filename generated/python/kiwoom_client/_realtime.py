@@ -698,14 +698,13 @@ class AsyncRealtime(RealtimeConnection):
             return
         share = 64 + size // (len(data) or 1)
         classes, routes, feeds = self._classes, self._routes, self._feeds
-        live_type, watching, strings = self._cond.live_type, bool(self._watches), proto.STRINGS
+        live_type, watching = self._cond.live_type, bool(self._watches)
         for entry in data:
-            if (
+            if (  # values that are not strings are read as strings (RealtimeValues)
                 type(entry) is dict
                 and type(code := entry.get("type")) is str
                 and type(key := entry.get("item", "")) is str
-                and type(values := entry.get("values", {})) is dict
-                and strings.issuperset(map(type, values.values()))
+                and type(entry.get("values", {})) is dict
             ):
                 raw = entry
             else:

@@ -47,17 +47,20 @@ class OrderFill00Values(RealtimeValues):
     @property
     def acnt_no(self) -> str | None:
         """계좌번호 (id 9201)."""
-        return self._raw.get("9201")
+        value = self._raw.get("9201")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def ord_no(self) -> str | None:
         """주문번호 (id 9203)."""
-        return self._raw.get("9203")
+        value = self._raw.get("9203")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def ord_stt(self) -> str | None:
         """주문상태 (id 913)."""
-        return self._raw.get("913")
+        value = self._raw.get("913")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class OrderFill00(RealtimeMessage[OrderFill00Values]):
@@ -85,41 +88,48 @@ class StockTrade0BValues(RealtimeValues):
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cur_prc(self) -> str | None:
         """현재가 (id 10).
 
         + 상승, - 하락"""
-        return self._raw.get("10")
+        value = self._raw.get("10")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def pred_pre(self) -> str | None:
         """전일대비 (id 11)."""
-        return self._raw.get("11")
+        value = self._raw.get("11")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def sel_bid(self) -> str | None:
         """매도호가 (id 27)."""
-        return self._raw.get("27")
+        value = self._raw.get("27")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def mkt_tp(self) -> str | None:
         """장구분 (id 290).
 
         1:장전 시간외, 2:장중, 3:장후 시간외"""
-        return self._raw.get("290")
+        value = self._raw.get("290")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def open_pric_tm(self) -> str | None:
         """현재가 (id 1890)."""
-        return self._raw.get("1890")
+        value = self._raw.get("1890")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def stex_tp(self) -> str | None:
         """거래소구분 (id 9081)."""
-        return self._raw.get("9081")
+        value = self._raw.get("9081")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class StockTrade0B(RealtimeMessage[StockTrade0BValues]):
@@ -141,7 +151,8 @@ class UsFillF5Values(RealtimeValues):
     @property
     def ord_no(self) -> str | None:
         """주문번호 (id 9203)."""
-        return self._raw.get("9203")
+        value = self._raw.get("9203")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class UsFillF5(RealtimeMessage[UsFillF5Values]):
@@ -164,12 +175,14 @@ class UsTradeFEValues(RealtimeValues):
     @property
     def cur_prc(self) -> str | None:
         """현재가 (id 10)."""
-        return self._raw.get("10")
+        value = self._raw.get("10")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class UsTradeFE(RealtimeMessage[UsTradeFEValues]):
@@ -195,29 +208,34 @@ class SearchRealtime02Values(RealtimeValues):
     @property
     def cond_seq(self) -> str | None:
         """조건식일련번호 (id 841)."""
-        return self._raw.get("841")
+        value = self._raw.get("841")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def stk_cd(self) -> str | None:
         """종목코드 (id 9001)."""
-        return self._raw.get("9001")
+        value = self._raw.get("9001")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def insert_delete_tp(self) -> str | None:
         """삽입삭제구분 (id 843).
 
         I:삽입, D:삭제"""
-        return self._raw.get("843")
+        value = self._raw.get("843")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def sell_tp(self) -> str | None:
         """매도수구분 (id 907)."""
-        return self._raw.get("907")
+        value = self._raw.get("907")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class SearchRealtime02(RealtimeMessage[SearchRealtime02Values]):
@@ -243,29 +261,34 @@ class UsSearchRealtimeS2Values(RealtimeValues):
     @property
     def cond_seq(self) -> str | None:
         """조건식일련번호 (id 841)."""
-        return self._raw.get("841")
+        value = self._raw.get("841")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def stk_cd(self) -> str | None:
         """종목코드 (id 9001)."""
-        return self._raw.get("9001")
+        value = self._raw.get("9001")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def insert_delete_tp(self) -> str | None:
         """삽입삭제구분 (id 843).
 
         I:삽입, D:삭제"""
-        return self._raw.get("843")
+        value = self._raw.get("843")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def sell_tp(self) -> str | None:
         """매도수구분 (id 907)."""
-        return self._raw.get("907")
+        value = self._raw.get("907")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class UsSearchRealtimeS2(RealtimeMessage[UsSearchRealtimeS2Values]):
