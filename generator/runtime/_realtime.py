@@ -126,15 +126,15 @@ class Feed(Generic[_T]):
     def _put(self, event: _T, size: int = EVENT_SIZE) -> None:
         if self._closed:
             return
+        if size > self._max_bytes:  # alone larger than the bound: never queued
+            self.dropped += 1
+            return
         queue = self._queue
         while queue and (len(queue) >= self._maxsize or self._bytes + size > self._max_bytes):
             self.dropped += 1
             if self._overflow == "drop_newest":
                 return
             self._bytes -= queue.popleft()[1]
-        if size > self._max_bytes:  # alone larger than the bound: never queued
-            self.dropped += 1
-            return
         queue.append((event, size))
         self._bytes += size
         waiter = self._waiter
@@ -429,7 +429,7 @@ class AsyncRealtime(RealtimeConnection):
         if data and self._ready and sub._generation == self._generation:
             try:
                 await self._call(proto.remove(sub.group, data), wait=False)
-            except (_Lost, RealtimeRequestError):  # gone with the connection, or refused
+            except _Lost:  # the connection is gone, and Kiwoom forgot the registration with it
                 pass
 
     def events(self, queue_size: int | None = None) -> Feed[Any]:
