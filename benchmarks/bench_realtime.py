@@ -5,7 +5,7 @@
 (a) decode rate: the same REAL frames (text, as received; 1 to 3 entries of 주식체결 0B with 45
     field ids each, the size of the official 0B) through
       - the baseline ``json.loads(text)`` alone, and
-      - what the session's reader does with a frame: ``json.loads`` plus ``_dispatch`` (one
+      - what the session's reader does with a frame: ``json.loads`` plus ``_on_real`` (one
         typed ``StockTrade0B`` message per entry, routed into the queue of the subscription
         registered for its item, 10 subscriptions registered),
     CPU time of this thread, interleaved rounds, best of each. Target: at most ``--max-ratio``.
@@ -107,7 +107,9 @@ def session(pkg: Any, subscriptions: int, items: list[str], queue_size: int) -> 
 
     rt = realtime.AsyncRealtime("ws://127.0.0.1:9", token, types=registry.REALTIME_TYPES)
     for k in range(subscriptions):
-        sub = realtime.Subscription(rt, str(k + 1), ("0B",), (items[k],), queue_size, "drop_oldest")
+        sub = realtime.Subscription(
+            rt, str(k + 1), ("0B",), (items[k],), queue_size, "drop_oldest", 2**40
+        )
         rt._subs.append(sub)
     rt._reroute()
     return rt
@@ -123,7 +125,7 @@ def bench_decode(pkg: Any, texts: list[str], rounds: int) -> dict[str, float]:
     rt = session(pkg, 10, [f"{k:06d}" for k in range(10)], 10**7)
     subs = rt._subs
     loads = json.loads
-    dispatch = rt._dispatch
+    dispatch = rt._on_real  # validates each entry, makes values strings, routes
 
     def baseline() -> None:
         for text in texts:
@@ -131,13 +133,13 @@ def bench_decode(pkg: Any, texts: list[str], rounds: int) -> dict[str, float]:
 
     def typed() -> None:
         for text in texts:
-            dispatch(loads(text)["data"])
+            dispatch(loads(text)["data"], len(text))
 
     def typed_read() -> None:
         for text in texts:
-            dispatch(loads(text)["data"])
+            dispatch(loads(text)["data"], len(text))
         for sub in subs:
-            for msg in sub._queue:
+            for msg, _size in sub._queue:
                 _ = msg.values.cur_prc
 
     best = {"json.loads": float("inf"), "typed": float("inf"), "typed+read": float("inf")}
@@ -146,6 +148,7 @@ def bench_decode(pkg: Any, texts: list[str], rounds: int) -> dict[str, float]:
             gc.collect()
             for sub in subs:
                 sub._queue.clear()
+                sub._bytes = 0
             best[name] = min(best[name], cpu(fn))
     entries = sum(len(sub._queue) for sub in subs)
     assert entries == sum(1 + n % 3 for n in range(len(texts))), "every entry was routed"

@@ -13,7 +13,8 @@ responses nested to depth 2, orders), 미국주식 APIs, the two OAuth APIs, Web
 long sheet names that Excel shortens, descriptions with enumerations, formats, units and
 notes, and about one example in five that is not valid JSON; the real-time subscription
 services (REG/REMOVE with `item`/`type` arrays, pushed `values` keyed by field id) and the
-condition-search services of both markets (CNSRLST/CNSRREQ/CNSRCLR, US GNSR..., live types 02
+condition-search services of both markets (CNSRLST/CNSRREQ/CNSRCLR, US GCNSR... without
+stex_tp, live types 02
 and S2: list, one-off with cont_yn/next_key, live, clear), ka10173 and usa20290 with their
 Response split into two alternative shapes by heading rows, and response examples holding two
 documents after `#...` comment lines (the live condition searches and the subscriptions).
@@ -153,10 +154,35 @@ def _query(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> S
     )
 
 
+# Real-time field ids with their Korean labels (facts of Kiwoom's real-time fields): the pushed
+# values of a synthetic type are 현재가 and 체결시간 and a sample of the others.
+REALTIME_FIELDS = (
+    ("10", "현재가"), ("20", "체결시간"), ("11", "전일대비"), ("12", "등락율"),
+    ("13", "누적거래량"), ("14", "누적거래대금"), ("15", "거래량"), ("16", "시가"), ("17", "고가"),
+    ("18", "저가"), ("21", "호가시간"), ("23", "예상체결가"), ("24", "예상체결수량"),
+    ("25", "전일대비기호"), ("26", "전일거래량대비"), ("27", "매도호가"), ("28", "매수호가"),
+    ("29", "거래대금증감"), ("30", "전일거래량대비(비율)"), ("31", "거래회전율"),
+    ("32", "거래비용"), ("41", "매도호가1"), ("51", "매수호가1"), ("61", "매도호가수량1"),
+    ("71", "매수호가수량1"), ("121", "매도호가총잔량"), ("125", "매수호가총잔량"),
+    ("128", "순매수잔량"), ("129", "매수비율"), ("138", "순매도잔량"), ("139", "매도비율"),
+    ("215", "장운영구분"), ("228", "체결강도"), ("290", "장구분"), ("302", "종목명"),
+    ("311", "시가총액(억)"), ("567", "상한가발생시간"), ("568", "하한가발생시간"),
+    ("691", "K.O 접근도"), ("732", "LP보유수량"), ("851", "전일 동시간 거래량 비율"),
+    ("900", "주문수량"), ("901", "주문가격"), ("902", "미체결수량"), ("905", "주문구분"),
+    ("907", "매도수구분"), ("908", "주문/체결시간"), ("909", "체결번호"), ("910", "체결가"),
+    ("911", "체결량"), ("913", "주문상태"), ("930", "보유수량"), ("931", "매입단가"),
+    ("933", "주문가능수량"), ("1030", "매도체결량"), ("1031", "매수체결량"),
+    ("1890", "시가시간"), ("9001", "종목코드"), ("9081", "거래소구분"), ("9201", "계좌번호"),
+    ("9203", "주문번호"),
+)  # fmt: skip
+
+
 def _websocket(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> SheetData:
+    count = len(range(10, 10 * rng.randint(6, 14), 10))  # as many draws as before, same rng
+    picked = random.Random(f"realtime-{api_id}").sample(REALTIME_FIELDS[2:], count - 2)
     values = [
-        (f"- - {k}", f"값{k}", "String", "N", None, "")
-        for k in range(10, 10 * rng.randint(6, 14), 10)
+        (f"- - {k}", label, "String", "N", None, "")
+        for k, label in (*REALTIME_FIELDS[:2], *sorted(picked, key=lambda p: int(p[0])))
     ]
     response: list[TableRow] = [
         ("trnm", "서비스명", "String", "N", None, "REAL"),
@@ -220,7 +246,7 @@ def _websocket(rng: random.Random, api_id: str, name: str, menu: str, url: str) 
 def _condition_names(url: str) -> tuple[str, str, str, str, str]:
     """(list, request, clear service names, live real-time type, exchange description)."""
     if url.startswith("/api/us/"):
-        return "GNSRLST", "GNSRREQ", "GNSRCLR", "S2", "%:전체,NA:AMEX,ND:NASDAQ,NY:NYSE"
+        return "GCNSRLST", "GCNSRREQ", "GCNSRCLR", "S2", ""  # the US sheets have no stex_tp
     return "CNSRLST", "CNSRREQ", "CNSRCLR", "02", "K:KRX"
 
 
@@ -249,11 +275,14 @@ ANSWER: tuple[TableRow, ...] = (
 
 
 def _condition(rng: random.Random, api_id: str, name: str, menu: str, url: str) -> SheetData:
-    """A condition-search service (domestic CNSR..., US GNSR...): its role is told by its name
-    in the catalog (목록조회, 요청 일반, 요청 실시간, 실시간 해제)."""
+    """A condition-search service (domestic CNSR..., US GCNSR...): its role is told by its name
+    in the catalog (목록조회, 요청 일반, 요청 실시간, 실시간 해제). Only the domestic requests
+    have stex_tp (KIWOOM_FORMAT.md)."""
     lst, req, clr, live, exchange = _condition_names(url)
-    stex_tp: TableRow = ("stex_tp", "거래소구분", "String", "Y", 2, exchange)
-    stex = "ND" if live == "S2" else "K"
+    stex_rows: tuple[TableRow, ...] = (
+        (("stex_tp", "거래소구분", "String", "Y", 2, exchange),) if exchange else ()
+    )
+    stex = {"stex_tp": "K"} if exchange else {}
     ok = {"return_code": 0, "return_msg": ""}
     if name.endswith("목록조회"):
         pairs = [["0", "신고가"], ["1", "거래량 급증"], ["2", "골든크로스"]][: rng.randint(1, 3)]
@@ -277,7 +306,7 @@ def _condition(rng: random.Random, api_id: str, name: str, menu: str, url: str) 
                 ("trnm", "서비스명", "String", "Y", 7, f"{req} 고정값"),
                 ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
                 ("search_type", "조회타입", "String", "Y", 1, "0 고정값"),
-                stex_tp,
+                *stex_rows,
                 ("cont_yn", "연속조회여부", "String", "N", 1, "Y:연속조회요청,N:연속조회미요청"),
                 ("next_key", "연속조회키", "String", "N", 20, ""),
             ),
@@ -293,7 +322,7 @@ def _condition(rng: random.Random, api_id: str, name: str, menu: str, url: str) 
                 ("- 10", "현재가", "String", "N", 20, ""),
             ),
             request_example=_dump({"trnm": req, "seq": "4", "search_type": "0",
-                                   "stex_tp": stex, "cont_yn": "N", "next_key": ""}),
+                                   **stex, "cont_yn": "N", "next_key": ""}),
             response_example=_dump({"trnm": req, "seq": "4", "cont_yn": "N", "next_key": "",
                                     **ok, "data": [{"9001": "A005930", "302": "삼성전자",
                                                     "10": "000075000"}]}),
@@ -335,7 +364,7 @@ def _condition_realtime(
             ("trnm", "서비스명", "String", "Y", 7, f"{req} 고정값"),
             ("seq", "조건검색식 일련번호", "String", "Y", 3, ""),
             ("search_type", "조회타입", "String", "Y", 1, "1: 조건검색+실시간조건검색"),
-            ("stex_tp", "거래소구분", "String", "Y", 2, exchange),
+            *((("stex_tp", "거래소구분", "String", "Y", 2, exchange),) if exchange else ()),
         ),
         response_body=(
             ("조회 데이터", "", "", None, None, ""),
@@ -355,7 +384,7 @@ def _condition_realtime(
             ("- - 843", "삽입삭제 구분", "String", "N", 1, "I:삽입,D:삭제"),
         ),
         request_example=_dump(
-            {"trnm": req, "seq": "4", "search_type": "1", "stex_tp": "ND" if live == "S2" else "K"}
+            {"trnm": req, "seq": "4", "search_type": "1", **({"stex_tp": "K"} if exchange else {})}
         ),
         response_example=f"#조회데이터\n{dumped[0]}\n#실시간데이터\n{dumped[1]}",
         overview=("조건검색 결과와 실시간 편입/이탈을 받습니다.",)[: rng.randint(0, 1)],
@@ -425,7 +454,7 @@ def synthetic_workbook(n: int = 337, seed: int = 20240101) -> WorkbookData:
     for k, (api_id, transport, url, menu, name) in enumerate(rows):
         if api_id.startswith("au"):
             sheets.append(_oauth(api_id, name, menu))
-        elif transport == "websocket" and " > 조건검색 > " in menu:  # CNSR... / GNSR...
+        elif transport == "websocket" and " > 조건검색 > " in menu:  # CNSR... / GCNSR...
             sheets.append(_condition(rng, api_id, name, menu, url))
         elif transport == "websocket":
             sheets.append(_websocket(rng, api_id, name, menu, url))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__ as __version__
 __all__ = ["Outcome", "__version__", "check", "generate"]
 
 if TYPE_CHECKING:

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-CODE_SUFFIXES = (".py", ".jinja", ".typed")
+CODE_SUFFIXES = (".py", ".jinja", ".typed", ".toml")  # .toml: the shipped data tables
 DISABLE_ENV = "KIWOOM_CODEGEN_CACHE"
 _OFF = ("off", "0", "no", "false")
 

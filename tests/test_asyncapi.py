@@ -22,6 +22,7 @@ from kiwoom_codegen.emit.asyncapi import JSON_PATH, YAML_PATH, build_document, e
 from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
 
+from tests.support.asyncapi_support import message_validator
 from tests.support.openapi_support import JS, node_tools
 from tests.support.python_client_support import emit_files, imported, write_files
 from tests.support.realtime_sheets import write_realtime_workbook
@@ -139,7 +140,7 @@ def test_channels_servers_and_operations(document: dict[str, Any]) -> None:
     assert ops["domesticReal"]["action"] == "receive" and "reply" not in ops["domesticReal"]
     messages = document["components"]["messages"]
     assert messages["DomesticConditionList"]["name"] == "CNSRLST"
-    assert messages["UsConditionClear"]["name"] == "GNSRCLR"
+    assert messages["UsConditionClear"]["name"] == "GCNSRCLR"
 
 
 def test_real_is_a_oneof_over_the_channel_types(document: dict[str, Any]) -> None:
@@ -232,11 +233,6 @@ def test_wire_schemas_are_one_in_all_three_documents(spec: Spec, document: dict[
     assert _wire(code) == _wire(answer["return_code"]) == {"type": ["integer", "string"]}
 
 
-def message_validator(document: dict[str, Any], key: str) -> jsonschema.Draft202012Validator:
-    schemas = document["components"]["schemas"]
-    schema = {**schemas[key], "$defs": schemas}
-    text = json.dumps(schema).replace("#/components/schemas/", "#/$defs/")
-    return jsonschema.Draft202012Validator(json.loads(text))
 
 
 def test_frames_the_client_sends_match_the_document(spec: Spec, tmp_path: Path) -> None:
@@ -333,3 +329,27 @@ def test_realtime_golden() -> None:
 
     report = stale("realtime")
     assert report is None, report
+
+
+def test_the_document_says_where_the_effective_error_code_is(tmp_path: Path) -> None:
+    """Kiwoom's refusals carry a generic return_code and the effective code in the message
+    (KIWOOM_FORMAT.md): the document says so where a reader meets return_code."""
+    from kiwoom_codegen.emit.asyncapi import build_document
+    from kiwoom_codegen.model.load import load
+
+    from tests.support.realtime_sheets import write_realtime_workbook
+
+    doc = build_document(load([write_realtime_workbook(tmp_path / "rt.xlsx")]).spec)
+    assert "CODE=NNNN" in doc["info"]["description"]
+    assert "[NNNN:" in doc["info"]["description"]
+    messages = doc["components"]["messages"]
+    assert "CODE=NNNN" in messages["LoginAnswer"]["summary"] + messages["LoginAnswer"].get(
+        "description", ""
+    )
+    assert "effective code" in messages["System"].get("description", messages["System"]["summary"])
+    answers = [
+        s["properties"]["return_code"]
+        for s in doc["components"]["schemas"].values()
+        if "return_code" in s.get("properties", {})
+    ]
+    assert answers and all("CODE=NNNN" in a["description"] for a in answers)

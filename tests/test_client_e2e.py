@@ -660,7 +660,8 @@ def test_root_readme_snippets_run_exactly_as_written(
     assert snippets and all("kiwoom_client" in s or "client." in s for s in snippets)
     printed, requests = run_snippets(kc, snippets, monkeypatch)
     body = "{'ord_no': '0', 'dmst_stex_tp': '0', 'return_code': 0, 'return_msg': '0'}"
-    assert printed.strip().splitlines() == [body, REALTIME_PRINT]
+    # the real-time programs: 0B with get(timeout=), then the 00 feed and a US subscription
+    assert printed.strip().splitlines() == [body, REALTIME_PRINT, "00 0000123", "+135.20"]
     assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 

@@ -227,7 +227,7 @@ def test_every_realtime_service_is_typed(big: Generated) -> None:
     assert {p: (s.list_trnm, s.request_trnm, s.clear_trnm, s.live_type)
             for p, s in services.items()} == {
         "/api/dostk/websocket": ("CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
-        "/api/us/websocket": ("GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
+        "/api/us/websocket": ("GCNSRLST", "GCNSRREQ", "GCNSRCLR", "S2"),
     }  # fmt: skip
     checked = 0
     for sheet in synth.synthetic_workbook(N_APIS).sheets:
@@ -242,6 +242,57 @@ def test_every_realtime_service_is_typed(big: Generated) -> None:
                 model.model_validate(document)
                 checked += 1
     assert checked == 31 * 2 + 23 + 2  # subscriptions and live conditions: ack/lookup + push
+
+
+def test_realtime_of_the_full_package_without_config(big: Generated) -> None:
+    """Generated with no config at all: the shipped real-time table names the fields (at most
+    5% fall back to field_<id>; 0B's 10 is cur_prc), and against the package's own fake
+    server the account feed 00 and US F5 register with [""] and receive, and the US condition
+    search (GCNSR*) works end to end."""
+    import asyncio
+
+    registry = importlib.import_module(f"{big.pkg.__name__}._realtime_registry")
+    testing = importlib.import_module(f"{big.pkg.__name__}.testing")
+    fields = {
+        i: n
+        for t in registry.REALTIME_TYPES.values()
+        for i, (n, _) in t.message_class.VALUES.FIELDS.items()
+    }
+    fallback = [i for i, n in fields.items() if n.startswith("field_")]
+    assert len(fallback) <= 0.05 * len(fields), fallback
+    assert registry.REALTIME_TYPES["0B"].message_class.VALUES.FIELDS["10"][0] == "cur_prc"
+    assert (
+        not registry.REALTIME_TYPES["00"].needs_item
+        and not registry.REALTIME_TYPES["F5"].needs_item
+    )
+
+    with testing.FakeKiwoomServer() as server:
+        fake = server.realtime
+        fake.set_conditions([("7", "US momentum")], us=True)
+        fake.set_condition_pages("7", [[{"jmcode": "NVDA"}]], us=True)
+
+        async def main() -> Any:
+            async with big.pkg.AsyncKiwoomClient(
+                appkey="k", secretkey="s", base_url=server.url, realtime_url=server.realtime_url
+            ) as client:
+                async with client.realtime() as rt:
+                    orders = await rt.subscribe("00")
+                    trades = await rt.subscribe("0B", ["005930"])
+                    fake.push("00", "", {"9203": "0000001"})
+                    fake.push("0B", "005930", {"10": "-20800"})
+                    order, trade = await orders.get(30), await trades.get(30)
+                async with client.realtime("us") as us:
+                    fills = await us.subscribe("F5")
+                    fake.push("F5", "", {"10": "1"})
+                    fill = await fills.get(30)
+                    rows = await us.condition_search("7")
+            return order, trade, fill, rows
+
+        order, trade, fill, rows = asyncio.run(main())
+        regs = fake.frames_of("REG")
+    assert [r["data"][0]["item"] for r in regs] == [[""], ["005930"], [""]]
+    assert order.values["9203"] == "0000001" and trade.values.cur_prc == "-20800"
+    assert fill.type == "F5" and rows == [{"jmcode": "NVDA"}]
 
 
 def test_groups_are_imported_lazily(big: Generated, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from kiwoom_codegen.problems import SpecError
 from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
 from tests.support.client_helpers import mypy_strict
+from tests.support.fixtures import f
 from tests.support.python_client_support import emit_files, imported, write_files
 from tests.support.realtime_sheets import VALUES_0B, subscription, write_realtime_workbook
 
@@ -75,23 +76,96 @@ def test_services_by_role_and_market(spec: Spec) -> None:
     (domestic, us) = rt.conditions
     assert (domestic.list_trnm, domestic.request_trnm, domestic.clear_trnm) == (
         "CNSRLST", "CNSRREQ", "CNSRCLR")  # fmt: skip
-    assert (us.list_trnm, us.live_type, us.path) == ("GNSRLST", "S2", "/api/us/websocket")
+    assert (us.list_trnm, us.live_type, us.path) == ("GCNSRLST", "S2", "/api/us/websocket")
 
 
-def test_field_names_table_then_http_label_then_fallback(spec: Spec) -> None:
+def test_field_names_project_table_then_shipped_table_then_http_label_then_fallback(
+    spec: Spec,
+) -> None:
     fields = {f.id: f.python_name for f in realtime_spec(spec).type("0B").fields}
     assert fields == {
-        "20": "cntr_tm",  # reviewed table
-        "10": "cur_prc",  # reviewed table
-        "11": "pred_pre",  # reviewed table
-        "27": "sel_bid",  # the HTTP table's wire name for 매도호가
-        "290": "field_290",  # no rule: the model's own name
-        "1890": "field_1890",  # 현재가 has two HTTP wire names: ambiguous, not reused
-        "9081": "field_9081",
+        "20": "cntr_tm",  # project table (specs/realtime_fields.toml) and shipped table
+        "10": "cur_prc",
+        "11": "pred_pre",
+        "27": "sel_bid",  # shipped table (also the HTTP table's wire name for 매도호가)
+        "290": "mkt_tp",  # shipped table
+        "1890": "open_pric_tm",  # shipped table: the id decides, not the sheet's label
+        "9081": "stex_tp",
     }
     labels = realtime_spec(spec).type("02").fields
     assert [(x.id, x.label) for x in labels][:3] == [
         ("841", "조건식일련번호"), ("9001", "종목코드"), ("843", "삽입삭제구분")]  # fmt: skip
+
+
+def _http_with(spec: Spec, names: list[str], label: str = "현재가") -> Any:
+    http = spec.api("ka10004")
+    row = http.response.body[0]
+    body = tuple(replace(row, name=n, label=label) for n in names)
+    return replace(http, response=replace(http.response, body=body, variants=()))
+
+
+def test_label_rule_takes_a_wire_name_with_90_percent_of_its_uses(spec: Spec) -> None:
+    # 현재가 -> cur_prc 143 times and other names 3 times in the official edition: dominant
+    names = label_names([_http_with(spec, ["cur_prc"] * 9 + ["pred_close_pric"])])
+    assert names.get("현재가") == "cur_prc"
+    assert "현재가" not in label_names([_http_with(spec, ["cur_prc"] * 8 + ["other"] * 2)])
+    # never a private or dunder name, nor one that shadows the message classes' attributes
+    for bad in ("_raw", "__slots__", "__init__", "values", "raw", "type", "item", "get"):
+        assert "현재가" not in label_names([_http_with(spec, [bad] * 10)]), bad
+    template = spec.api("0B").response.body[3].children[3].children[0]
+    kids = [replace(template, name="777", label="현재가", python_name="values")]
+    assert field_names(kids, {}, {}) == ["field_777"]  # a model name that shadows: refused
+
+
+@pytest.mark.parametrize("name", ["_raw", "__slots__", "__init__", "values", "to_dict", "class"])
+def test_a_table_name_that_would_shadow_is_refused_with_a_located_error(
+    tmp_path: Path, name: str
+) -> None:
+    write_realtime_workbook(tmp_path / "realtime.xlsx")
+    (tmp_path / "realtime_fields.toml").write_text(f'[fields]\n"10" = "{name}"\n', "utf-8")
+    with pytest.raises(SpecError) as info:
+        load([tmp_path])
+    lines = [p.line() for p in info.value.problems]
+    assert any("realtime_fields.toml › fields.10" in line and repr(name) in line for line in lines)
+
+
+def test_without_config_the_shipped_table_names_fields_and_account_feeds(tmp_path: Path) -> None:
+    write_realtime_workbook(tmp_path / "realtime.xlsx")
+    bare = load([tmp_path / "realtime.xlsx"], use_config=False)
+    rt = realtime_spec(bare.spec)
+    assert {t.code: t.needs_item for t in rt.types if t.kind == "subscription"} == {
+        "00": False, "0B": True, "F5": False, "FE": True}  # fmt: skip
+    assert {f.id: f.python_name for f in rt.type("0B").fields}["10"] == "cur_prc"
+    assert not [f for t in rt.types for f in t.fields if f.python_name.startswith("field_")]
+    assert bare.self_check is not None and bare.self_check.unnamed == ()
+
+
+def test_the_self_check_lists_field_ids_still_without_a_name(tmp_path: Path) -> None:
+    sheets = [
+        subscription("0B", "주식체결", (*VALUES_0B, f("- - 88888", "새 항목", length=None))),
+    ]
+    save_workbook(WorkbookData(sheets), tmp_path / "rt.xlsx")
+    loaded = load([tmp_path / "rt.xlsx"], use_config=False)
+    assert loaded.self_check is not None and loaded.self_check.unnamed == ("88888",)
+    assert any("88888" in note and "without a name" in note for note in loaded.notes)
+
+
+@pytest.mark.slow
+def test_full_size_synthetic_workbook_without_config(tmp_path: Path) -> None:
+    """The measure of docs/realtime.md: field_<id> fallbacks on the full-size synthetic catalog
+    workbook generated with no config (target: at most 5%), 0B's cur_prc, 691 not lpmmcm_nm_1."""
+    from benchmarks.synth import write_synthetic
+
+    loaded = load([write_synthetic(tmp_path / "kiwoom.xlsx")], use_config=False)
+    rt = realtime_spec(loaded.spec)
+    ids = {f.id: f.python_name for t in rt.types for f in t.fields}
+    fallback = [i for i, n in ids.items() if n.startswith("field_")]
+    assert len(rt.types) == 25 and len(fallback) <= 0.05 * len(ids)
+    assert {f.id: f.python_name for f in rt.type("0B").fields}["10"] == "cur_prc"
+    assert ids.get("691", "ko_access_rt") == "ko_access_rt"
+    assert not rt.type("00").needs_item and not rt.type("04").needs_item
+    assert not rt.type("F4").needs_item and not rt.type("F5").needs_item
+    assert rt.type("S2").fields  # the US live condition type has typed fields
 
 
 def test_field_names_are_unique_within_a_type(spec: Spec) -> None:
@@ -101,7 +175,7 @@ def test_field_names_are_unique_within_a_type(spec: Spec) -> None:
     names = field_names(kids, {"10": "cur_prc"}, {"현재가": "cur_prc", "매도호가": "sel_bid"})
     assert names == ["cur_prc", "cur_prc_1890", "sel_bid", "sel_bid_28"]
     assert label_names(spec.apis)["매도호가"] == "sel_bid"
-    assert "현재가" not in label_names(spec.apis)
+    assert "현재가" not in label_names(spec.apis)  # cur_prc 1 of 2 uses: not dominant
 
 
 def test_message_class_names_are_english_names_and_codes(spec: Spec, tmp_path: Path) -> None:
@@ -143,10 +217,10 @@ def test_generated_package_types_every_realtime_type(package_root: Path) -> None
         assert sorted(types) == ["00", "02", "0B", "F5", "FE", "S2"]
         trade = types["0B"].message_class({"type": "0B", "item": "005930",
                                            "values": {"10": "-20800", "27": "1"}})  # fmt: skip
-        assert (trade.values.cur_prc, trade.values.sel_bid, trade.values.field_290) == (
+        assert (trade.values.cur_prc, trade.values.sel_bid, trade.values.mkt_tp) == (
             "-20800", "1", None)  # fmt: skip
         assert types["F5"].needs_item is False and types["FE"].path == "/api/us/websocket"
-        assert registry.CONDITION_SERVICES["/api/us/websocket"].list_trnm == "GNSRLST"
+        assert registry.CONDITION_SERVICES["/api/us/websocket"].list_trnm == "GCNSRLST"
         assert (
             pkg.RealtimeMessage
             is importlib.import_module(f"{pkg.__name__}._realtime_types").RealtimeMessage
@@ -461,3 +535,89 @@ def test_the_readme_real_time_program_runs_as_written(readme: str) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("0B 005930 -20800 ")
+
+
+def test_the_readme_account_feed_and_us_program_runs_as_written() -> None:
+    """The README's second real-time block: the order-fill feed 00 (no items), async iteration
+    under a timeout, and a US subscription with an item object."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Real-time") : text.index("## The OpenAPI document")]
+    blocks = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert len(blocks) == 2 and "timeout=" in blocks[0]
+    done = subprocess.run(
+        [sys.executable, "-c", blocks[1]], cwd=ROOT / "generated" / "python",
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "00 0000123\n+135.20\n"
+
+
+def test_every_frame_the_client_can_send_validates_for_every_type(
+    spec: Spec, package_root: Path
+) -> None:
+    """The frames are built by the runtime's protocol module, as the client builds them: REG
+    and REMOVE for every type (account feeds with [""], US items as objects, 0I whose sheet
+    enumerates its items), the condition services of both markets. Each validates against its
+    API's request model in OPERATIONS and against the AsyncAPI document's message."""
+    from kiwoom_codegen.emit.asyncapi import build_document
+
+    from tests.support.asyncapi_support import message_validator
+
+    document = build_document(spec)
+    nvda = {"jmcode": "NVDA", "stex_tp": "ND"}
+    with imported(package_root) as pkg:
+        proto = importlib.import_module(pkg.__name__ + "._realtime_protocol")
+        registry = importlib.import_module(pkg.__name__ + "._realtime_registry")
+        checked: list[tuple[str, str]] = []
+        for code, info in registry.REALTIME_TYPES.items():
+            if info.api_id != code:
+                continue  # a live condition type: pushed only, never registered
+            us = info.path == proto.PATHS["us"]
+            items = (
+                [] if not info.needs_item else [nvda] if us else [{"0I": "MGD"}.get(code, "005930")]
+            )
+            data = proto.registration_data([code], items)
+            for frame in (proto.reg("1", True, data), proto.remove("1", data)):
+                pkg.OPERATIONS[code].request_model.model_validate(frame)
+                key = "Register" if frame["trnm"] == "REG" else "Remove"
+                assert list(message_validator(document, key).iter_errors(frame)) == [], frame
+                checked.append((code, frame["trnm"]))
+        ids = {
+            "domestic": ("ka10171", "ka10172", "ka10173", "ka10174"),
+            "us": ("usa20280", "usa20281", "usa20290", "usa20291"),
+        }
+        for market, (lst, one_off, live, clr) in ids.items():
+            service = registry.CONDITION_SERVICES[proto.PATHS[market]]
+            prefix = "Domestic" if market == "domestic" else "Us"
+            frames = [
+                (lst, "ConditionList", proto.condition_list(service)),
+                (one_off, "ConditionRequest", proto.condition_request(service, "1", live=False)),
+                (live, "ConditionRequest", proto.condition_request(service, "1", live=True)),
+                (clr, "ConditionClear", proto.condition_clear(service, "1")),
+            ]
+            for api_id, message, frame in frames:
+                pkg.OPERATIONS[api_id].request_model.model_validate(frame)
+                errors = list(message_validator(document, prefix + message).iter_errors(frame))
+                assert errors == [], frame
+                checked.append((api_id, frame["trnm"]))
+            assert ("stex_tp" in frames[1][2]) is (market == "domestic")
+    assert len(checked) == 2 * 4 + 8  # 4 types × REG, REMOVE; 2 markets × 4 services
+
+
+def test_a_type_whose_sheet_enumerates_its_items_still_takes_the_item_array(
+    tmp_path: Path,
+) -> None:
+    """0I's sheet lists its items as an enumeration (MGD, MGU); the wire has an array."""
+    sheet = subscription(
+        "0I",
+        "국제금환산가격",
+        (f("- - 10", "현재가", length=None),),
+        item_description="MGD:원/g, MGU:달러/온스",
+    )
+    save_workbook(WorkbookData([sheet]), tmp_path / "0i.xlsx")
+    spec0 = load([tmp_path / "0i.xlsx"], use_config=False).spec
+    with imported(write_files(emit_files(spec0), tmp_path / "pkg")) as pkg:
+        proto = importlib.import_module(pkg.__name__ + "._realtime_protocol")
+        model = pkg.OPERATIONS["0I"].request_model
+        model.model_validate(proto.reg("1", True, proto.registration_data(["0I"], ["MGD"])))
+        model.model_validate(proto.remove("1", proto.registration_data(["0I"], ["MGU"])))

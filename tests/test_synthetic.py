@@ -81,7 +81,7 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
 
 def test_full_size_realtime_services_by_role(bare: Loaded) -> None:
     """The catalog's 31 WebSocket services as the real-time model sees them: 23 subscription
-    types (type code = API id), the 8 condition services (CNSR... domestic, GNSR... US) with
+    types (type code = API id), the 8 condition services (CNSR... domestic, GCNSR... US) with
     their live types 02 and S2, and every WebSocket example accepted by the wire shapes."""
     rt = realtime_spec(bare.spec)
     roles = Counter((s.market, s.role) for s in rt.services)
@@ -100,7 +100,7 @@ def test_full_size_realtime_services_by_role(bare: Loaded) -> None:
             for c in rt.conditions] == [
         ("domestic", "CNSRLST", "CNSRREQ", "CNSRCLR", "02",
          ("ka10171", "ka10172", "ka10173", "ka10174")),
-        ("us", "GNSRLST", "GNSRREQ", "GNSRCLR", "S2",
+        ("us", "GCNSRLST", "GCNSRREQ", "GCNSRCLR", "S2",
          ("usa20280", "usa20281", "usa20290", "usa20291")),
     ]  # fmt: skip
     ws = {s.api.id for s in rt.services}

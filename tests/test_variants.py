@@ -333,7 +333,7 @@ def test_python_union_model_validates_both_shapes(tmp_path: Path) -> None:
         assert type(first).__name__.endswith("ResponseJohoeDeiteo")
         assert type(second).__name__.endswith("ResponseSilsiganDeiteo")
         assert first.data[0].jmcode == "A005930"
-        assert second.data[0].values.field_843 == "I"  # an object keyed by field id
+        assert second.data[0].values.insert_delete_tp == "I"  # keyed by field id (843)
         request = ops["ka2"].request_model
         reg = request.model_validate({"trnm": "REG", "item": "005930"})
         assert type(reg.root).__name__.endswith("RequestDeungrok")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from .. import __version__
+from .._version import __version__
 from ..baseline import BaselineError
 from ..escape import terminal
 from ..problems import SpecError

@@ -129,7 +129,11 @@ def entry_schema(t: RealtimeType) -> JsonObject:
         "properties": {
             "type": {"const": t.code},
             "name": _str("실시간 항목명"),
-            "item": _str("실시간 등록 요소 (종목코드)"),
+            "item": (
+                {"anyOf": [_str(), _ref(S + US_ITEM)], "description": "US item object"}
+                if t.market == "us"
+                else _str("실시간 등록 요소 (종목코드)")
+            ),
             "values": values_schema(t.fields),
         },
         "additionalProperties": True,
@@ -218,8 +222,9 @@ class _Builder:
         self.message(
             "LoginAnswer",
             "LOGIN answer",
-            "0: logged in. A refused token's message embeds CODE=8005 (also 8031, 8103): "
-            "issue a new token and log in again, once.",
+            "0: logged in. A refusal has a generic return_code; its effective code is embedded "
+            "in return_msg as CODE=NNNN or [NNNN: (8005, 8031, 8103: the token was refused; "
+            "issue a new token and log in again, once).",
             _answer(["LOGIN"], "LOGIN answer"),
         )
         self.message(
@@ -238,7 +243,9 @@ class _Builder:
             "System",
             "SYSTEM",
             "Server notices; never echoed. R10001: the app key connected elsewhere and this "
-            "session is ended (do not reconnect). R10002: no PING echo.",
+            "session is ended (do not reconnect). R10002: no PING echo. Other notices are "
+            "classified by their effective code (CODE=NNNN or [NNNN: in the message, else "
+            "return_code): 8005/8031/8103 mean log in again with a new token.",
             {
                 "type": "object",
                 "required": ["trnm", "code"],
@@ -285,7 +292,10 @@ class _Builder:
                     "condition search, generated from the spec workbook by kiwoom-codegen. The "
                     "session protocol (LOGIN, PING echo, REG/REMOVE, REAL, SYSTEM) is Kiwoom's; "
                     "the workbook documents the services' fields. Every frame is a JSON text "
-                    "message with `trnm` naming the service."
+                    "message with `trnm` naming the service. Errors: an answer's `return_code` "
+                    "is often generic; the effective error code is embedded in the message as "
+                    "`CODE=NNNN` (real-time frames) or `[NNNN:...]` and wins when present, as "
+                    "it does for SYSTEM frames and LOGIN/REG refusals."
                 ),
             },
             "defaultContentType": "application/json",

@@ -154,9 +154,8 @@ def realtime_snippet(spec: Spec, pkg: str) -> Snippet:
                 "    with client.realtime() as rt:",
                 '        trades = rt.subscribe("0B", ["005930", "000660_NX"])  # REG, answered',
                 '        server.realtime.push("0B", "005930", {"10": "-20800", "20": "152530"})',
-                "        for msg in trades:",
-                f"            print(msg.type, msg.item, {value}, msg.raw)",
-                "            break",
+                "        msg = trades.get(timeout=5)  # TimeoutError, never a wait forever",
+                f"        print(msg.type, msg.item, {value}, msg.raw)",
             ]
         )
     )

@@ -90,7 +90,7 @@ class Config:
     package_name: str = "kiwoom-client"
     package_version: str = "0.0.0"
     directory: Path | None = None
-    realtime: RealtimeTable = field(default_factory=RealtimeTable)
+    realtime: RealtimeTable = field(default_factory=lambda: _shipped_realtime())
 
     @property
     def names(self) -> dict[str, ApiName]:
@@ -200,6 +200,12 @@ def load_config(directory: Path | None, problems: Problems) -> Config:
 
     config.realtime = load_realtime_table(directory, problems)
     return config
+
+
+def _shipped_realtime() -> RealtimeTable:
+    from .realtime import shipped_realtime_table  # late: it imports the model
+
+    return shipped_realtime_table()
 
 
 def _read_names(path: Path, config: Config, problems: Problems) -> None:

@@ -31,7 +31,11 @@ class Loaded:
     def notes(self) -> list[str]:
         """Lines to show after the problems: the self-check's summary."""
         checked = self.self_check
-        return [checked.summary()] if checked is not None and checked.examples else []
+        if checked is None:
+            return []
+        lines = [checked.summary()] if checked.examples else []
+        unnamed = checked.unnamed_line()
+        return [*lines, unnamed] if unnamed else lines
 
 
 def load(

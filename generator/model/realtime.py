@@ -12,11 +12,16 @@ client, the fake server and the AsyncAPI document need:
 
 Python names of field ids (``"10"`` is not an identifier), in this order:
 
-1. the reviewed table ``specs/realtime_fields.toml`` ``[fields]`` (id -> name), which wins so
-   that a reviewer can correct what the next rule guesses;
-2. the wire name the HTTP tables give the same Korean label, when exactly one wire name has it
-   (``현재가`` -> ``cur_prc``);
+1. the project's ``specs/realtime_fields.toml`` ``[fields]`` (id -> name), over the reviewed
+   table shipped with the generator (``generator/data/realtime.toml``), which win so that a
+   reviewer can correct what the next rule guesses;
+2. the wire name the HTTP tables give the same Korean label, when one wire name has at least
+   90% of its uses (``현재가`` -> ``cur_prc``) and is a name a field may have (below);
 3. the name the model gives every field: ``field_<id>`` (``10`` -> ``field_10``).
+
+A name never starts with ``_`` and never shadows an attribute of the runtime's message and
+values classes (``RESERVED``): a table that gives one is refused with a located error, and the
+label rule skips it.
 
 Within one type, a name two ids would share is kept by the first id; the others get ``_<id>``.
 The id itself is always available (``values["10"]``), and the raw strings are kept.
@@ -27,8 +32,11 @@ from __future__ import annotations
 import keyword
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,12 +57,20 @@ Role = Literal[
     "condition_clear",
     "unknown",
 ]
-# Attributes of the runtime's RealtimeValues: a field name must not shadow them.
-RESERVED = frozenset({"get", "to_dict", "FIELDS", "keys", "items", "values", "raw"})
+# Attributes of the runtime's RealtimeValues and RealtimeMessage (and what a later version may
+# add to them): a field name must not shadow them. Names starting with "_" are refused as well.
+RESERVED = frozenset(
+    {
+        "get", "to_dict", "FIELDS", "keys", "items", "values", "raw", "type", "name", "item",
+        "parsed", "copy", "VALUES", "TYPE",
+    }
+)  # fmt: skip
 _IDENT = re.compile(r"[a-z][a-z0-9_]*")  # full match: "$" lets a trailing newline through
-DEFAULT_TRNM = {
+DOMINANT_SHARE = 0.9  # the label rule takes a wire name with at least this share of its uses
+SHIPPED_TABLE = "data/realtime.toml"
+DEFAULT_TRNM = {  # used only when the sheets name no condition service (KIWOOM_FORMAT.md)
     "domestic": ("CNSRLST", "CNSRREQ", "CNSRCLR"),
-    "us": ("GNSRLST", "GNSRREQ", "GNSRCLR"),
+    "us": ("GCNSRLST", "GCNSRREQ", "GCNSRCLR"),
 }
 DEFAULT_LIVE_TYPE = {"domestic": "02", "us": "S2"}
 
@@ -62,10 +78,34 @@ DEFAULT_LIVE_TYPE = {"domestic": "02", "us": "S2"}
 # ---- the reviewed table -------------------------------------------------------------------
 
 
+def valid_field_name(name: object) -> bool:
+    """A name a real-time field may have: a lower-case identifier, no keyword, no leading
+    ``_``, nothing of ``RESERVED``."""
+    return (
+        isinstance(name, str)
+        and bool(_IDENT.fullmatch(name))
+        and not keyword.iskeyword(name)
+        and name not in RESERVED
+    )
+
+
+@lru_cache(maxsize=1)
+def shipped_realtime_table() -> RealtimeTable:
+    """The reviewed table shipped with the generator (``generator/data/realtime.toml``)."""
+    problems = Problems()
+    package = resources.files(__name__.split(".")[0])
+    text = package.joinpath(SHIPPED_TABLE).read_text(encoding="utf-8")
+    table = parse_realtime_table(tomllib.loads(text), f"kiwoom_codegen/{SHIPPED_TABLE}", problems)
+    if problems.errors:  # the shipped table is tested; this is a broken installation
+        raise RuntimeError("; ".join(p.line() for p in problems.errors))
+    return table
+
+
 def load_realtime_table(directory: Path | None, problems: Problems) -> RealtimeTable:
-    """``realtime_fields.toml`` of the config directory (an empty table when absent)."""
+    """The shipped table with ``realtime_fields.toml`` of the config directory over it."""
+    shipped = shipped_realtime_table()
     if directory is None or not (directory / REALTIME_FILE).is_file():
-        return RealtimeTable()
+        return shipped
     path = directory / REALTIME_FILE
     where = display_path(path)
     try:
@@ -73,7 +113,14 @@ def load_realtime_table(directory: Path | None, problems: Problems) -> RealtimeT
             data = tomllib.load(fh)
     except (tomllib.TOMLDecodeError, OSError) as exc:
         problems.error(where, None, f"cannot read: {exc}")
-        return RealtimeTable()
+        return shipped
+    project = parse_realtime_table(data, where, problems)
+    fields = {**dict(shipped.fields), **dict(project.fields)}
+    no_item = {*shipped.no_item, *project.no_item}
+    return RealtimeTable(tuple(sorted(fields.items())), tuple(sorted(no_item)))
+
+
+def parse_realtime_table(data: Mapping[str, Any], where: str, problems: Problems) -> RealtimeTable:
     unknown = sorted(set(data) - {"fields", "types"})
     if unknown:
         problems.error(where, None, f"unknown key(s) {', '.join(unknown)}; allowed: fields, types")
@@ -84,20 +131,16 @@ def load_realtime_table(directory: Path | None, problems: Problems) -> RealtimeT
         problems.error(f"{where} › fields", None, "[fields] must be a table of id = name")
         raw_fields = {}
     for field_id, name in raw_fields.items():
-        if (
-            not isinstance(name, str)
-            or not _IDENT.fullmatch(name)
-            or keyword.iskeyword(name)
-            or name in RESERVED
-        ):
+        if not valid_field_name(name):
             problems.error(
                 f"{where} › fields.{field_id}",
                 None,
-                f"name must be a lower-case identifier, not a keyword or {sorted(RESERVED)}, "
+                "name must be a lower-case identifier that does not start with '_', is no "
+                f"keyword and shadows no attribute of the message classes {sorted(RESERVED)}, "
                 f"got {name!r}",
             )
             continue
-        fields[str(field_id)] = name
+        fields[str(field_id)] = str(name)
     no_item: list[str] = []
     types = data.get("types", {})
     if not isinstance(types, dict) or not _str_list(types.get("no_item", [])):
@@ -115,23 +158,22 @@ def _str_list(value: Any) -> bool:
 
 
 def label_names(apis: Iterable[Api]) -> dict[str, str]:
-    """Korean label -> wire name, from the HTTP APIs, where exactly one wire name has it."""
-    seen: dict[str, set[str]] = {}
+    """Korean label -> wire name, from the HTTP APIs, where one wire name has at least
+    ``DOMINANT_SHARE`` of the label's uses and is a valid field name (``valid_field_name``)."""
+    seen: dict[str, Counter[str]] = {}
     for api in apis:
         if api.transport is not Transport.HTTP:
             continue
         for f in _walk((*api.request.body, *api.response.body)):
             label = _norm_label(f.label)
             if label:
-                seen.setdefault(label, set()).add(f.name)
-    return {
-        label: next(iter(names))
-        for label, names in seen.items()
-        if len(names) == 1
-        and _IDENT.fullmatch(next(iter(names)))
-        and not keyword.iskeyword(next(iter(names)))
-        and next(iter(names)) not in RESERVED
-    }
+                seen.setdefault(label, Counter())[f.name] += 1
+    out: dict[str, str] = {}
+    for label, counts in seen.items():
+        (name, uses), *_ = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if uses >= DOMINANT_SHARE * counts.total() and valid_field_name(name):
+            out[label] = name
+    return out
 
 
 def _norm_label(label: str) -> str:
@@ -153,8 +195,8 @@ def field_names(
     for f in fields:
         fid = f.name.strip()
         name = table.get(fid) or labels.get(_norm_label(f.label)) or f.python_name
-        if name in RESERVED:
-            name += "_"
+        if not valid_field_name(name):  # a model name such as "type": never shadow
+            name = f"field_{re.sub(r'[^0-9A-Za-z]+', '_', fid).strip('_').lower() or 'x'}"
         if name in taken:
             name = f"{name}_{re.sub(r'[^0-9A-Za-z]+', '_', fid).strip('_').lower()}"
         while name in taken:
@@ -289,6 +331,7 @@ class ConditionServices:
     clear_trnm: str
     live_type: str
     api_ids: tuple[str, ...]
+    stex_tp: bool = True  # the request sheets have stex_tp (the US sheets have not)
 
 
 @dataclass(frozen=True)
@@ -419,8 +462,11 @@ def realtime_spec(spec: Spec) -> RealtimeSpec:
         live = roles.get("condition_live")
         live_type = DEFAULT_LIVE_TYPE[market]
         path = cond[0].api.path
+        requests = [s for s in cond if s.role in ("condition_live", "condition_search")]
+        stex_tp = any(f.name == "stex_tp" for s in requests for f in s.api.request.body)
+        ids = tuple(s.api.id for s in cond)
         conditions.append(
-            ConditionServices(path, market, lst, req, clr, live_type, tuple(s.api.id for s in cond))
+            ConditionServices(path, market, lst, req, clr, live_type, ids, stex_tp or not requests)
         )
         if live is not None:
             types.append(_type(live.api, live_type, market, False, "condition"))

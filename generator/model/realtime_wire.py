@@ -9,8 +9,10 @@ AsyncAPI document (:mod:`kiwoom_codegen.emit.asyncapi`) take these schemas, so t
 - REG/REMOVE's ``item`` and ``type`` are arrays: items are codes (``005930``, ``005930_NX``,
   ``""`` for the types registered without items) or, for US, ``{"jmcode", "stex_tp"}`` objects
   (the schema ``UsItem``, a class of the Python models);
+- a pushed entry's ``item`` is a code, or (US) the item object it was registered with;
 - a condition list's rows are ``[seq, name]`` pairs;
-- ``return_code`` is a number (Kiwoom also documents it as a string).
+- ``return_code`` is a number (Kiwoom also documents it as a string), often generic: the
+  effective code is embedded in ``return_msg`` as ``CODE=NNNN`` or ``[NNNN:``.
 
 The sheets' own tables say otherwise (String, LIST); :func:`kiwoom_codegen.model.realtime.wire_api`
 changes what the model can say, :class:`WireShapes` the rest.
@@ -89,10 +91,22 @@ def condition_rows_schema() -> JsonSchema:
     }
 
 
+RETURN_CODE_NOTE = (
+    "0 when accepted. A refusal's return_code is often generic (e.g. 100013, 3); the "
+    "effective error code is embedded in return_msg as `CODE=NNNN` or `[NNNN:...]` and wins "
+    "when present (8005 token invalid, 8031 real/mock mismatch, 8103 token expired)"
+)
+
+
 def return_code_schema() -> JsonSchema:
+    return {"type": ["integer", "string"], "description": RETURN_CODE_NOTE}
+
+
+def entry_item_schema(us_item: JsonSchema) -> JsonSchema:
+    """A pushed entry's ``item``: a code (``""`` for account feeds) or a US item object."""
     return {
-        "type": ["integer", "string"],
-        "description": "0 when accepted; otherwise Kiwoom's error code",
+        "description": "실시간 등록 요소: 종목코드, or the US item object as registered",
+        "anyOf": [{"type": "string"}, us_item],
     }
 
 
@@ -109,6 +123,9 @@ class WireShapes:
     def defs(self) -> dict[str, JsonSchema]:
         return {US_ITEM: us_item_schema()} if role_of(self.api) == "subscription" else {}
 
+    def _us_item_ref(self) -> JsonSchema:
+        return {"$ref": self.ref_prefix + US_ITEM}
+
     def request(self, path: Path, f: Field) -> JsonSchema | None:
         if role_of(self.api) == "subscription" and len(path) == 2 and path[0] == "data":
             if path[1] == "item":
@@ -122,6 +139,8 @@ class WireShapes:
             return values_schema(value_fields(f.children))
         if path == ("return_code",):
             return return_code_schema()
+        if path == ("data", "item") and role_of(self.api) == "subscription":
+            return entry_item_schema(self._us_item_ref())
         if path == ("data",) and role_of(self.api) == "condition_list":
             return condition_rows_schema()
         return None

@@ -50,7 +50,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from .. import emit as emit_package
 from ..cache import cache_dir, code_fingerprint, load_text, reject, store_text
 from ..model import Spec

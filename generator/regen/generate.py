@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from .. import emit as emit_package
 from ..emit import EmitContext, Emitter, Pending, progress
 from ..model import Spec

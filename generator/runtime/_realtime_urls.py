@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:  # annotations only: a client made without real-time use does not import them
     from ._realtime_types import ConditionService, RealtimeTypeInfo
 
-__all__ = ["MOCK_REALTIME_URL", "PRODUCTION_REALTIME_URL", "realtime_url_for", "registry"]
+__all__ = [
+    "MOCK_REALTIME_URL",
+    "PRODUCTION_REALTIME_URL",
+    "condition_services",
+    "realtime_url_for",
+    "registry",
+]
 
 PRODUCTION_REALTIME_URL = "wss://api.kiwoom.com:10000"
 MOCK_REALTIME_URL = "wss://mockapi.kiwoom.com:10000"
@@ -38,3 +44,13 @@ def registry(
     types: Mapping[str, RealtimeTypeInfo] = getattr(module, "REALTIME_TYPES", {})
     conditions: Mapping[str, ConditionService] = getattr(module, "CONDITION_SERVICES", {})
     return types, conditions.get(path)
+
+
+def condition_services(package: str) -> Mapping[str, ConditionService]:
+    """Every path's condition services of ``package``'s registry (as the sheets name them)."""
+    try:
+        module = importlib.import_module("._realtime_registry", package)
+    except ModuleNotFoundError:
+        return {}
+    services: Mapping[str, ConditionService] = getattr(module, "CONDITION_SERVICES", {})
+    return services

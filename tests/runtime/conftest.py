@@ -128,11 +128,13 @@ class StockTradeValues(RealtimeValues):
 
     @property
     def cur_prc(self) -> str | None:
-        return self._raw.get("10")
+        value = self._raw.get("10")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class StockTrade(RealtimeMessage[StockTradeValues]):
@@ -151,7 +153,7 @@ REALTIME_TYPES: dict[str, RealtimeTypeInfo] = {
 }
 CONDITION_SERVICES = {
     D: ConditionService(D, "CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
-    U: ConditionService(U, "GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
+    U: ConditionService(U, "GCNSRLST", "GCNSRREQ", "GCNSRCLR", "S2", stex_tp=False),
 }
 """
 

@@ -12,13 +12,13 @@ import logging
 import subprocess
 import sys
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from websockets.asyncio.client import connect
 
-SAMSUNG, HYNIX = "005930", "000660_NX"
+from tests.support.realtime_session import FAST, HYNIX, SAMSUNG, aclient, run, session, wait_until
 
 
 class _AnyTime(str):
@@ -31,8 +31,6 @@ class _AnyTime(str):
 ANY_TIME = _AnyTime()
 
 
-def run(coro: Awaitable[Any]) -> Any:
-    return asyncio.run(coro)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -40,38 +38,12 @@ def fake(server: Any) -> Any:
     return server.realtime
 
 
-def aclient(kc: Any, server: Any, **overrides: Any) -> Any:
-    return kc.pkg.AsyncKiwoomClient(
-        **kc.kwargs(server, realtime_url=server.realtime_url, **overrides)
-    )
 
 
-FAST = {"backoff_initial": 0.02, "backoff_max": 0.1, "answer_timeout": 3.0}
 
 
-async def session(
-    kc: Any,
-    server: Any,
-    body: Callable[[Any], Awaitable[Any]],
-    market: str = "domestic",
-    **options: Any,
-) -> Any:
-    async with aclient(kc, server) as client:
-        async with client.realtime(market, **{**FAST, **options}) as rt:
-            return await body(rt)
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float = 5.0) -> Awaitable[bool]:
-    async def poll() -> bool:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while not predicate():
-            if loop.time() > deadline:
-                return False
-            await asyncio.sleep(0.01)
-        return True
-
-    return poll()
 
 
 # ---- session basics ---------------------------------------------------------------------------
@@ -178,7 +150,8 @@ def test_subscribe_receive_unsubscribe_domestic(kc: Any, server: Any, fake: Any)
         assert fake.push("0B", SAMSUNG, {"10": "-20800", "20": "152530", "9999": "x"}) == 1
         msg = await trades.get(2)
         await trades.unsubscribe()
-        assert fake.push("0B", SAMSUNG) == 0
+        with pytest.raises(LookupError, match="no logged-in connection is registered"):
+            fake.push("0B", SAMSUNG)  # the fake says so instead of a silent 0
         with pytest.raises(StopAsyncIteration):
             await trades.get(1)
         return msg
@@ -320,8 +293,10 @@ def test_a_session_that_is_not_connected_says_so(kc: Any, server: Any) -> None:
 def test_refused_registration_raises(kc: Any, server: Any, fake: Any) -> None:
     async def body(rt: Any) -> None:
         with pytest.raises(kc.pkg.RealtimeRequestError, match="REG refused"):
-            await rt.subscribe("0B", [{"jmcode": 5}])  # type: ignore[list-item]
+            await rt.subscribe("ZZ")  # a type the registry does not know, without items
         assert rt._subs == []
+        with pytest.raises(ValueError, match="domestic session takes codes"):
+            await rt.subscribe("0B", [{"jmcode": 5}])  # type: ignore[list-item]
 
     run(session(kc, server, body))
 
@@ -336,8 +311,8 @@ def test_overflow_drops_oldest_and_counts(kc: Any, server: Any, fake: Any) -> No
         return oldest, newest
 
     oldest, newest = run(session(kc, server, body))
-    assert oldest.dropped == 7 and [m.values.cur_prc for m in oldest._queue] == ["7", "8", "9"]
-    assert newest.dropped == 7 and [m.values.cur_prc for m in newest._queue] == ["0", "1", "2"]
+    assert oldest.dropped == 7 and [m.values.cur_prc for m, _ in oldest._queue] == ["7", "8", "9"]
+    assert newest.dropped == 7 and [m.values.cur_prc for m, _ in newest._queue] == ["0", "1", "2"]
 
 
 # ---- staying connected ------------------------------------------------------------------------
@@ -486,14 +461,21 @@ def test_condition_list_one_off_with_pages_and_live_watch(kc: Any, server: Any, 
 def test_us_conditions_use_the_g_services(kc: Any, server: Any, fake: Any) -> None:
     fake.set_conditions([("5", "US momentum")], us=True)
 
+    fake.set_condition_pages("5", [[{"jmcode": "NVDA"}], [{"jmcode": "AAPL"}]], us=True)
+
     async def body(rt: Any) -> Any:
+        rows = await rt.condition_search("5")
         watch = await rt.watch_condition("5", exchange="ND")
         fake.push_condition("5", "NVDA", "I", us=True)
-        return await watch.get(2)
+        return rows, await watch.get(2)
 
-    event = run(session(kc, server, body, market="us"))
+    rows, event = run(session(kc, server, body, market="us"))
+    assert rows == [{"jmcode": "NVDA"}, {"jmcode": "AAPL"}]
     assert (event.action, event.item, event.message.type) == ("insert", "NVDA", "S2")
-    assert [f["trnm"] for _, f in fake.frames][1:] == ["GNSRLST", "GNSRREQ"]
+    trnms = [f["trnm"] for _, f in fake.frames][1:]
+    assert trnms == ["GCNSRLST", "GCNSRREQ", "GCNSRREQ", "GCNSRREQ"]
+    # the US sheets have no stex_tp: the fake (reading the registry) refuses a frame with one
+    assert all("stex_tp" not in f for f in fake.frames_of("GCNSRREQ"))
 
 
 # ---- the sync twin ----------------------------------------------------------------------------

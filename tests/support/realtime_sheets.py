@@ -44,7 +44,11 @@ def _ws(api_id: str, name: str, menu: str, url: str, **kw: object) -> SheetData:
 
 
 def subscription(
-    api_id: str, name: str, values: tuple[TableRow, ...], us: bool = False
+    api_id: str,
+    name: str,
+    values: tuple[TableRow, ...],
+    us: bool = False,
+    item_description: str = "거래소별 종목코드, 업종코드",
 ) -> SheetData:
     request: tuple[TableRow, ...] = (
         f("trnm", "서비스명", required="Y", length=10, description="REG : 등록 , REMOVE : 해지"),
@@ -57,7 +61,7 @@ def subscription(
             description="등록(REG)시\n0:기존유지안함, 1:기존유지",
         ),
         f("data", "실시간 등록 리스트", "LIST", required="", length=None),
-        f("- item", "실시간 등록 요소", length=100, description="거래소별 종목코드, 업종코드"),
+        f("- item", "실시간 등록 요소", length=100, description=item_description),
         f("- type", "실시간 항목", required="Y", length=2, description=f"TR 명({api_id})"),
     )
     response: tuple[TableRow, ...] = (
@@ -119,16 +123,15 @@ def conditions(us: bool = False) -> list[SheetData]:
         if us
         else ("ka10171", "ka10172", "ka10173", "ka10174")
     )
-    lst, req, clr = ("GNSRLST", "GNSRREQ", "GNSRCLR") if us else ("CNSRLST", "CNSRREQ", "CNSRCLR")
+    # KIWOOM_FORMAT.md: the US services are GCNSR*, and their requests have no stex_tp
+    lst, req, clr = (
+        ("GCNSRLST", "GCNSRREQ", "GCNSRCLR") if us else ("CNSRLST", "CNSRREQ", "CNSRCLR")
+    )
     menu = "미국주식 > 조건검색" if us else "국내주식 > 조건검색"
     url = US if us else DOMESTIC
     prefix = "미국주식 " if us else ""
-    exchange = f(
-        "stex_tp",
-        "거래소구분",
-        required="Y",
-        length=1,
-        description="%:전체,NA:AMEX,ND:NASDAQ,NY:NYSE" if us else "K:KRX",
+    exchange: tuple[TableRow, ...] = (
+        () if us else (f("stex_tp", "거래소구분", required="Y", length=1, description="K:KRX"),)
     )
     answer: tuple[TableRow, ...] = (
         f("return_code", "결과코드", length=None),
@@ -160,7 +163,7 @@ def conditions(us: bool = False) -> list[SheetData]:
                 f("trnm", "서비스명", required="Y", length=7, description=f"{req} 고정값"),
                 f("seq", "조건검색식 일련번호", required="Y", length=3),
                 f("search_type", "조회타입", required="Y", length=1, description="0 고정값"),
-                exchange,
+                *exchange,
                 f(
                     "cont_yn",
                     "연속조회여부",
@@ -189,7 +192,7 @@ def conditions(us: bool = False) -> list[SheetData]:
                 f("trnm", "서비스명", required="Y", length=7, description=f"{req} 고정값"),
                 f("seq", "조건검색식 일련번호", required="Y", length=3),
                 f("search_type", "조회타입", required="Y", length=1, description="1 고정값"),
-                exchange,
+                *exchange,
             ),
             # the official sheet has a 조회 데이터 shape before this 실시간 데이터 one
             response_body=(

@@ -52,11 +52,14 @@ from .client import AsyncKiwoomClient, KiwoomClient
 # Imported on first use by __getattr__ below; type checkers and editors read them here.
 if TYPE_CHECKING:
     from ._realtime import (
+        PATHS,
         AsyncRealtime,
+        Backoff,
         ConditionWatch,
         Feed,
         Realtime,
         Subscription,
+        SyncConditionWatch,
         SyncFeed,
         SyncSubscription,
     )
@@ -83,6 +86,7 @@ __all__ = [
     "AsyncKiwoomResponse",
     "AsyncRealtime",
     "AuthenticationError",
+    "Backoff",
     "ConditionEvent",
     "ConditionInfo",
     "ConditionService",
@@ -104,6 +108,7 @@ __all__ = [
     "OPERATIONS",
     "Operation",
     "OrderStateUnknownError",
+    "PATHS",
     "PageLimitError",
     "PagingError",
     "PagingLoopError",
@@ -122,6 +127,7 @@ __all__ = [
     "SessionTakenOverError",
     "StatusEvent",
     "Subscription",
+    "SyncConditionWatch",
     "SyncFeed",
     "SyncSubscription",
     "TokenError",
@@ -140,11 +146,13 @@ __generator_version__ = "0.1.0"
 # Names imported on first use (PEP 562): ``import kiwoom_client`` does not import them.
 _LAZY = {
     "AsyncRealtime": "._realtime",
+    "Backoff": "._realtime",
     "ConditionEvent": "._realtime_types",
     "ConditionInfo": "._realtime_types",
     "ConditionService": "._realtime_types",
     "ConditionWatch": "._realtime",
     "Feed": "._realtime",
+    "PATHS": "._realtime",
     "Realtime": "._realtime",
     "RealtimeClosedError": "._realtime_types",
     "RealtimeError": "._realtime_types",
@@ -156,6 +164,7 @@ _LAZY = {
     "SessionTakenOverError": "._realtime_types",
     "StatusEvent": "._realtime_types",
     "Subscription": "._realtime",
+    "SyncConditionWatch": "._realtime",
     "SyncFeed": "._realtime",
     "SyncSubscription": "._realtime",
 }

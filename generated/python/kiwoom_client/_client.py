@@ -1124,6 +1124,14 @@ class SyncAPIClient(_BaseClient):
             http_client: an ``httpx.Client`` of your own (proxies, certificates); the client then
                 does not close it.
             realtime_url: another WebSocket server for ``realtime()`` (a test server).
+            rate_limit: pacing before sending (docs/wire.md). ``True`` (the default): the
+                limiter shared by every client of this app key and server in the process, with
+                Kiwoom's terms (about 5 queries and 5 orders a second) and each API's ``유량``
+                learned from its 1700 answers; a ``RateLimiter`` of your own to tune or share
+                it; ``False`` or None: no pacing.
+            token_store: where the token of this app key is kept and shared
+                (``MemoryTokenStore``: the process, the default; ``FileTokenStore(path)``:
+                every process of the machine, which then issue one token between them).
 
         Keys and tokens never appear in reprs, logs or errors.
         """
@@ -1421,6 +1429,14 @@ class AsyncAPIClient(_BaseClient):
             http_client: an ``httpx.AsyncClient`` of your own (proxies, certificates); the
                 client then does not close it.
             realtime_url: another WebSocket server for ``realtime()`` (a test server).
+            rate_limit: pacing before sending (docs/wire.md). ``True`` (the default): the
+                limiter shared by every client of this app key and server in the process, with
+                Kiwoom's terms (about 5 queries and 5 orders a second) and each API's ``유량``
+                learned from its 1700 answers; a ``RateLimiter`` of your own to tune or share
+                it; ``False`` or None: no pacing.
+            token_store: where the token of this app key is kept and shared
+                (``MemoryTokenStore``: the process, the default; ``FileTokenStore(path)``:
+                every process of the machine, which then issue one token between them).
 
         Keys and tokens never appear in reprs, logs or errors.
         """

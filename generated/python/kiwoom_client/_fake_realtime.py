@@ -10,19 +10,23 @@
             server.realtime.push("0B", "005930", {"10": "-20800"})
             print(next(trades).values["10"])
 
-It speaks Kiwoom's session protocol: LOGIN against the HTTP fake's token store (good, bad and
-expired tokens), PING every ``ping_interval`` seconds with a check of the echo (not echoed in
-``ping_timeout``: SYSTEM R10002 and close), REG/REMOVE with ``item``/``type`` arrays and group
-semantics (``refresh`` "0" drops the group's earlier registrations), REAL pushes programmed by
-the test or built from the sheets' examples, the condition services (list, one-off with paging,
-live with I/D entries, clear; a request needs the list first on that connection), SYSTEM
-frames, R10001, and drops without a close frame. It runs on its own thread and event loop.
+It speaks Kiwoom's session protocol, every frame built and read by :mod:`._realtime_protocol`
+(the client's own), with the facts of KIWOOM_FORMAT.md: LOGIN against the HTTP fake's token
+store (good, bad and expired tokens; refusals as return_code 100013 with ``CODE=NNNN``), PING
+every ``ping_interval`` seconds with a check of the echo (not echoed in ``ping_timeout``:
+SYSTEM R10002 and close), REG/REMOVE with ``item``/``type`` arrays and group semantics
+(``refresh`` "0" drops the group's earlier registrations), account feeds (00, 04, US F4, F5)
+registered with ``"item": [""]``, US items as ``{"jmcode", "stex_tp"}`` objects (pushed back
+as objects), REAL pushes programmed by the test or built from the sheets' examples, the
+condition services named by the package's registry (domestic CNSR* with stex_tp, US GCNSR*
+without; list, one-off with paging, live with I/D entries, clear; a request needs the list
+first on that connection), SYSTEM frames, R10001, and drops without a close frame. It runs on
+its own thread and event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 import time
@@ -33,24 +37,25 @@ from typing import Any, Self, TypeVar
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from . import _realtime_protocol as proto
+from ._realtime_connection import SecretFilter
 from ._realtime_types import ConditionService, RealtimeTypeInfo
 
 __all__ = ["FakeRealtimeServer"]
 
-DOMESTIC = "/api/dostk/websocket"
-US = "/api/us/websocket"
-SERVICES = {
-    DOMESTIC: ConditionService(DOMESTIC, "CNSRLST", "CNSRREQ", "CNSRCLR", "02"),
-    US: ConditionService(US, "GNSRLST", "GNSRREQ", "GNSRCLR", "S2"),
-}
+DOMESTIC = proto.PATHS["domestic"]
+US = proto.PATHS["us"]
 TOKEN_ERRORS = {
     8005: "Token이 유효하지 않습니다",
     8031: "투자구분(실전/모의)이 달라 Token을 사용할 수 없습니다",
     8103: "Token이 만료되었습니다",
 }
 _T = TypeVar("_T")
+_TAKEN_OVER = proto.system(proto.SESSION_TAKEN_OVER, "동일한 App key로 접속이 되었습니다")
 wire_log = logging.getLogger("kiwoom_client.testing.realtime")
-wire_log.setLevel(logging.INFO)  # websockets' debug log would print LOGIN frames with tokens
+# websockets' debug log prints LOGIN frames with their tokens: the client's filter masks them
+if not any(isinstance(f, SecretFilter) for f in wire_log.filters):
+    wire_log.addFilter(SecretFilter())
 
 
 @dataclass
@@ -60,6 +65,7 @@ class _Conn:
     path: str
     logged_in: bool = False
     groups: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    us_items: dict[str, dict[str, str]] = field(default_factory=dict)  # jmcode -> as registered
     listed: bool = False
     live: set[str] = field(default_factory=set)
     ping: dict[str, Any] | None = None  # the PING waiting for its echo
@@ -77,15 +83,22 @@ class FakeRealtimeServer:
         token_valid: Callable[[str], bool] | None = None,
         *,
         types: Mapping[str, RealtimeTypeInfo] | None = None,
+        conditions: Mapping[str, ConditionService] | None = None,
         ping_interval: float | None = None,
         ping_timeout: float = 5.0,
     ) -> None:
         self._token_valid = token_valid or bool
         self.types = dict(types or {})
+        # the condition services as the registry names them (from the sheets); the facts of
+        # KIWOOM_FORMAT.md for a path the registry does not name
+        self.services = {**proto.DEFAULT_CONDITION_SERVICES, **dict(conditions or {})}
         self.ping_interval = ping_interval
         self.ping_timeout = ping_timeout
         self.real_before_ack = False  # push one REAL per registered pair before the REG answer
         self.noise_before_login = False  # a SYSTEM notice and a PING before the LOGIN answer
+        # One session per app key and service: a second LOGIN ends the first with SYSTEM
+        # R10001 (the fake's tokens all belong to one app key)
+        self.one_session_per_key = True
         self.frames: list[tuple[int, dict[str, Any]]] = []  # (connection id, frame) received
         self.logins = 0
         self.connections = 0
@@ -192,18 +205,33 @@ class FakeRealtimeServer:
     def push(
         self,
         code: str,
-        item: str,
-        values: Mapping[str, str] | None = None,
+        item: str = "",
+        values: Mapping[str, Any] | None = None,
         *,
         name: str | None = None,
     ) -> int:
         """Send one REAL entry to every connection registered for (code, item); returns how
-        many received it. ``values`` default to the sheet's example of the type."""
+        many received it. ``values`` default to the sheet's example of the type; ``item`` ""
+        for an account feed; a US item is pushed as the object it was registered with.
+        Raises LookupError when no connection is registered for it."""
         return self.push_entries([self.entry(code, item, values, name=name)])
 
-    def push_entries(self, entries: Sequence[Mapping[str, Any]]) -> int:
-        """One REAL frame holding ``entries`` to every connection registered for all of them."""
-        return self._run(self._push([dict(e) for e in entries]))
+    def push_entries(self, entries: Sequence[Mapping[str, Any]], *, check: bool = True) -> int:
+        """One REAL frame holding ``entries`` to every connection registered for all of them.
+        Raises LookupError when none is (``check=False``: returns 0)."""
+        sent = self._run(self._push([dict(e) for e in entries]))
+        if not sent and check:
+            wanted = sorted({(str(e.get("type")), proto.item_key(e.get("item"))) for e in entries})
+            raise LookupError(
+                f"no logged-in connection is registered for {wanted}; registered: "
+                f"{sorted(self.registrations())}"
+            )
+        return sent
+
+    def push_raw(self, frame: Mapping[str, Any] | str) -> int:
+        """Any frame (a malformed REAL, say) to every logged-in connection, as given."""
+        text = frame if isinstance(frame, str) else proto.encode(frame)
+        return self._run(self._broadcast_text(text))
 
     def entry(
         self,
@@ -225,7 +253,7 @@ class FakeRealtimeServer:
 
     def push_condition(self, seq: str, item: str, action: str, *, us: bool = False) -> int:
         """A live condition entry (type 02, US S2): ``item`` entered (I) or left (D) ``seq``."""
-        service = SERVICES[US if us else DOMESTIC]
+        service = self.services[US if us else DOMESTIC]
         entry = {
             "type": service.live_type,
             "name": "조건검색",
@@ -241,21 +269,11 @@ class FakeRealtimeServer:
 
     def send_system(self, code: str, message: str = "") -> None:
         """A SYSTEM frame to every logged-in connection."""
-        frame = {"trnm": "SYSTEM", "code": code, "message": message or f"SYSTEM {code}"}
-        self._run(self._broadcast(frame))
+        self._run(self._broadcast(proto.system(code, message or f"SYSTEM {code}")))
 
     def kick(self) -> None:
         """SYSTEM R10001 (the app key connected elsewhere), then close every connection."""
-        self._run(
-            self._broadcast(
-                {
-                    "trnm": "SYSTEM",
-                    "code": "R10001",
-                    "message": "동일한 App key로 접속이 되었습니다",
-                },
-                close=True,
-            )
-        )
+        self._run(self._broadcast(_TAKEN_OVER, close=True))
 
     def drop(self) -> None:
         """Cut every connection without a close frame (a network failure)."""
@@ -297,7 +315,7 @@ class FakeRealtimeServer:
 
     async def _handle(self, ws: ServerConnection) -> None:
         path = ws.request.path if ws.request is not None else ""
-        if path not in SERVICES:
+        if path not in self.services:
             await ws.close(1008, "unknown path")
             return
         with self._lock:
@@ -307,11 +325,8 @@ class FakeRealtimeServer:
         pinger = asyncio.create_task(self._pinger(conn)) if self.ping_interval else None
         try:
             async for text in ws:
-                try:
-                    frame = json.loads(text)
-                except ValueError:
-                    continue
-                if not isinstance(frame, dict):
+                frame = proto.decode(text)
+                if frame is None:
                     continue
                 with self._lock:
                     self.frames.append((conn.id, frame))
@@ -327,14 +342,14 @@ class FakeRealtimeServer:
 
     async def _send(self, conn: _Conn, frame: Mapping[str, Any]) -> None:
         try:
-            await conn.ws.send(json.dumps(frame, ensure_ascii=False))
+            await conn.ws.send(proto.encode(frame))
         except ConnectionClosed:
             pass
 
     async def _answer(
         self, conn: _Conn, trnm: str, code: int = 0, msg: str = "", **extra: Any
     ) -> None:
-        await self._send(conn, {"trnm": trnm, "return_code": code, "return_msg": msg, **extra})
+        await self._send(conn, proto.answer(trnm, code, msg, **extra))
 
     async def _on_frame(self, conn: _Conn, frame: dict[str, Any]) -> None:
         trnm = str(frame.get("trnm", ""))
@@ -351,7 +366,7 @@ class FakeRealtimeServer:
             await self._answer(conn, trnm, 100013, "로그인 후 이용해 주세요")
             await conn.ws.close()
             return
-        service = SERVICES[conn.path]
+        service = self.services[conn.path]
         if trnm == "REG":
             await self._register(conn, frame)
         elif trnm == "REMOVE":
@@ -376,11 +391,19 @@ class FakeRealtimeServer:
         valid = isinstance(token, str) and not token.lower().startswith("bearer")
         valid = valid and self._token_valid(str(token))
         if self.noise_before_login:  # as production may: a notice and a heartbeat first
-            await self._send(conn, {"trnm": "SYSTEM", "code": "R10000", "message": "공지"})
-            conn.ping = {"trnm": "PING", "seq": 0, "time": time.strftime("%H%M%S")}
+            await self._send(conn, proto.system("R10000", "공지"))
+            conn.ping = proto.ping(0, time.strftime("%H%M%S"))
             conn.ping_sent = time.monotonic()
             await self._send(conn, conn.ping)
         if forced is None and valid:
+            if self.one_session_per_key:  # KIWOOM_FORMAT.md: a second LOGIN ends the first
+                for other in list(self._conns):
+                    if other is not conn and other.logged_in and other.path == conn.path:
+                        other.logged_in = False
+                        await self._send(other, _TAKEN_OVER)
+                        task = asyncio.create_task(other.ws.close())
+                        self._tasks.add(task)
+                        task.add_done_callback(self._tasks.discard)
             conn.logged_in = True
             with self._lock:
                 self.logins += 1
@@ -392,7 +415,7 @@ class FakeRealtimeServer:
         await conn.ws.close()
 
     async def _register(self, conn: _Conn, frame: Mapping[str, Any]) -> None:
-        pairs = _pairs(frame)
+        pairs = proto.registration_pairs(frame)
         if pairs is None or not frame.get("grp_no"):
             await self._answer(conn, "REG", 1, "입력 값 형식이 올바르지 않습니다")
             return
@@ -402,19 +425,27 @@ class FakeRealtimeServer:
             if info is not None and info.path != conn.path:
                 await self._answer(conn, "REG", 1, f"이 URL에서 지원하지 않는 실시간 항목: {code}")
                 return
-            if info is not None and info.needs_item and not item:
+            if not item and code not in proto.ACCOUNT_FEEDS and (info is None or info.needs_item):
                 await self._answer(conn, "REG", 1, f"종목코드가 필요합니다: {code}")
                 return
+        bad = _us_item_error(frame) if conn.path == US else None
+        if bad:
+            await self._answer(conn, "REG", 1, bad)
+            return
+        for entry in frame.get("data") or ():
+            for item in entry.get("item") or ():
+                if isinstance(item, dict):
+                    conn.us_items[str(item["jmcode"])] = dict(item)
         if frame.get("refresh") == "0":
             conn.groups[group] = set()
         conn.groups.setdefault(group, set()).update(pairs)
         if self.real_before_ack:
             entries = [self.entry(code, item or "") for code, item in pairs]
-            await self._send(conn, {"trnm": "REAL", "data": entries})
+            await self._send(conn, proto.real(entries))
         await self._answer(conn, "REG")
 
     async def _remove(self, conn: _Conn, frame: Mapping[str, Any]) -> None:
-        pairs = _pairs(frame)
+        pairs = proto.registration_pairs(frame)
         group = conn.groups.get(str(frame.get("grp_no", "")))
         if pairs is None or group is None:
             await self._answer(conn, "REMOVE", 1, "등록되지 않은 그룹입니다")
@@ -426,6 +457,9 @@ class FakeRealtimeServer:
         self, conn: _Conn, frame: Mapping[str, Any], service: ConditionService
     ) -> None:
         trnm, seq = service.request_trnm, str(frame.get("seq", ""))
+        if ("stex_tp" in frame) != service.stex_tp:  # the sheets of the market decide
+            await self._answer(conn, trnm, 1, "입력 값 형식이 올바르지 않습니다[1517:stex_tp]")
+            return
         if not conn.listed:
             await self._answer(conn, trnm, 1, "조건검색 목록조회를 먼저 요청해 주세요")
             return
@@ -459,21 +493,37 @@ class FakeRealtimeServer:
         )
 
     async def _push(self, entries: list[dict[str, Any]]) -> int:
-        frame = {"trnm": "REAL", "data": entries}
         sent = 0
         for conn in list(self._conns):
             if conn.logged_in and all(
-                conn.registered(str(e.get("type")), str(e.get("item", ""))) for e in entries
+                conn.registered(str(e.get("type")), proto.item_key(e.get("item")) or "")
+                for e in entries
             ):
-                await self._send(conn, frame)
+                if conn.path == US:  # US items go out as the objects they were registered as
+                    entries = [
+                        {**e, "item": conn.us_items.get(str(e.get("item")), e.get("item"))}
+                        for e in entries
+                    ]
+                await self._send(conn, proto.real(entries))
                 sent += 1
+        return sent
+
+    async def _broadcast_text(self, text: str) -> int:
+        sent = 0
+        for conn in list(self._conns):
+            if conn.logged_in:
+                try:
+                    await conn.ws.send(text)
+                    sent += 1
+                except ConnectionClosed:
+                    pass
         return sent
 
     async def _push_condition(self, path: str, seq: str, entry: dict[str, Any]) -> int:
         sent = 0
         for conn in list(self._conns):
             if conn.logged_in and conn.path == path and seq in conn.live:
-                await self._send(conn, {"trnm": "REAL", "data": [entry]})
+                await self._send(conn, proto.real([entry]))
                 sent += 1
         return sent
 
@@ -492,36 +542,26 @@ class FakeRealtimeServer:
         while True:
             await asyncio.sleep(self.ping_interval)
             if conn.ping is not None and time.monotonic() - conn.ping_sent > self.ping_timeout:
-                await self._send(
-                    conn, {"trnm": "SYSTEM", "code": "R10002", "message": "PING 응답이 없습니다"}
-                )
+                await self._send(conn, proto.system("R10002", "PING 응답이 없습니다"))
                 await conn.ws.close()
                 return
             if conn.ping is None:
                 n += 1
-                conn.ping = {"trnm": "PING", "seq": n, "time": time.strftime("%H%M%S")}
+                conn.ping = proto.ping(n, time.strftime("%H%M%S"))
                 conn.ping_sent = time.monotonic()
                 with self._lock:
                     self.pings_sent += 1
                 await self._send(conn, conn.ping)
 
 
-def _pairs(frame: Mapping[str, Any]) -> set[tuple[str, str]] | None:
-    """(type, item) pairs of a REG/REMOVE ``data``: arrays of items and types; None if bad."""
-    data = frame.get("data")
-    if not isinstance(data, list) or not data:
-        return None
-    pairs: set[tuple[str, str]] = set()
-    for entry in data:
-        if not isinstance(entry, dict):
-            return None
-        items, types = entry.get("item", [""]), entry.get("type")
-        if not isinstance(items, list) or not isinstance(types, list) or not types:
-            return None
-        for code in types:
-            for item in items or [""]:
-                key = item.get("jmcode", "") if isinstance(item, dict) else item
-                if not isinstance(code, str) or not isinstance(key, str):
-                    return None
-                pairs.add((code, key))
-    return pairs
+def _us_item_error(frame: Mapping[str, Any]) -> str | None:
+    """Why a US REG's items are refused: a bare code, no jmcode, an unknown exchange."""
+    for entry in frame.get("data") or ():
+        for item in entry.get("item") or ():
+            if item == "":
+                continue
+            if not isinstance(item, dict) or not item.get("jmcode"):
+                return f"미국주식 종목은 jmcode, stex_tp로 입력해 주세요: {item!r}"
+            if item.get("stex_tp") not in proto.US_EXCHANGES:
+                return f"거래소구분이 올바르지 않습니다: {item.get('stex_tp')!r}"
+    return None

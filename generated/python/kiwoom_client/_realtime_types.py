@@ -12,6 +12,8 @@ the entry as received. That keeps decoding close to the cost of ``json.loads`` i
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Generic, Literal, TypeVar
@@ -39,12 +41,20 @@ class RealtimeError(KiwoomError):
 
 
 class RealtimeRequestError(RealtimeError):
-    """Kiwoom answered a REG/REMOVE/condition request with a non-zero ``return_code``."""
+    """Kiwoom refused a REG/REMOVE/condition request, or did not answer it in time.
 
-    def __init__(self, trnm: str, code: object, message: str) -> None:
+    ``code`` is the top-level ``return_code`` as sent (often generic), ``effective_code`` the
+    specific one (``CODE=NNNN`` or ``[NNNN:`` in the message, else ``return_code``; None when
+    there was no answer). The message has the session's secrets masked.
+    """
+
+    def __init__(
+        self, trnm: str, code: object, message: str, effective_code: int | None = None
+    ) -> None:
         super().__init__(f"{trnm} refused: return_code {code}: {message}")
         self.trnm = trnm
         self.code = code
+        self.effective_code = effective_code
         self.return_msg = message
 
 
@@ -67,20 +77,43 @@ class RealtimeValues:
     """The ``values`` object of one entry, keyed by field id; typed subclasses add properties.
 
     ``values["10"]`` and ``values.get("10")`` read any id; ``FIELDS`` maps the ids the sheet
-    documents to (python name, Korean label).
+    documents to (python name, Korean label). Every value read is a string: Kiwoom sends
+    strings, and a server that sends ``20800`` or ``1.5`` gives ``"20800"``, ``"1.5"`` (made
+    on reading, so the common all-string entry costs nothing; ``null`` reads as missing).
     """
 
     __slots__ = ("_raw",)
     FIELDS: ClassVar[Mapping[str, tuple[str, str]]] = {}
 
-    def __init__(self, raw: dict[str, str]) -> None:
+    def __init__(self, raw: dict[str, Any]) -> None:
         self._raw = raw
 
+    @staticmethod
+    def _text(value: object) -> str:
+        """A value that is not a string, as the string Kiwoom would have sent."""
+        if isinstance(value, str):
+            return value
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if math.isfinite(value) and value.is_integer():
+                return str(int(value))
+            return str(value)
+        return json.dumps(value, ensure_ascii=False)
+
     def __getitem__(self, field_id: str) -> str:
-        return self._raw[field_id]
+        value = self._raw[field_id]
+        return value if type(value) is str else self._text(value)
 
     def get(self, field_id: str, default: str | None = None) -> str | None:
-        return self._raw.get(field_id, default)
+        value = self._raw.get(field_id)
+        if value is None:
+            return default
+        return value if type(value) is str else self._text(value)
 
     def __contains__(self, field_id: object) -> bool:
         return field_id in self._raw
@@ -96,7 +129,7 @@ class RealtimeValues:
         out: dict[str, str | None] = {}
         for key, value in self._raw.items():
             named = self.FIELDS.get(key)
-            out[named[0] if named else key] = value
+            out[named[0] if named else key] = value if type(value) is str else self._text(value)
         return out
 
     def __repr__(self) -> str:
@@ -130,7 +163,11 @@ class RealtimeMessage(Generic[_V]):
 
     @property
     def item(self) -> str:
-        return str(self.raw.get("item", ""))
+        """The item code; a US item object's ``jmcode``."""
+        item = self.raw.get("item", "")
+        if isinstance(item, Mapping):
+            return str(item.get("jmcode", ""))
+        return str(item)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(type={self.type!r}, item={self.item!r}, {self.values!r})"
@@ -175,9 +212,11 @@ class ConditionEvent:
 class StatusEvent:
     """A change of the session: ``connected``, ``disconnected``, ``reconnected``, ``gap``,
     ``closed``. A ``gap`` follows every reconnect: messages between ``since`` and ``until``
-    (``time.time()`` seconds) were lost; registrations and live conditions were replayed."""
+    (``time.time()`` seconds) were lost; registrations and live conditions were replayed.
+    ``malformed``: a REAL entry the server sent was skipped (``detail`` says why); the session
+    goes on and counts them (``AsyncRealtime.malformed``)."""
 
-    kind: Literal["connected", "disconnected", "reconnected", "gap", "closed"]
+    kind: Literal["connected", "disconnected", "reconnected", "gap", "closed", "malformed"]
     detail: str = ""
     since: float | None = None
     until: float | None = None
@@ -185,7 +224,7 @@ class StatusEvent:
 
 @dataclass(frozen=True)
 class ConditionService:
-    """The condition-search services of one WebSocket path (domestic ``CNSR*``, US ``G*``)."""
+    """The condition-search services of one WebSocket path (domestic ``CNSR*``, US ``GCNSR*``)."""
 
     path: str
     list_trnm: str  # CNSRLST
@@ -195,3 +234,4 @@ class ConditionService:
     seq_id: str = "841"  # field id of the condition's seq in a live entry
     item_id: str = "9001"  # field id of the item code
     action_id: str = "843"  # field id of I (insert) / D (delete)
+    stex_tp: bool = True  # the requests carry stex_tp (the domestic sheets; the US ones do not)

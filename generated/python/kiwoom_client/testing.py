@@ -247,10 +247,13 @@ class FakeKiwoomServer:
         if self._httpd is None:
             raise RuntimeError("the server is not running: use it in a with block or start() it")
         if self._realtime is None:
-            from ._realtime_urls import registry
+            from ._realtime_urls import condition_services, registry
 
             types, _ = registry(__package__ or "", "")
-            self._realtime = FakeRealtimeServer(self.token_valid, types=types).start()
+            conditions = condition_services(__package__ or "")
+            self._realtime = FakeRealtimeServer(
+                self.token_valid, types=types, conditions=conditions
+            ).start()
         return self._realtime
 
     @property

@@ -41,23 +41,26 @@ class OrderFill00Values(RealtimeValues):
     FIELDS = {
         "9201": ("acnt_no", "계좌번호"),
         "9203": ("ord_no", "주문번호"),
-        "913": ("field_913", "주문상태"),
+        "913": ("ord_stt", "주문상태"),
     }
 
     @property
     def acnt_no(self) -> str | None:
         """계좌번호 (id 9201)."""
-        return self._raw.get("9201")
+        value = self._raw.get("9201")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def ord_no(self) -> str | None:
         """주문번호 (id 9203)."""
-        return self._raw.get("9203")
+        value = self._raw.get("9203")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
-    def field_913(self) -> str | None:
+    def ord_stt(self) -> str | None:
         """주문상태 (id 913)."""
-        return self._raw.get("913")
+        value = self._raw.get("913")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class OrderFill00(RealtimeMessage[OrderFill00Values]):
@@ -77,49 +80,56 @@ class StockTrade0BValues(RealtimeValues):
         "10": ("cur_prc", "현재가"),
         "11": ("pred_pre", "전일대비"),
         "27": ("sel_bid", "매도호가"),
-        "290": ("field_290", "장구분"),
-        "1890": ("field_1890", "현재가"),
-        "9081": ("field_9081", "거래소구분"),
+        "290": ("mkt_tp", "장구분"),
+        "1890": ("open_pric_tm", "현재가"),
+        "9081": ("stex_tp", "거래소구분"),
     }
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cur_prc(self) -> str | None:
         """현재가 (id 10).
 
         + 상승, - 하락"""
-        return self._raw.get("10")
+        value = self._raw.get("10")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def pred_pre(self) -> str | None:
         """전일대비 (id 11)."""
-        return self._raw.get("11")
+        value = self._raw.get("11")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def sel_bid(self) -> str | None:
         """매도호가 (id 27)."""
-        return self._raw.get("27")
+        value = self._raw.get("27")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
-    def field_290(self) -> str | None:
+    def mkt_tp(self) -> str | None:
         """장구분 (id 290).
 
         1:장전 시간외, 2:장중, 3:장후 시간외"""
-        return self._raw.get("290")
+        value = self._raw.get("290")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
-    def field_1890(self) -> str | None:
+    def open_pric_tm(self) -> str | None:
         """현재가 (id 1890)."""
-        return self._raw.get("1890")
+        value = self._raw.get("1890")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
-    def field_9081(self) -> str | None:
+    def stex_tp(self) -> str | None:
         """거래소구분 (id 9081)."""
-        return self._raw.get("9081")
+        value = self._raw.get("9081")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class StockTrade0B(RealtimeMessage[StockTrade0BValues]):
@@ -141,7 +151,8 @@ class UsFillF5Values(RealtimeValues):
     @property
     def ord_no(self) -> str | None:
         """주문번호 (id 9203)."""
-        return self._raw.get("9203")
+        value = self._raw.get("9203")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class UsFillF5(RealtimeMessage[UsFillF5Values]):
@@ -164,12 +175,14 @@ class UsTradeFEValues(RealtimeValues):
     @property
     def cur_prc(self) -> str | None:
         """현재가 (id 10)."""
-        return self._raw.get("10")
+        value = self._raw.get("10")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class UsTradeFE(RealtimeMessage[UsTradeFEValues]):
@@ -189,35 +202,40 @@ class SearchRealtime02Values(RealtimeValues):
         "9001": ("stk_cd", "종목코드"),
         "843": ("insert_delete_tp", "삽입삭제구분"),
         "20": ("cntr_tm", "체결시간"),
-        "907": ("field_907", "매도수구분"),
+        "907": ("sell_tp", "매도수구분"),
     }
 
     @property
     def cond_seq(self) -> str | None:
         """조건식일련번호 (id 841)."""
-        return self._raw.get("841")
+        value = self._raw.get("841")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def stk_cd(self) -> str | None:
         """종목코드 (id 9001)."""
-        return self._raw.get("9001")
+        value = self._raw.get("9001")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def insert_delete_tp(self) -> str | None:
         """삽입삭제구분 (id 843).
 
         I:삽입, D:삭제"""
-        return self._raw.get("843")
+        value = self._raw.get("843")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
-    def field_907(self) -> str | None:
+    def sell_tp(self) -> str | None:
         """매도수구분 (id 907)."""
-        return self._raw.get("907")
+        value = self._raw.get("907")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class SearchRealtime02(RealtimeMessage[SearchRealtime02Values]):
@@ -237,35 +255,40 @@ class UsSearchRealtimeS2Values(RealtimeValues):
         "9001": ("stk_cd", "종목코드"),
         "843": ("insert_delete_tp", "삽입삭제구분"),
         "20": ("cntr_tm", "체결시간"),
-        "907": ("field_907", "매도수구분"),
+        "907": ("sell_tp", "매도수구분"),
     }
 
     @property
     def cond_seq(self) -> str | None:
         """조건식일련번호 (id 841)."""
-        return self._raw.get("841")
+        value = self._raw.get("841")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def stk_cd(self) -> str | None:
         """종목코드 (id 9001)."""
-        return self._raw.get("9001")
+        value = self._raw.get("9001")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def insert_delete_tp(self) -> str | None:
         """삽입삭제구분 (id 843).
 
         I:삽입, D:삭제"""
-        return self._raw.get("843")
+        value = self._raw.get("843")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
     def cntr_tm(self) -> str | None:
         """체결시간 (id 20)."""
-        return self._raw.get("20")
+        value = self._raw.get("20")
+        return value if value is None or type(value) is str else self._text(value)
 
     @property
-    def field_907(self) -> str | None:
+    def sell_tp(self) -> str | None:
         """매도수구분 (id 907)."""
-        return self._raw.get("907")
+        value = self._raw.get("907")
+        return value if value is None or type(value) is str else self._text(value)
 
 
 class UsSearchRealtimeS2(RealtimeMessage[UsSearchRealtimeS2Values]):
@@ -351,13 +374,15 @@ CONDITION_SERVICES: Mapping[str, ConditionService] = MappingProxyType(
             request_trnm="CNSRREQ",
             clear_trnm="CNSRCLR",
             live_type="02",
+            stex_tp=True,
         ),
         "/api/us/websocket": ConditionService(
             path="/api/us/websocket",
-            list_trnm="GNSRLST",
-            request_trnm="GNSRREQ",
-            clear_trnm="GNSRCLR",
+            list_trnm="GCNSRLST",
+            request_trnm="GCNSRREQ",
+            clear_trnm="GCNSRCLR",
             live_type="S2",
+            stex_tp=False,
         ),
     }
 )
