@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__ as __version__
+
 __all__ = ["Outcome", "__version__", "check", "generate"]
 
 if TYPE_CHECKING:

@@ -1,3 +1,3 @@
-"""The generator's version: the floor, so that any stage may name it without importing the package."""
+"""The generator's version, in the floor: any stage may name it without importing the package."""
 
 __version__ = "0.1.0"

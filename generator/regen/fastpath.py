@@ -50,8 +50,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .._version import __version__
 from .. import emit as emit_package
+from .._version import __version__
 from ..cache import cache_dir, code_fingerprint, load_text, reject, store_text
 from ..model import Spec
 from ..model.config import CONFIG_FILES, find_config_dir

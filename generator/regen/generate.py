@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._version import __version__
 from .. import emit as emit_package
+from .._version import __version__
 from ..emit import EmitContext, Emitter, Pending, progress
 from ..model import Spec
 from ..problems import Problems
