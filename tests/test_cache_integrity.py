@@ -243,7 +243,7 @@ def test_check_reports_an_unowned_module_that_shadows_one_of_the_package(
     out = tmp_path / "out"
     assert _run(["generate", str(SPECS), "--out", str(out)], capfd)[0] == 0
     manifest = json.loads((out / ".kiwoom-codegen.json").read_text(encoding="utf-8"))
-    client = next(rel for rel in manifest["files"] if rel.endswith("/_client.py"))
+    client = next(rel for rel in manifest["files"] if rel.endswith("/_base_client.py"))
     shadow = out / client.removesuffix(".py") / "__init__.py"
     shadow.parent.mkdir()
     shadow.write_text("raise SystemExit('not the generated client')\n")

@@ -600,7 +600,7 @@ def run_snippets(
     ``kiwoom_client`` naming the package under test and Kiwoom's URLs pointing at a fake server.
     Functions named ``test_*`` that a snippet defines are called. Returns what they printed and
     the requests the fake server got."""
-    client_module = sys.modules[f"{gen.name}._client"]
+    client_module = sys.modules[f"{gen.name}._base_client"]
     out = io.StringIO()
     with gen.FakeKiwoomServer() as server:
         for name in ("MOCK_BASE_URL", "PRODUCTION_BASE_URL"):

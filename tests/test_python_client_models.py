@@ -366,7 +366,8 @@ def test_groups_are_lazy_and_cached(pkg: ModuleType) -> None:
 
 def test_client_attributes_cover_the_runtime() -> None:
     """A group may not hide an attribute of the runtime client: the list must be complete."""
-    from kiwoom_codegen.runtime._client import AsyncAPIClient, SyncAPIClient
+    from kiwoom_codegen.runtime._async_client import AsyncAPIClient
+    from kiwoom_codegen.runtime._sync_client import SyncAPIClient
 
     public = {
         n for cls in (SyncAPIClient, AsyncAPIClient) for n in dir(cls) if not n.startswith("_")

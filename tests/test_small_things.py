@@ -28,7 +28,8 @@ def test_every_client_parameter_is_documented() -> None:
     """help(KiwoomClient.__init__) names and explains every parameter."""
     import inspect
 
-    from kiwoom_codegen.runtime._client import AsyncAPIClient, SyncAPIClient
+    from kiwoom_codegen.runtime._async_client import AsyncAPIClient
+    from kiwoom_codegen.runtime._sync_client import SyncAPIClient
 
     for cls in (SyncAPIClient, AsyncAPIClient):
         doc = inspect.getdoc(cls.__init__) or ""

@@ -317,7 +317,8 @@ def resources_module(g: GroupView, header: str) -> str:
 def client_module(view: ClientView, header: str) -> str:
     groups = view.http_groups
     imports: dict[str, list[str]] = {
-        "._client": ["AsyncAPIClient", "SyncAPIClient"],
+        "._async_client": ["AsyncAPIClient"],
+        "._sync_client": ["SyncAPIClient"],
         "._operations": ["OPERATIONS"],
     }
     if view.top:

@@ -592,7 +592,8 @@ def resource_imports(
         add("typing", "Any")
     if any("Literal[" in a.type_hint for a in args):
         add("typing", "Literal")
-    add(".._client", "AsyncAPIClient", "SyncAPIClient")
+    add(".._async_client", "AsyncAPIClient")
+    add(".._sync_client", "SyncAPIClient")
     add(".._operations", "OPERATIONS")
     add(".._response", "AsyncKiwoomResponse", "KiwoomResponse")
     add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")

@@ -162,7 +162,8 @@ def unowned_in_packages(out_dir: Path, owned: set[str]) -> list[str]:
 
     A package folder is one that holds an owned ``__init__.py``. Anything else in it or below
     it (``__pycache__`` aside) is not the generator's, yet is imported with the package: a
-    ``kiwoom_client/_client/`` folder shadows ``_client.py``. Symbolic links count as files.
+    ``kiwoom_client/_base_client/`` folder shadows ``_base_client.py``. Symbolic links count as
+    files.
     """
     packages = sorted(
         rel.rsplit("/", 1)[0] for rel in owned if rel.endswith("/__init__.py") and "/" in rel

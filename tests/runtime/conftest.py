@@ -158,7 +158,8 @@ CONDITION_SERVICES = {
 """
 
 CLIENT = """
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._async_client import AsyncAPIClient
+from ._sync_client import SyncAPIClient
 from ._operations import OPERATIONS
 
 
@@ -171,7 +172,8 @@ class AsyncKiwoomClient(AsyncAPIClient):
 """
 
 INIT = """
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._async_client import AsyncAPIClient
+from ._sync_client import SyncAPIClient
 from ._realtime_types import *  # noqa: F403
 from .client import AsyncKiwoomClient, KiwoomClient
 """
@@ -231,7 +233,14 @@ def load(name: str) -> SimpleNamespace:
         types=mod["_types"],
         FakeKiwoomServer=mod["testing"].FakeKiwoomServer,
         ops=importlib.import_module(f"{name}._operations").OPERATIONS,
-        client_module=importlib.import_module(f"{name}._client"),
+        # the base client's helpers, wherever the runtime keeps them
+        client_module=SimpleNamespace(
+            **{
+                **vars(importlib.import_module(f"{name}._decode")),
+                **vars(importlib.import_module(f"{name}._request")),
+                **vars(importlib.import_module(f"{name}._base_client")),
+            }
+        ),
         ratelimit=importlib.import_module(f"{name}._ratelimit"),
         tokens=importlib.import_module(f"{name}._tokens"),
         Client=TestClient,

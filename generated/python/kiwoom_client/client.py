@@ -9,8 +9,9 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from ._client import AsyncAPIClient, SyncAPIClient
+from ._async_client import AsyncAPIClient
 from ._operations import OPERATIONS
+from ._sync_client import SyncAPIClient
 
 if TYPE_CHECKING:
     from .resources.credit_orders import AsyncCreditOrders, CreditOrders

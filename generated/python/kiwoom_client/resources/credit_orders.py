@@ -8,9 +8,10 @@ from typing import Literal
 
 import httpx
 
-from .._client import AsyncAPIClient, SyncAPIClient
+from .._async_client import AsyncAPIClient
 from .._operations import OPERATIONS
 from .._response import AsyncKiwoomResponse, KiwoomResponse
+from .._sync_client import SyncAPIClient
 from .._types import NOT_GIVEN, NotGiven, strip_not_given
 from ..models.credit_orders import (
     CreditOrdersBuyRequest,
