@@ -9,6 +9,7 @@ not see.
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,15 @@ def test_no_test_module_imports_another() -> None:
             if any(n.rsplit(".", 1)[-1].startswith("test_") for n in names):
                 offenders.append(f"{path.relative_to(tests)}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_readme_is_a_few_screens_with_a_first_call_early() -> None:
+    """The README is the front door: at most 300 lines, a ``KiwoomClient(`` call in its first
+    60, and every docs page it links exists (the details live there)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").split("\n")
+    assert len(readme) <= 300, len(readme)
+    assert any("KiwoomClient(" in line for line in readme[:60])
+    linked = set(re.findall(r"\(docs/([\w.-]+\.md)\)", "\n".join(readme)))
+    assert linked >= {"regenerating.md", "problems.md", "reading.md", "library.md", "wire.md"}
+    assert all((ROOT / "docs" / page).is_file() for page in linked), linked
+    assert {p.name for p in (ROOT / "docs").glob("*.md")} <= linked  # every page is reachable
