@@ -44,9 +44,19 @@ from .python_models import (
     plan_group,
     restore_docstrings,
     run_datamodel_codegen,
+    used_names,
     validators_of,
 )
 from .python_operations import columns, operation_rows
+from .python_parsed import (
+    COMPANION_FROM_IMPORTS,
+    COMPANION_MODULES,
+    METHOD_IMPORTS,
+    companion_name,
+    companion_order,
+    request_validator,
+    response_parts,
+)
 from .python_readme import readme_snippets
 from .python_realtime import registry_source
 from .python_render import header_lines, import_block, python_header, render
@@ -263,6 +273,15 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         for name, plan in plans.items()
         if plan.fixed or plan.conditions or plan.lengths
     }
+    companions: list[str] = []  # the typed companions, rows before the classes holding them
+    for name, plan in plans.items():
+        wire = request_validator(plan, attrs[name]) if plan.strict else None
+        if wire is not None:
+            validators[name] = validators[name] + "\n" + wire if name in validators else wire
+    for name in companion_order(plans):
+        companion, methods = response_parts(name, plans[name], attrs[name], plans)
+        companions.append(companion)
+        validators[name] = validators[name] + "\n" + methods if name in validators else methods
     for api in apis:
         s = schemas[api.id]
         for union, shapes in ((s.request, s.request_shapes), (s.response, s.response_shapes)):
@@ -280,9 +299,17 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "Any": "typing",
             "Self": "typing",
             "choose_shape": ".._variants",
+            **METHOD_IMPORTS,
         },
         g.enum_aliases,
     )
+    imports = dict(module.imports)
+    modules: list[str] = []
+    if companions:
+        used = used_names(ast.parse("\n\n".join(companions)))
+        modules = [f"{m} as {a}" for m, a in COMPANION_MODULES.items() if a in used]
+        for mod, names in COMPANION_FROM_IMPORTS.items():
+            imports[mod] = [*imports.get(mod, []), *names]
     ids = ", ".join(a.id for a in apis)
     docstring = (
         f"Request and response models of {g.label or g.group} ({g.group}): {ids}.\n\n"
@@ -294,9 +321,15 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         "models_group.py.jinja",
         header=header,
         docstring=docstring,
-        imports=import_block(module.imports),
-        class_names=sorted([*module.class_names, *(name for name, _, _ in g.enum_aliases)]),
-        body=module.body,
+        imports=import_block(imports, modules),
+        class_names=sorted(
+            [
+                *module.class_names,
+                *(name for name, _, _ in g.enum_aliases),
+                *(companion_name(n) for n, p in plans.items() if not p.strict),
+            ]
+        ),
+        body=module.body + ("\n\n" + "\n\n".join(companions) if companions else ""),
     )
     return source
 

@@ -17,6 +17,7 @@ from ..escape import plain_json
 from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
 from .python_docs import field_doc, method_docstring, sibling
+from .python_parsed import type_hint as value_type_hint
 from .schema import RESERVED_SCHEMA_NAMES, ApiSchemas
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
@@ -340,7 +341,7 @@ def _type_hint(f: Field, item_model: str | None, aliases: Aliases | None = None)
         named = (aliases or {}).get((f.python_name, values))
         literal = named or "Literal[" + ", ".join(repr(v) for v in values) + "]"
         return literal + ("" if f.enum_closed else " | str")
-    return "str"
+    return value_type_hint(f) or "str"
 
 
 # An enumeration of this many values or more, met in a group's methods, is shared by name.
@@ -570,12 +571,13 @@ def resource_imports(
         add("typing", "Any")
     if any("Literal[" in a.type_hint for a in args):
         add("typing", "Literal")
+    plain = tuple(m for m in ("datetime", "decimal") if any(f"{m}." in a.type_hint for a in args))
     add(".._client", "AsyncAPIClient", "SyncAPIClient")
     add(".._operations", "OPERATIONS")
     add(".._response", "AsyncKiwoomResponse", "KiwoomResponse")
     add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")
     add(f"..models.{module}", *models)
-    return {k: sorted(v) for k, v in imports.items()}, ("httpx",)
+    return {k: sorted(v) for k, v in imports.items()}, ("httpx", *plain)
 
 
 # --- api.md: a table of contents by menu -----------------------------------------------------

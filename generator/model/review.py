@@ -167,4 +167,6 @@ RENDER: dict[str, Callable[[Sequence[Entry]], str]] = {
 
 
 def render(spec: Spec, fmt: str) -> str:
-    return RENDER[fmt](entries(spec))
+    from .review_values import add_values  # the value meanings (model/numeric.py)
+
+    return add_values(RENDER[fmt](entries(spec)), spec, fmt)

@@ -25,6 +25,7 @@ from jsonschema.exceptions import ValidationError
 from ..emit.schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 from ..problems import Problems
 from .core import Api, Example, Field, Kind, Message, Source, Spec, Transport, Variant
+from .numeric import check_examples as check_values
 from .realtime import wire_api
 
 Shape = tuple[Variant | None, tuple[Field, ...], str]  # (variant, fields, schema name)
@@ -41,6 +42,7 @@ class Tally:
 class SelfCheck:
     request: Tally
     response: Tally
+    values: int = 0  # example values that contradict their field's mined meaning
 
     @property
     def examples(self) -> int:
@@ -66,6 +68,7 @@ def check_examples(spec: Spec, problems: Problems) -> SelfCheck:
     result = SelfCheck(Tally(), Tally())
     for api in spec.apis:
         _check_api(api, problems, result)
+        result.values += check_values(api, problems)  # values contradicting their meaning
     return result
 
 

@@ -110,7 +110,7 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "81747d307f57c0b403a95fae04b9bc945f32d6e1e8b9410fd77ff544b884e515"
+__spec_hash__ = "c5cee427cd4b7d34f13174dd24982ce005b6d30daf0b33c92cfec1ced89a9f18"
 __generator_version__ = "0.1.0"
 
 # Names imported on first use (PEP 562): ``import kiwoom_client`` does not import them.

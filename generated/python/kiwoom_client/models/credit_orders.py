@@ -5,19 +5,36 @@ Generated with datamodel-code-generator 0.89.0 from the JSON Schema of generator
 requests are strict (unknown fields rejected), responses lenient (unknown fields kept).
 """
 
-from typing import Literal, Self
+import collections.abc as _abc
+import dataclasses as _dataclasses
+import typing as _t
+from typing import Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .. import _values as _v
+from .._values import to_wire
 
 __all__ = [
     "CreditOrdersBuyRequest",
     "CreditOrdersBuyResponse",
+    "CreditOrdersBuyResponseParsed",
     "CreditOrdersCancelRequest",
     "CreditOrdersCancelResponse",
+    "CreditOrdersCancelResponseParsed",
     "CreditOrdersModifyRequest",
     "CreditOrdersModifyResponse",
+    "CreditOrdersModifyResponseParsed",
     "CreditOrdersSellRequest",
     "CreditOrdersSellResponse",
+    "CreditOrdersSellResponseParsed",
     "DmstStexTp",
     "TrdeTp",
 ]
@@ -69,6 +86,19 @@ class CreditOrdersBuyRequest(BaseModel):
     )
     cond_uv: str | None = Field(default=None, max_length=12, title="조건단가")
 
+    @field_validator("ord_qty", "ord_uv", "cond_uv", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {
+            "ord_qty": ("unsigned", "int", 0),
+            "ord_uv": ("unsigned", "int", 0),
+            "cond_uv": ("unsigned", "int", 0),
+        }[name]
+        return to_wire(value, kind, name, number, scale)
+
 
 class CreditOrdersBuyResponse(BaseModel):
     """
@@ -88,6 +118,24 @@ class CreditOrdersBuyResponse(BaseModel):
         title="처리결과코드",
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersBuyResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        return CreditOrdersBuyResponseParsed(
+            ord_no=_v.code(self.ord_no, "ord_no", bad),
+            dmst_stex_tp=_v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),
+            return_code=self.return_code,
+            return_msg=self.return_msg,
+            invalid=bad or _v.NO_INVALID,
+        )
 
 
 class CreditOrdersSellRequest(BaseModel):
@@ -132,6 +180,20 @@ class CreditOrdersSellRequest(BaseModel):
             )
         return self
 
+    @field_validator("ord_qty", "ord_uv", "crd_loan_dt", "cond_uv", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {
+            "ord_qty": ("unsigned", "int", 0),
+            "ord_uv": ("unsigned", "int", 0),
+            "crd_loan_dt": ("date", "int", 0),
+            "cond_uv": ("unsigned", "int", 0),
+        }[name]
+        return to_wire(value, kind, name, number, scale)
+
 
 class CreditOrdersSellResponse(BaseModel):
     """
@@ -152,6 +214,24 @@ class CreditOrdersSellResponse(BaseModel):
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersSellResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        return CreditOrdersSellResponseParsed(
+            ord_no=_v.code(self.ord_no, "ord_no", bad),
+            dmst_stex_tp=_v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),
+            return_code=self.return_code,
+            return_msg=self.return_msg,
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class CreditOrdersModifyRequest(BaseModel):
     """
@@ -171,6 +251,19 @@ class CreditOrdersModifyRequest(BaseModel):
     mdfy_qty: str = Field(max_length=12, title="정정수량")
     mdfy_uv: str = Field(max_length=12, title="정정단가")
     mdfy_cond_uv: str | None = Field(default=None, max_length=12, title="정정조건단가")
+
+    @field_validator("mdfy_qty", "mdfy_uv", "mdfy_cond_uv", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {
+            "mdfy_qty": ("unsigned", "int", 0),
+            "mdfy_uv": ("unsigned", "int", 0),
+            "mdfy_cond_uv": ("unsigned", "int", 0),
+        }[name]
+        return to_wire(value, kind, name, number, scale)
 
 
 class CreditOrdersModifyResponse(BaseModel):
@@ -194,6 +287,26 @@ class CreditOrdersModifyResponse(BaseModel):
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersModifyResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        return CreditOrdersModifyResponseParsed(
+            ord_no=_v.code(self.ord_no, "ord_no", bad),
+            base_orig_ord_no=_v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),
+            mdfy_qty=_v.uint(self.mdfy_qty, "mdfy_qty", bad),
+            dmst_stex_tp=_v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),
+            return_code=self.return_code,
+            return_msg=self.return_msg,
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class CreditOrdersCancelRequest(BaseModel):
     """
@@ -213,6 +326,15 @@ class CreditOrdersCancelRequest(BaseModel):
     cncl_qty: str = Field(
         description="'0' 입력시 잔량 전부 취소", max_length=12, title="취소수량"
     )
+
+    @field_validator("cncl_qty", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {"cncl_qty": ("unsigned", "int", 0)}[name]
+        return to_wire(value, kind, name, number, scale)
 
 
 class CreditOrdersCancelResponse(BaseModel):
@@ -234,3 +356,104 @@ class CreditOrdersCancelResponse(BaseModel):
         title="처리결과코드",
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersCancelResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        return CreditOrdersCancelResponseParsed(
+            ord_no=_v.code(self.ord_no, "ord_no", bad),
+            base_orig_ord_no=_v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),
+            cncl_qty=_v.uint(self.cncl_qty, "cncl_qty", bad),
+            return_code=self.return_code,
+            return_msg=self.return_msg,
+            invalid=bad or _v.NO_INVALID,
+        )
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class CreditOrdersBuyResponseParsed(_v.ParsedModel):
+    """CreditOrdersBuyResponse with typed values: see CreditOrdersBuyResponse.parsed()."""
+
+    ord_no: str | None
+    dmst_stex_tp: str | None
+    return_code: int | None
+    return_msg: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "ord_no": "text",
+        "dmst_stex_tp": "text",
+        "return_code": "int",
+        "return_msg": "text",
+    }
+    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class CreditOrdersSellResponseParsed(_v.ParsedModel):
+    """CreditOrdersSellResponse with typed values: see CreditOrdersSellResponse.parsed()."""
+
+    ord_no: str | None
+    dmst_stex_tp: str | None
+    return_code: int | None
+    return_msg: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "ord_no": "text",
+        "dmst_stex_tp": "text",
+        "return_code": "int",
+        "return_msg": "text",
+    }
+    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class CreditOrdersModifyResponseParsed(_v.ParsedModel):
+    """CreditOrdersModifyResponse with typed values: see CreditOrdersModifyResponse.parsed()."""
+
+    ord_no: str | None
+    base_orig_ord_no: str | None
+    mdfy_qty: int | None
+    dmst_stex_tp: str | None
+    return_code: int | None
+    return_msg: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "ord_no": "text",
+        "base_orig_ord_no": "text",
+        "mdfy_qty": "int",
+        "dmst_stex_tp": "text",
+        "return_code": "int",
+        "return_msg": "text",
+    }
+    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class CreditOrdersCancelResponseParsed(_v.ParsedModel):
+    """CreditOrdersCancelResponse with typed values: see CreditOrdersCancelResponse.parsed()."""
+
+    ord_no: str | None
+    base_orig_ord_no: str | None
+    cncl_qty: int | None
+    return_code: int | None
+    return_msg: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "ord_no": "text",
+        "base_orig_ord_no": "text",
+        "cncl_qty": "int",
+        "return_code": "int",
+        "return_msg": "text",
+    }
+    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
