@@ -167,6 +167,11 @@ def mine_field(
 ) -> Value:
     """The meaning of one String field (see the module docstring for the order of rules)."""
     value = _words(f) or _label(f) or _name(f) or Value(reason="no rule applies: kept as text")
+    scale = _scale(f.description)
+    if scale is not None and value.kind in ("text", *NUMBERS) and not f.enum:
+        digits, why = scale
+        kind = value.kind if value.kind in NUMBERS else "decimal"
+        value = Value(kind, scale=digits, source="description", reason=f"{value.reason}; {why}")
     if value.kind in NUMBERS:
         value = _number(value, f, examples, us)
         if not response and value.kind == "direction":  # a price sent carries no direction
@@ -190,12 +195,9 @@ def mine_field(
 def _words(f: Field) -> Value | None:
     """What the description (and the miner's format and enumeration) says."""
     text = f.description
-    scale_match = _SCALE.search(text)
     if _SIGN_WORDS.search(text):
-        scale = int(scale_match.group(1)) if scale_match else 0
         return Value(
             "direction",
-            scale=scale,
             source="description",
             reason="the description gives the sign's meaning (상승/하락)",
         )
@@ -207,20 +209,16 @@ def _words(f: Field) -> Value | None:
         if kind == "text":
             reason += ": no date or time of its own (kept as text)"
         return Value(kind, time_format=time_format, source="description", reason=reason)
-    if scale_match:
-        return Value(
-            "decimal",
-            scale=int(scale_match.group(1)),
-            source="description",
-            reason=f"implied decimals: {scale_match.group(0)!r}",
-        )
+    return None
+
+
+def _scale(text: str) -> tuple[int, str] | None:
+    """Implied decimals the description states: ``소수점2자리``, or a removed decimal point."""
+    m = _SCALE.search(text)
+    if m:
+        return int(m.group(1)), f"{m.group(0)!r}: {m.group(1)} decimals"
     if _POINT_REMOVED.search(text):
-        return Value(
-            "decimal",
-            scale=2,
-            source="description",
-            reason="the decimal point is removed; 2 decimals assumed (check it)",
-        )
+        return 2, "the decimal point is removed: 2 decimals assumed (check it in review)"
     return None
 
 
