@@ -54,6 +54,9 @@ class Direction(StrEnum):
     FLAT = "flat"
 
 
+_SIGNS = {"+": Direction.UP, "-": Direction.DOWN}
+
+
 class InvalidValueError(ValueError):
     """A value Kiwoom sent (or a caller passed) that contradicts the field's meaning."""
 
@@ -78,12 +81,12 @@ def uint(text: str | None, name: str, bad: Bad) -> int | None:
     """An unsigned integer, possibly zero-padded (``"000123"``); a ``+`` sign is tolerated."""
     if not text:
         return None
-    if text.isdigit() and text.isascii():
+    if text.isdecimal():  # int() reads every decimal digit isdecimal() accepts
         return int(text)
     stripped = text.strip()
     if not stripped:
         return None
-    if stripped[0] == "+" and stripped[1:].isdigit() and stripped.isascii():
+    if stripped[0] == "+" and stripped[1:].isdecimal():
         return int(stripped[1:])
     _fail(text, name, "an unsigned whole number", bad)
     return None
@@ -93,8 +96,7 @@ def sint(text: str | None, name: str, bad: Bad) -> int | None:
     """A signed integer (``"-200"``, ``"+0"``)."""
     if not text:
         return None
-    body = text[1:] if text[0] in "+-" else text
-    if body.isdigit() and body.isascii():
+    if text.isdecimal() or (text[0] in _SIGNS and text[1:].isdecimal()):
         return int(text)
     if not text.strip():
         return None
@@ -132,12 +134,11 @@ def dir_int(text: str | None, name: str, bad: Bad) -> tuple[int | None, Directio
     """A direction-signed whole number: (absolute value, direction)."""
     if not text:
         return None, None
-    sign = text[0]
-    body = text[1:] if sign in "+-" else text
-    if body.isdigit() and body.isascii():
-        return int(body), (
-            Direction.DOWN if sign == "-" else Direction.UP if sign == "+" else Direction.FLAT
-        )
+    if text.isdecimal():
+        return int(text), Direction.FLAT
+    direction = _SIGNS.get(text[0])
+    if direction is not None and text[1:].isdecimal():
+        return int(text[1:]), direction
     if not text.strip():
         return None, None
     _fail(text, name, "a direction-signed whole number", bad)
@@ -150,19 +151,15 @@ def dir_dec(
     """A direction-signed decimal: (absolute value, direction)."""
     if not text:
         return None, None
-    sign = text[0]
-    body = text[1:] if sign in "+-" else text
+    direction = _SIGNS.get(text[0], Direction.FLAT)
+    body = text if direction is Direction.FLAT else text[1:]
     value = _decimal(body) if body[:1].isdigit() and "_" not in body else None
     if value is None:
         if not text.strip():
             return None, None
         _fail(text, name, "a direction-signed number", bad)
         return None, None
-    if scale:
-        value = value.scaleb(-scale)
-    return value, (
-        Direction.DOWN if sign == "-" else Direction.UP if sign == "+" else Direction.FLAT
-    )
+    return (value.scaleb(-scale) if scale else value), direction
 
 
 def date(text: str | None, name: str, bad: Bad) -> _dt.date | None:
@@ -170,7 +167,7 @@ def date(text: str | None, name: str, bad: Bad) -> _dt.date | None:
     if not text:
         return None
     digits = text.replace("-", "") if len(text) == 10 else text
-    if len(digits) == 8 and digits.isdigit() and digits.isascii():
+    if len(digits) == 8 and digits.isdecimal():
         if digits == "00000000":
             return None
         try:

@@ -130,10 +130,10 @@ class CreditOrdersBuyResponse(BaseModel):
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
         return CreditOrdersBuyResponseParsed(
-            ord_no=_v.code(self.ord_no, "ord_no", bad),
-            dmst_stex_tp=_v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),
-            return_code=self.return_code,
-            return_msg=self.return_msg,
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
 
@@ -225,10 +225,10 @@ class CreditOrdersSellResponse(BaseModel):
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
         return CreditOrdersSellResponseParsed(
-            ord_no=_v.code(self.ord_no, "ord_no", bad),
-            dmst_stex_tp=_v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),
-            return_code=self.return_code,
-            return_msg=self.return_msg,
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
 
@@ -298,12 +298,16 @@ class CreditOrdersModifyResponse(BaseModel):
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
         return CreditOrdersModifyResponseParsed(
-            ord_no=_v.code(self.ord_no, "ord_no", bad),
-            base_orig_ord_no=_v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),
-            mdfy_qty=_v.uint(self.mdfy_qty, "mdfy_qty", bad),
-            dmst_stex_tp=_v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),
-            return_code=self.return_code,
-            return_msg=self.return_msg,
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
+            (
+                int(_s)
+                if (_s := self.mdfy_qty) and _s.isdecimal()
+                else _v.uint(_s, "mdfy_qty", bad)
+            ),  # mdfy_qty
+            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
 
@@ -368,11 +372,15 @@ class CreditOrdersCancelResponse(BaseModel):
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
         return CreditOrdersCancelResponseParsed(
-            ord_no=_v.code(self.ord_no, "ord_no", bad),
-            base_orig_ord_no=_v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),
-            cncl_qty=_v.uint(self.cncl_qty, "cncl_qty", bad),
-            return_code=self.return_code,
-            return_msg=self.return_msg,
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
+            (
+                int(_s)
+                if (_s := self.cncl_qty) and _s.isdecimal()
+                else _v.uint(_s, "cncl_qty", bad)
+            ),  # cncl_qty
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
 
