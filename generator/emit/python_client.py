@@ -56,6 +56,7 @@ from .python_parsed import (
     companion_order,
     request_validator,
     response_parts,
+    union_parsed,
 )
 from .python_readme import readme_snippets
 from .python_realtime import registry_source
@@ -288,6 +289,8 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             if len(shapes) > 1:
                 source = render("union_validator.jinja", shapes=[name for name, _ in shapes])
                 validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
+                if union == s.response:  # .parsed() of the shape the answer has
+                    validators[union] += "\n" + union_parsed([name for name, _ in shapes])
     module = assemble(
         generated,
         tree,

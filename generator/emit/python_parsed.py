@@ -198,6 +198,19 @@ def response_parts(
     return "\n".join(body) + "\n", "\n".join(f"    {m}" if m else "" for m in methods) + "\n"
 
 
+def union_parsed(shapes: list[str]) -> str:
+    """``parsed()`` of a response whose shapes are alternatives (a RootModel of their union)."""
+    returns = " | ".join(companion_name(name) for name in shapes)
+    lines = [
+        "def parsed(",
+        '    self, *, errors: Literal["raise", "keep"] = "raise"',
+        f') -> "{returns}":',
+        '    """The typed values of the shape this answer has (see the shapes\' parsed())."""',
+        "    return self.root.parsed(errors=errors)",
+    ]
+    return "\n".join(f"    {line}" for line in lines) + "\n"
+
+
 def request_validator(plan: ClassPlan, attrs: Mapping[str, str]) -> str | None:
     """The ``field_validator`` of a request class's numeric and date fields, or None."""
     kinds: list[str] = []
