@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib
 import json
 import subprocess
 import sys
@@ -363,3 +364,21 @@ def test_importing_the_client_never_imports_pandas(vc: Generated) -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_typed_realtime_messages_have_parsed(tmp_path: Path) -> None:
+    from tests.realtime_sheets import write_realtime_workbook
+
+    book = write_realtime_workbook(tmp_path / "rt.xlsx")
+    python = generate([book], tmp_path / "out")
+    with imported(python, tmp_path / "import", "rt") as gen:
+        registry = importlib.import_module(f"{gen.name}._realtime_registry")
+        entry = {"type": "0B", "item": "005930", "values": {"10": "-20800", "20": "093015"}}
+        message = registry.REALTIME_TYPES["0B"].message_class(entry)
+        typed = message.parsed()
+        price, at = (message.values.FIELDS[i][0] for i in ("10", "20"))  # 현재가, 체결시간
+        assert (getattr(typed, price), getattr(typed, price + "_direction")) == (20800, "down")
+        assert getattr(typed, at) == dt.time(9, 30, 15)
+        assert message.values["10"] == "-20800"  # the wire string stays
+        bad = registry.REALTIME_TYPES["0B"].message_class({"values": {"10": "x"}})
+        assert dict(bad.parsed(errors="keep").invalid) == {price: "x"}

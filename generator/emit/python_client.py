@@ -280,7 +280,8 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         if wire is not None:
             validators[name] = validators[name] + "\n" + wire if name in validators else wire
     for name in companion_order(plans):
-        companion, methods = response_parts(name, plans[name], attrs[name], plans)
+        properties = document["$defs"][name].get("properties", {})
+        companion, methods = response_parts(name, plans[name], attrs[name], plans, properties)
         companions.append(companion)
         validators[name] = validators[name] + "\n" + methods if name in validators else methods
     for api in apis:

@@ -18,8 +18,9 @@ For every request class, a ``field_validator(mode="before")`` turns ``int``, ``D
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from ..model import Field, Kind
+from ..model import Field, Kind, Value
 from ..model.numeric import NUMBERS, reader
 from .python_models import ClassPlan, ModelGenerationError
 
@@ -91,7 +92,11 @@ def companion_order(plans: Mapping[str, ClassPlan]) -> list[str]:
 
 
 def response_parts(
-    name: str, plan: ClassPlan, attrs: Mapping[str, str], plans: Mapping[str, ClassPlan]
+    name: str,
+    plan: ClassPlan,
+    attrs: Mapping[str, str],
+    plans: Mapping[str, ClassPlan],
+    properties: Mapping[str, Any] | None = None,
 ) -> tuple[str, str]:
     """(the companion class, the model's methods indented for its class body)."""
     fields: list[str] = []  # the companion's annotated fields
@@ -102,6 +107,13 @@ def response_parts(
     taken = set(attrs.values())
     for n, f in enumerate(plan.fields):
         attr = attrs[f.name]
+        prop = (properties or {}).get(f.name, {})
+        if f.kind is Kind.STRING and prop.get("type", "string") != "string":
+            # a WebSocket frame's wire shape (an int or a list where the table says String)
+            fields.append(f"{attr}: _t.Any")
+            columns.append(f"{attr!r}: 'object'")
+            args.append(f"{attr}=self.{attr}")
+            continue
         if f.kind is not Kind.STRING:
             child = _child(f, plans)
             if child is None:
@@ -145,6 +157,9 @@ def response_parts(
             args.append(f"{attr}={call}")
     for extra_attr, kind_type in (("return_code", "int | None"), ("return_msg", "str | None")):
         if extra_attr in attrs.values() and extra_attr not in {attrs[f.name] for f in plan.fields}:
+            wanted = {"int | None": "integer", "str | None": "string"}[kind_type]
+            if (properties or {}).get(extra_attr, {}).get("type", wanted) != wanted:
+                kind_type = "_t.Any"  # a WebSocket frame's return_code: an int or a string
             fields.append(f"{extra_attr}: {kind_type}")
             columns.append(f"{extra_attr!r}: {'int' if extra_attr == 'return_code' else 'text'!r}")
             args.append(f"{extra_attr}=self.{extra_attr}")
@@ -196,6 +211,65 @@ def response_parts(
             "    return self.parsed().records(field)",
         ]
     return "\n".join(body) + "\n", "\n".join(f"    {m}" if m else "" for m in methods) + "\n"
+
+
+def realtime_parts(values_class: str, fields: list[tuple[str, str, Value]]) -> tuple[str, str, str]:
+    """(the companion class, the values class's ``parsed()``, the message's ``parsed()``) of a
+    real-time type; ``fields``: (field id, Python name, mined meaning), meanings from labels."""
+    companion = companion_name(values_class)
+    annotations: list[str] = []
+    columns: list[str] = []
+    before: list[str] = []
+    args: list[str] = []
+    for n, (field_id, attr, value) in enumerate(fields):
+        function, extra = reader(value)
+        kind_type, column = _TYPES[function]
+        more = "".join(f", {x!r}" for x in extra)
+        call = f"_v.{function}(raw.get({field_id!r}), {attr!r}, bad{more})"
+        annotations.append(f"{attr}: {kind_type}")
+        columns.append(f"{attr!r}: {column!r}")
+        if function.startswith("dir_"):
+            before.append(f"_{n}, _{n}d = {call}")
+            args += [f"_{n},  # {attr}", f"_{n}d,  # {attr}_direction"]
+            annotations.append(f"{attr}_direction: _v.Direction | None")
+            columns.append(f"{attr + '_direction'!r}: 'direction'")
+        else:
+            args.append(f"{call},  # {attr}")
+    body = [
+        "@_dataclasses.dataclass(frozen=True, slots=True)",
+        f"class {companion}(_v.ParsedModel):",
+        f'    """{values_class} with typed values: see {values_class}.parsed()."""',
+        "",
+        *(f"    {line}" for line in annotations),
+        "    invalid: _abc.Mapping[str, str]",
+        "",
+        "    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {" + ", ".join(columns) + "}",
+    ]
+    values_method = [
+        "def parsed(",
+        '    self, *, errors: Literal["raise", "keep"] = "raise"',
+        f") -> {companion}:",
+        '    """The typed values (meanings mined from the labels; see docs/values.md)."""',
+        '    bad: dict[str, str] | None = {} if errors == "keep" else None',
+        "    raw = self._raw",
+        *(f"    {line}" for line in before),
+        f"    return {companion}(",
+        *(f"        {a}" for a in args),
+        "        invalid=bad or _v.NO_INVALID,",
+        "    )",
+    ]
+    message_method = [
+        "def parsed(",
+        '    self, *, errors: Literal["raise", "keep"] = "raise"',
+        f") -> {companion}:",
+        '    """The typed values of this entry: ``self.values.parsed()``."""',
+        "    return self.values.parsed(errors=errors)",
+    ]
+
+    def indented(lines: list[str]) -> str:
+        return "\n".join(f"    {line}" if line else "" for line in lines) + "\n"
+
+    return "\n".join(body) + "\n", indented(values_method), indented(message_method)
 
 
 def union_parsed(shapes: list[str]) -> str:

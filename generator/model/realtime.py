@@ -50,7 +50,9 @@ Role = Literal[
     "unknown",
 ]
 # Attributes of the runtime's RealtimeValues: a field name must not shadow them.
-RESERVED = frozenset({"get", "to_dict", "FIELDS", "keys", "items", "values", "raw"})
+RESERVED = frozenset(
+    {"get", "to_dict", "FIELDS", "keys", "items", "values", "raw", "parsed"}  # parsed: values.md
+)
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 DEFAULT_TRNM = {
     "domestic": ("CNSRLST", "CNSRREQ", "CNSRCLR"),
