@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import importlib
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -382,3 +383,42 @@ def test_typed_realtime_messages_have_parsed(tmp_path: Path) -> None:
         assert message.values["10"] == "-20800"  # the wire string stays
         bad = registry.REALTIME_TYPES["0B"].message_class({"values": {"10": "x"}})
         assert dict(bad.parsed(errors="keep").invalid) == {price: "x"}
+
+
+# --- the snippets of README.md and docs/values.md ----------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _fenced(path: Path, lang: str) -> list[str]:
+    pattern = re.compile(rf"^(`{{3,}}){lang}\n(.*?)^\1$", flags=re.S | re.M)
+    return [code for _, code in pattern.findall(path.read_text(encoding="utf-8"))]
+
+
+def test_readme_shows_a_daily_chart_frame_and_a_price_direction(
+    vc: Generated, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's ``py`` blocks (its ``python`` blocks run against the credit-order client in
+    test_client_e2e) run here, after its quick start's client line, against the value sheets."""
+    pytest.importorskip("pandas")
+    from tests.test_client_e2e import run_snippets
+
+    (snippet,) = _fenced(ROOT / "README.md", "py")
+    setup = (
+        "from kiwoom_client import KiwoomClient\n"
+        'client = KiwoomClient(appkey="...", secretkey="...", env="mock")\n'
+    )
+    printed, requests = run_snippets(vc, [setup, snippet], monkeypatch)
+    lines = printed.strip().splitlines()
+    assert lines[-1] == "-20800 -> 20800 down"
+    assert lines[0].split() == ["dt", "cur_prc", "cur_prc_direction", "flu_rt"]
+    assert lines[1].split()[1:] == ["2024-11-07", "20800", "down", "-0.72"]
+    assert [r.api_id for r in requests].count("ka10081") == 3  # max_items=100: every page
+
+
+def test_docs_values_snippet_runs(vc: Generated, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pandas")
+    from tests.test_client_e2e import run_snippets
+
+    (snippet,) = _fenced(ROOT / "docs" / "values.md", "python")
+    run_snippets(vc, [snippet], monkeypatch)
