@@ -422,3 +422,46 @@ def test_docs_values_snippet_runs(vc: Generated, monkeypatch: pytest.MonkeyPatch
 
     (snippet,) = _fenced(ROOT / "docs" / "values.md", "python")
     run_snippets(vc, [snippet], monkeypatch)
+
+
+USAGE = """\
+import datetime
+from decimal import Decimal
+from typing import assert_type
+
+from kiwoom_client import Direction, KiwoomClient
+from kiwoom_client.models.chart import ChartDailyResponse, ChartDailyResponseParsed
+
+client = KiwoomClient(appkey="k", secretkey="s", env="mock")
+answer = client.chart.daily(stk_cd="005930", base_dt=datetime.date(2024, 1, 5), upd_stk_prc_tp="1")
+parsed = answer.data.parsed()
+assert_type(parsed, ChartDailyResponseParsed)
+rows = parsed.stk_dt_pole_chart_qry
+assert rows is not None
+row = rows[0]
+assert_type(row.cur_prc, int | None)
+assert_type(row.cur_prc_direction, Direction | None)
+assert_type(row.flu_rt, Decimal | None)
+assert_type(row.trde_qty, int | None)
+assert_type(row.dt, datetime.date | None)
+assert_type(row.invalid["x"], str)
+client.orders.buy(dmst_stex_tp="KRX", stk_cd="005930", ord_qty=10, ord_uv=Decimal("1"), trde_tp="0")
+row.cur_prc = 1  # E: frozen
+client.orders.buy(dmst_stex_tp="KRX", stk_cd="005930", ord_qty=1.5, trde_tp="0")  # E: float
+"""
+
+
+@pytest.mark.slow
+def test_mypy_strict_knows_every_type(vc: Generated, tmp_path: Path) -> None:
+    from tests.client_helpers import mypy_strict
+
+    root = vc.python_dir
+    (root / "usage_values.py").write_text(USAGE, encoding="utf-8")
+    done = mypy_strict("usage_values.py", root, tmp_path / "mypy-cache")
+    errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+    expected = [n for n, line in enumerate(USAGE.splitlines(), 1) if "# E:" in line]
+    assert [int(line.split(":")[1]) for line in errors] == expected, done.stdout
+    assert "frozen" in errors[0] or "read-only" in errors[0], errors[0]
+    assert "ord_qty" in errors[1] and "float" in errors[1], errors[1]
+    done = mypy_strict("kiwoom_client", root, tmp_path / "mypy-cache")
+    assert done.returncode == 0, done.stdout

@@ -405,6 +405,7 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         "._operations": ["OPERATIONS"],
         "._response": ["AsyncKiwoomResponse", "KiwoomResponse"],
         "._types": ["NOT_GIVEN", "NotGiven"],
+        "._values": ["Direction", "InvalidValueError"],  # what .parsed() gives and raises
         ".client": ["AsyncKiwoomClient", "KiwoomClient"],
         "typing": ["TYPE_CHECKING"],
     }

@@ -44,6 +44,7 @@ from ._operation import Operation
 from ._operations import OPERATIONS
 from ._response import AsyncKiwoomResponse, KiwoomResponse
 from ._types import NOT_GIVEN, NotGiven
+from ._values import Direction, InvalidValueError
 from .client import AsyncKiwoomClient, KiwoomClient
 
 # Imported on first use by __getattr__ below; type checkers and editors read them here.
@@ -74,9 +75,11 @@ __all__ = [
     "ConditionInfo",
     "ConditionService",
     "CorporateNotAllowedError",
+    "Direction",
     "ERROR_CODES",
     "InvalidHeaderError",
     "InvalidInputError",
+    "InvalidValueError",
     "KiwoomAPIError",
     "KiwoomClient",
     "KiwoomError",
