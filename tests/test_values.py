@@ -170,6 +170,10 @@ def test_self_check_warns_where_an_example_contradicts_the_meaning(tmp_path: Pat
     assert len(found) == 1
     assert "'9,263,135'" in found[0] and "'trde_qty'" in found[0] and "ka10081" in found[0]
     assert "unsigned" in found[0]
+    assert loaded.self_check is not None
+    assert loaded.self_check.summary().endswith(
+        "; 1 example values contradict their field's meaning"
+    )
 
 
 def test_review_lists_every_decision_with_counts(

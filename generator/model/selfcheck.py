@@ -61,6 +61,8 @@ class SelfCheck:
                 f" (not JSON, not checked: {self.request.not_json} request, "
                 f"{self.response.not_json} response)"
             )
+        if self.values:
+            line += f"; {self.values} example values contradict their field's meaning"
         return line
 
 
