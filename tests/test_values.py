@@ -469,3 +469,21 @@ def test_mypy_strict_knows_every_type(vc: Generated, tmp_path: Path) -> None:
     assert "ord_qty" in errors[1] and "float" in errors[1], errors[1]
     done = mypy_strict("kiwoom_client", root, tmp_path / "mypy-cache")
     assert done.returncode == 0, done.stdout
+
+
+def test_async_items_across_pages(vc: Generated, server: Any) -> None:
+    import asyncio
+
+    async def main() -> list[Any]:
+        server.set_pages("ka10081", CHART_PAGES)
+        async with vc.AsyncKiwoomClient(
+            appkey=APPKEY, secretkey=SECRETKEY, env="mock", base_url=server.url, timeout=5.0
+        ) as client:
+            first = await client.chart.daily(
+                stk_cd="005930", base_dt="20241108", upd_stk_prc_tp="1"
+            )
+            return await first.records(max_items=3)
+
+    records = asyncio.run(main())
+    assert [r["dt"].day for r in records] == [7, 6, 5]
+    assert len(server.requests_for("ka10081")) == 2
