@@ -434,7 +434,7 @@ from decimal import Decimal
 from typing import assert_type
 
 from kiwoom_client import Direction, KiwoomClient
-from kiwoom_client.models.chart import ChartDailyResponse, ChartDailyResponseParsed
+from kiwoom_client.parsed.chart import ChartDailyResponseParsed
 
 client = KiwoomClient(appkey="k", secretkey="s", env="mock")
 answer = client.chart.daily(stk_cd="005930", base_dt=datetime.date(2024, 1, 5), upd_stk_prc_tp="1")

@@ -57,6 +57,25 @@ METHOD_IMPORTS = {
 }
 
 
+def companions_loader(module: str, names: list[str]) -> str:
+    """What a models module holds for its companions: their names for type checkers, and the
+    function that imports ``parsed/<module>.py`` on the first ``.parsed()`` (importing the
+    models costs nothing for them: building ~20 dataclasses per group is not free)."""
+    listed = "".join(f"        {name},\n" for name in sorted(names))
+    return (
+        "if TYPE_CHECKING:\n"
+        f"    from ..parsed.{module} import (\n{listed}    )\n\n"
+        "_COMPANIONS: Any = None\n\n\n"
+        "def _companions() -> Any:\n"
+        f'    """parsed/{module}.py, imported on first use."""\n'
+        "    global _COMPANIONS\n"
+        "    if _COMPANIONS is None:\n"
+        f"        from ..parsed import {module} as companions\n\n"
+        "        _COMPANIONS = companions\n"
+        "    return _COMPANIONS\n"
+    )
+
+
 def companion_name(name: str) -> str:
     return name + PARSED_SUFFIX
 
@@ -191,11 +210,12 @@ def response_parts(
         '    """',
         '    bad: dict[str, str] | None = {} if errors == "keep" else None',
         *(f"    {line}" for line in before),
-        f"    return {companion}(",
+        f'    result: "{companion}" = _companions().{companion}(',
         # positional, in the order of the fields (cheaper than keywords: docs/values.md)
         *(f"        {a.split('=', 1)[1]},  # {a.split('=', 1)[0]}" for a in args),
         "        invalid=bad or _v.NO_INVALID,",
         "    )",
+        "    return result",
     ]
     if rows:
         methods += [

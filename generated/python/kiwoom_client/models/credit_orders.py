@@ -5,10 +5,7 @@ Generated with datamodel-code-generator 0.89.0 from the JSON Schema of generator
 requests are strict (unknown fields rejected), responses lenient (unknown fields kept).
 """
 
-import collections.abc as _abc
-import dataclasses as _dataclasses
-import typing as _t
-from typing import Any, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from pydantic import (
     BaseModel,
@@ -25,19 +22,36 @@ from .._values import to_wire
 __all__ = [
     "CreditOrdersBuyRequest",
     "CreditOrdersBuyResponse",
-    "CreditOrdersBuyResponseParsed",
     "CreditOrdersCancelRequest",
     "CreditOrdersCancelResponse",
-    "CreditOrdersCancelResponseParsed",
     "CreditOrdersModifyRequest",
     "CreditOrdersModifyResponse",
-    "CreditOrdersModifyResponseParsed",
     "CreditOrdersSellRequest",
     "CreditOrdersSellResponse",
-    "CreditOrdersSellResponseParsed",
     "DmstStexTp",
     "TrdeTp",
 ]
+
+
+if TYPE_CHECKING:
+    from ..parsed.credit_orders import (
+        CreditOrdersBuyResponseParsed,
+        CreditOrdersCancelResponseParsed,
+        CreditOrdersModifyResponseParsed,
+        CreditOrdersSellResponseParsed,
+    )
+
+_COMPANIONS: Any = None
+
+
+def _companions() -> Any:
+    """parsed/credit_orders.py, imported on first use."""
+    global _COMPANIONS
+    if _COMPANIONS is None:
+        from ..parsed import credit_orders as companions
+
+        _COMPANIONS = companions
+    return _COMPANIONS
 
 
 DmstStexTp = Literal["KRX", "NXT", "SOR"]
@@ -129,13 +143,16 @@ class CreditOrdersBuyResponse(BaseModel):
         errors="keep" makes it None and keeps the string in the result's ``invalid``.
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
-        return CreditOrdersBuyResponseParsed(
+        result: (
+            "CreditOrdersBuyResponseParsed"
+        ) = _companions().CreditOrdersBuyResponseParsed(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
             self.return_code,  # return_code
             self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
+        return result
 
 
 class CreditOrdersSellRequest(BaseModel):
@@ -224,13 +241,16 @@ class CreditOrdersSellResponse(BaseModel):
         errors="keep" makes it None and keeps the string in the result's ``invalid``.
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
-        return CreditOrdersSellResponseParsed(
+        result: (
+            "CreditOrdersSellResponseParsed"
+        ) = _companions().CreditOrdersSellResponseParsed(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
             self.return_code,  # return_code
             self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
+        return result
 
 
 class CreditOrdersModifyRequest(BaseModel):
@@ -297,7 +317,9 @@ class CreditOrdersModifyResponse(BaseModel):
         errors="keep" makes it None and keeps the string in the result's ``invalid``.
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
-        return CreditOrdersModifyResponseParsed(
+        result: (
+            "CreditOrdersModifyResponseParsed"
+        ) = _companions().CreditOrdersModifyResponseParsed(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
             (
@@ -310,6 +332,7 @@ class CreditOrdersModifyResponse(BaseModel):
             self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
+        return result
 
 
 class CreditOrdersCancelRequest(BaseModel):
@@ -371,7 +394,9 @@ class CreditOrdersCancelResponse(BaseModel):
         errors="keep" makes it None and keeps the string in the result's ``invalid``.
         """
         bad: dict[str, str] | None = {} if errors == "keep" else None
-        return CreditOrdersCancelResponseParsed(
+        result: (
+            "CreditOrdersCancelResponseParsed"
+        ) = _companions().CreditOrdersCancelResponseParsed(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
             (
@@ -383,85 +408,4 @@ class CreditOrdersCancelResponse(BaseModel):
             self.return_msg,  # return_msg
             invalid=bad or _v.NO_INVALID,
         )
-
-
-@_dataclasses.dataclass(frozen=True, slots=True)
-class CreditOrdersBuyResponseParsed(_v.ParsedModel):
-    """CreditOrdersBuyResponse with typed values: see CreditOrdersBuyResponse.parsed()."""
-
-    ord_no: str | None
-    dmst_stex_tp: str | None
-    return_code: int | None
-    return_msg: str | None
-    invalid: _abc.Mapping[str, str]
-
-    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
-        "ord_no": "text",
-        "dmst_stex_tp": "text",
-        "return_code": "int",
-        "return_msg": "text",
-    }
-    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
-
-
-@_dataclasses.dataclass(frozen=True, slots=True)
-class CreditOrdersSellResponseParsed(_v.ParsedModel):
-    """CreditOrdersSellResponse with typed values: see CreditOrdersSellResponse.parsed()."""
-
-    ord_no: str | None
-    dmst_stex_tp: str | None
-    return_code: int | None
-    return_msg: str | None
-    invalid: _abc.Mapping[str, str]
-
-    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
-        "ord_no": "text",
-        "dmst_stex_tp": "text",
-        "return_code": "int",
-        "return_msg": "text",
-    }
-    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
-
-
-@_dataclasses.dataclass(frozen=True, slots=True)
-class CreditOrdersModifyResponseParsed(_v.ParsedModel):
-    """CreditOrdersModifyResponse with typed values: see CreditOrdersModifyResponse.parsed()."""
-
-    ord_no: str | None
-    base_orig_ord_no: str | None
-    mdfy_qty: int | None
-    dmst_stex_tp: str | None
-    return_code: int | None
-    return_msg: str | None
-    invalid: _abc.Mapping[str, str]
-
-    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
-        "ord_no": "text",
-        "base_orig_ord_no": "text",
-        "mdfy_qty": "int",
-        "dmst_stex_tp": "text",
-        "return_code": "int",
-        "return_msg": "text",
-    }
-    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
-
-
-@_dataclasses.dataclass(frozen=True, slots=True)
-class CreditOrdersCancelResponseParsed(_v.ParsedModel):
-    """CreditOrdersCancelResponse with typed values: see CreditOrdersCancelResponse.parsed()."""
-
-    ord_no: str | None
-    base_orig_ord_no: str | None
-    cncl_qty: int | None
-    return_code: int | None
-    return_msg: str | None
-    invalid: _abc.Mapping[str, str]
-
-    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
-        "ord_no": "text",
-        "base_orig_ord_no": "text",
-        "cncl_qty": "int",
-        "return_code": "int",
-        "return_msg": "text",
-    }
-    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+        return result
