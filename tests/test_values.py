@@ -487,3 +487,23 @@ def test_async_items_across_pages(vc: Generated, server: Any) -> None:
     records = asyncio.run(main())
     assert [r["dt"].day for r in records] == [7, 6, 5]
     assert len(server.requests_for("ka10081")) == 2
+
+
+def test_fields_named_like_the_methods_keep_their_wire_names(tmp_path: Path) -> None:
+    sheet = dataclasses.replace(
+        DAILY_CHART,
+        response_body=(
+            f("parsed", "현재가", length=20),
+            f("invalid", "거래량", length=20),
+            f("rows", "목록", type="LIST", length=None),
+            f("- to_pandas", "일자", length=8),
+        ),
+        response_example='{"parsed": "-5", "invalid": "7", "rows": [{"to_pandas": "20240105"}]}',
+    )
+    save_workbook(WorkbookData((sheet,)), tmp_path / "one.xlsx")
+    python = generate([tmp_path / "one.xlsx"], tmp_path / "out")
+    with imported(python, tmp_path / "import", "names") as gen:
+        op = gen.OPERATIONS["ka10081"]
+        typed = op.response_model.model_validate(op.response_example).parsed()
+        assert (typed.parsed_, typed.parsed__direction, typed.invalid_) == (5, "down", 7)
+        assert typed.rows_[0].to_pandas_ == dt.date(2024, 1, 5) and not typed.invalid
