@@ -158,9 +158,14 @@ def response_parts(
         kind_type, column = _TYPES[function]
         more = "".join(f", {x!r}" for x in extra)
         call = f"_v.{function}(self.{attr}, {attr!r}, bad{more})"
+        slow = call.replace(f"self.{attr}", "_s", 1)
         if function == "uint":  # the common case inline: digits only (int() reads them all)
-            slow = call.replace(f"self.{attr}", "_s", 1)
             call = f"int(_s) if (_s := self.{attr}) and _s.isdecimal() else {slow}"
+        elif function == "dir_int":  # inline too: a sign and digits
+            call = (
+                f"(int(_s[1:]), _v.SIGNS[_s[0]]) if (_s := self.{attr}) and _s[0] in _v.SIGNS "
+                f"and _s[1:].isdecimal() else {slow}"
+            )
         fields.append(f"{attr}: {kind_type}")
         columns.append(f"{attr!r}: {column!r}")
         if function.startswith("dir_"):

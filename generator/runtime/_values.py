@@ -54,7 +54,8 @@ class Direction(StrEnum):
     FLAT = "flat"
 
 
-_SIGNS = {"+": Direction.UP, "-": Direction.DOWN}
+SIGNS: Mapping[str, Direction] = {"+": Direction.UP, "-": Direction.DOWN}  # a sign's direction
+_SIGNS = SIGNS
 
 
 class InvalidValueError(ValueError):
