@@ -506,4 +506,5 @@ def test_fields_named_like_the_methods_keep_their_wire_names(tmp_path: Path) -> 
         op = gen.OPERATIONS["ka10081"]
         typed = op.response_model.model_validate(op.response_example).parsed()
         assert (typed.parsed_, typed.parsed__direction, typed.invalid_) == (5, "down", 7)
-        assert typed.rows_[0].to_pandas_ == dt.date(2024, 1, 5) and not typed.invalid
+        assert typed.rows[0].to_pandas_ == dt.date(2024, 1, 5) and not typed.invalid
+        assert typed.records("rows")[0]["to_pandas_"] == dt.date(2024, 1, 5)

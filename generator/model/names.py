@@ -63,8 +63,6 @@ _RESERVED = frozenset(
         "to_pandas",
         "records",
         "to_dict",
-        "lists",
-        "rows",
         "invalid",
     }
 )

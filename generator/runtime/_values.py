@@ -319,26 +319,26 @@ class ParsedModel:
         """The fields as a dict (nested rows stay companions)."""
         return {name: getattr(self, name) for name in self._COLUMNS}
 
-    def lists(self) -> list[str]:
+    def _lists(self) -> list[str]:
         """The names of the fields that hold rows (the response's lists)."""
         return list(self._ROWS)
 
-    def rows(self, field: str | None = None) -> tuple[Any, ...]:
+    def _rows(self, field: str | None = None) -> tuple[Any, ...]:
         """The rows of the list ``field`` (default: the only list; ``()`` when absent)."""
         name = _the_list(self, field)
         return tuple(getattr(self, name) or ())
 
     def records(self, field: str | None = None) -> list[dict[str, Any]]:
-        """The rows of a list as plain dicts (see :meth:`rows`)."""
-        return records(self.rows(field))
+        """The rows of a list as plain dicts (see :meth:`_rows`)."""
+        return records(self._rows(field))
 
     def to_pandas(self, field: str | None = None) -> Any:
         """The rows of a list as a ``pandas.DataFrame`` with typed columns (needs pandas)."""
-        return to_pandas(self.rows(field), self._ROWS[_the_list(self, field)]._COLUMNS)
+        return to_pandas(self._rows(field), self._ROWS[_the_list(self, field)]._COLUMNS)
 
 
 def _the_list(model: ParsedModel, field: str | None) -> str:
-    names = model.lists()
+    names = model._lists()
     if field is None:
         if len(names) != 1:
             raise ValueError(
@@ -407,7 +407,7 @@ class ItemStop:
     def rows(self, data: Any, field: str | None) -> Iterator[Any]:
         """The typed rows of one page's model, while the iteration goes on."""
         parsed = data.parsed()
-        for row in parsed.rows(field):
+        for row in parsed._rows(field):
             if self.done():
                 return
             if self._reached(row):
