@@ -158,6 +158,13 @@ def test_real_is_a_oneof_over_the_channel_types(document: dict[str, Any]) -> Non
         "title": "현재가",
         "x-python-name": "cur_prc",
         "description": "+ 상승, - 하락",
+        # the meaning mined from the description (docs/values.md)
+        "x-kiwoom-value": {
+            "kind": "direction",
+            "number": "int",
+            "direction": "sign",
+            "source": "description",
+        },
     }
     assert values["additionalProperties"] == {"type": "string"}
 

@@ -9,8 +9,6 @@ small synthetic workbook with what ``specs/`` lacks (a paged read API, a WebSock
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import io
 import json
 import logging
 import re
@@ -39,6 +37,7 @@ from tests.support.client_helpers import (
     imported,
     write_reads_specs,
 )
+from tests.support.snippets import run_snippets
 
 
 @pytest.fixture(scope="module")
@@ -593,32 +592,6 @@ FENCED_PYTHON = re.compile(r"^(`{3,})python\n(.*?)^\1$", flags=re.S | re.M)
 ROOT_README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def run_snippets(
-    gen: Generated, snippets: list[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[str, list[Any]]:
-    """Run the snippets exactly as written, in order, in one namespace (as a reader would), with
-    ``kiwoom_client`` naming the package under test and Kiwoom's URLs pointing at a fake server.
-    Functions named ``test_*`` that a snippet defines are called. Returns what they printed and
-    the requests the fake server got."""
-    client_module = sys.modules[f"{gen.name}._base_client"]
-    out = io.StringIO()
-    with gen.FakeKiwoomServer() as server:
-        for name in ("MOCK_BASE_URL", "PRODUCTION_BASE_URL"):
-            monkeypatch.setattr(client_module, name, server.url)
-        monkeypatch.setitem(sys.modules, "kiwoom_client", gen.pkg)
-        monkeypatch.setitem(sys.modules, "kiwoom_client.testing", gen.testing)
-        for op in gen.OPERATIONS.values():  # paged reads page: three pages each
-            if op.transport == "http" and not op.is_order and op.response_example is not None:
-                server.set_pages(op.api_id, [op.response_example] * 3)
-        namespace: dict[str, Any] = {"__name__": "readme"}
-        with contextlib.redirect_stdout(out):
-            for code in snippets:
-                exec(compile(code, "README.md", "exec"), namespace)
-                for name, value in list(namespace.items()):
-                    if name.startswith("test_") and callable(value):
-                        value()
-                        del namespace[name]
-        return out.getvalue(), list(server.requests)
 
 
 REALTIME_PRINT = (  # the real-time program's line (its own fake servers)

@@ -152,7 +152,8 @@ def review(path: Path, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
 
 def test_review_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, api("ka90010", request=ROWS))
-    out = review(path, "text", capsys)
+    out, values = review(path, "text", capsys).split("\nvalue meanings:\n")  # docs/values.md
+    assert "ka90010 request stk_cd: code [label]" in values  # every field has a value meaning
     cell = cell_of(path, SHEET, "1:KRX, 2:NXT 3.통합", column=7)
     assert (
         "ka90010 request.body stex_tp: closed enum\n"

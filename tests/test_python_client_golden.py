@@ -59,6 +59,8 @@ def test_layout() -> None:
         f"{pkg}/py.typed",
         f"{pkg}/models/__init__.py",
         f"{pkg}/models/credit_orders.py",
+        f"{pkg}/parsed/__init__.py",  # the typed companions of .parsed() (docs/values.md)
+        f"{pkg}/parsed/credit_orders.py",
         f"{pkg}/resources/__init__.py",
         f"{pkg}/resources/credit_orders.py",
     }

@@ -328,7 +328,9 @@ def test_signature(pkg: ModuleType) -> None:
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in params.items() if n != "self")
     assert params["stk_cd"].default is inspect.Parameter.empty
     assert params["ord_uv"].default is pkg.NOT_GIVEN
-    assert params["ord_uv"].annotation == "str | None | NotGiven"  # None: not sent either
+    # None: not sent either; a price takes int and Decimal too (docs/values.md)
+    assert params["ord_uv"].annotation == "str | int | decimal.Decimal | None | NotGiven"
+    assert params["stk_cd"].annotation == "str"  # a code stays a string
     # Enumerations are shared by name: defined once in the models module, used by both.
     assert params["dmst_stex_tp"].annotation == "DmstStexTp"
     assert params["trde_tp"].annotation == "TrdeTp"

@@ -334,6 +334,8 @@ def test_python_union_model_validates_both_shapes(tmp_path: Path) -> None:
         assert type(second).__name__.endswith("ResponseSilsiganDeiteo")
         assert first.data[0].jmcode == "A005930"
         assert second.data[0].values.insert_delete_tp == "I"  # keyed by field id (843)
+        # .parsed() of the union is that of the shape the answer has (docs/values.md)
+        assert type(response.model_validate(LOOKUP).parsed()).__name__.endswith("DeiteoParsed")
         request = ops["ka2"].request_model
         reg = request.model_validate({"trnm": "REG", "item": "005930"})
         assert type(reg.root).__name__.endswith("RequestDeungrok")

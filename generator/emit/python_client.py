@@ -46,9 +46,21 @@ from .python_models import (
     plan_group,
     restore_docstrings,
     run_datamodel_codegen,
+    used_names,
     validators_of,
 )
 from .python_operations import columns, operation_rows
+from .python_parsed import (
+    COMPANION_FROM_IMPORTS,
+    COMPANION_MODULES,
+    METHOD_IMPORTS,
+    companion_name,
+    companion_order,
+    companions_loader,
+    request_validator,
+    response_parts,
+    union_parsed,
+)
 from .python_readme import readme_snippets
 from .python_realtime import registry_source
 from .python_render import header_lines, import_block, python_header, render
@@ -92,10 +104,15 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
         size = len(made_from)
         for kind, path in paths.items():
             text = load_text("group-module", (kind, *key))
-            if text is not None:
+            companions = load_text("group-module", ("parsed", *key)) if kind == "models" else ""
+            if text is not None and companions is not None:
                 files[path] = text
+                if kind == "models":
+                    files[parsed_path(path)] = companions
                 continue
             group_keys[path] = (kind, *key)
+            if kind == "models":
+                group_keys[parsed_path(path)] = ("parsed", *key)
             job = GroupJob(g, {a.id: schemas[a.id] for a in g.apis}, header, kind, path)
             # The models (datamodel-code-generator and black) take about twice the methods.
             weight = size if kind == "models" else size // 2
@@ -105,6 +122,11 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
         header,
         "Request and response models, one module per group of APIs:\n\n"
         + "\n".join(f"{g.module}: {g.label or g.group}" for g in view.groups),
+    )
+    sources[f"{pkg}/parsed/__init__.py"] = package_docstring_module(
+        header,
+        "Typed companions of the response models, one module per group (what .parsed()\n"
+        "returns), imported on the first .parsed() of the group.",
     )
     sources[f"{pkg}/resources/__init__.py"] = package_docstring_module(
         header,
@@ -140,6 +162,8 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
             store_text("group-module", key, made[path])
         files.update(found)
         files.update(made)
+        for path in [p for p, text in files.items() if "/parsed/" in p and text == ""]:
+            del files[path]  # a group without response models has no companions
         return {
             path: content if isinstance(content, bytes) else content.encode("utf-8")
             for path, content in sorted(files.items())
@@ -238,15 +262,34 @@ class GroupJob:
 
 
 def run_group_job(job: GroupJob) -> dict[str, str]:
-    """The module, made and formatted (runs in a worker process)."""
+    """The module, made and formatted (runs in a worker process); a group's models come with
+    the module of their typed companions (``parsed/<module>.py``)."""
     if job.kind == "models":
-        source = models_module(job.group, job.schemas, job.header)
-    else:
-        source = resources_module(job.group, job.header)
+        source, parsed = group_models(job.group, job.schemas, job.header)
+        out = {job.path: format_module(source, remember=job.path)}
+        path = parsed_path(job.path)
+        out[path] = format_module(parsed, remember=path) if parsed is not None else ""
+        return out
+    source = resources_module(job.group, job.header)
     return {job.path: format_module(source, remember=job.path)}
 
 
+def parsed_path(models_path: str) -> str:
+    """``<pkg>/parsed/<module>.py`` of ``<pkg>/models/<module>.py``."""
+    pkg, _, name = models_path.rsplit("/", 2)
+    return f"{pkg}/parsed/{name}"
+
+
 def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> str:
+    """The group's models module (see :func:`group_models`)."""
+    return group_models(g, schemas, header)[0]
+
+
+def group_models(
+    g: GroupView, schemas: dict[str, ApiSchemas], header: str
+) -> tuple[str, str | None]:
+    """The group's models module, and the module of their typed companions (None without
+    response models): ``models/<module>.py`` and ``parsed/<module>.py``."""
     apis: Sequence[Api] = g.apis
     plans = plan_group(apis, schemas)
     document, texts = hide_descriptions(dcg_document(apis, schemas, plans))
@@ -264,12 +307,24 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         for name, plan in plans.items()
         if plan.fixed or plan.conditions or plan.lengths
     }
+    companions: list[str] = []  # the typed companions, rows before the classes holding them
+    for name, plan in plans.items():
+        wire = request_validator(plan, attrs[name]) if plan.strict else None
+        if wire is not None:
+            validators[name] = validators[name] + "\n" + wire if name in validators else wire
+    for name in companion_order(plans):
+        properties = document["$defs"][name].get("properties", {})
+        companion, methods = response_parts(name, plans[name], attrs[name], plans, properties)
+        companions.append(companion)
+        validators[name] = validators[name] + "\n" + methods if name in validators else methods
     for api in apis:
         s = schemas[api.id]
         for union, shapes in ((s.request, s.request_shapes), (s.response, s.response_shapes)):
             if len(shapes) > 1:
                 source = render("union_validator.jinja", shapes=[name for name, _ in shapes])
                 validators[union] = textwrap.indent(source.strip("\n") + "\n", "    ")
+                if union == s.response:  # .parsed() of the shape the answer has
+                    validators[union] += "\n" + union_parsed([name for name, _ in shapes])
     module = assemble(
         generated,
         tree,
@@ -281,9 +336,18 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
             "Any": "typing",
             "Self": "typing",
             "choose_shape": ".._variants",
+            **METHOD_IMPORTS,
         },
         g.enum_aliases,
     )
+    imports = dict(module.imports)
+    names = [companion_name(n) for n in companion_order(plans)]
+    body = module.body
+    if names:  # the companions' module is imported by the first .parsed(), not with this one
+        imports.setdefault("typing", []).extend(["Any", "TYPE_CHECKING"])
+        imports.update(COMPANION_FROM_IMPORTS)  # the readers (_values as _v)
+        imports["typing"] = sorted(set(imports["typing"]))
+        body = companions_loader(g.module, names) + "\n\n" + body
     ids = ", ".join(a.id for a in apis)
     docstring = (
         f"Request and response models of {g.label or g.group} ({g.group}): {ids}.\n\n"
@@ -295,11 +359,28 @@ def models_module(g: GroupView, schemas: dict[str, ApiSchemas], header: str) -> 
         "models_group.py.jinja",
         header=header,
         docstring=docstring,
-        imports=import_block(module.imports),
+        imports=import_block(imports),
         class_names=sorted([*module.class_names, *(name for name, _, _ in g.enum_aliases)]),
-        body=module.body,
+        body=body,
     )
-    return source
+    parsed = None
+    if companions:
+        used = used_names(ast.parse("\n\n".join(companions)))
+        parsed = render(
+            "models_group.py.jinja",
+            header=header,
+            docstring=(
+                f"Typed companions of the response models of {g.label or g.group} "
+                f"({g.group}): what .parsed() returns (see models/{g.module}.py)."
+            ),
+            imports=import_block(
+                COMPANION_FROM_IMPORTS,
+                [f"{m} as {a}" for m, a in COMPANION_MODULES.items() if a in used],
+            ),
+            class_names=sorted(names),
+            body="\n\n".join(companions),
+        )
+    return source, parsed
 
 
 def resources_module(g: GroupView, header: str) -> str:
@@ -372,6 +453,7 @@ def package_init(view: ClientView, ctx: EmitContext, header: str) -> str:
         "._tokens": ["FileTokenStore", "MemoryTokenStore", "TokenStore"],
         "._response": ["AsyncKiwoomResponse", "KiwoomResponse"],
         "._types": ["NOT_GIVEN", "NotGiven"],
+        "._values": ["Direction", "InvalidValueError"],  # what .parsed() gives and raises
         ".client": ["AsyncKiwoomClient", "KiwoomClient"],
         "typing": ["TYPE_CHECKING"],
     }

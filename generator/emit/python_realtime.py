@@ -8,10 +8,13 @@ The classes only read the entry's dict: decoding stays close to the cost of ``js
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 from ..model import Spec
 from ..model.realtime import ConditionServices, RealtimeType, ValueField, realtime_spec
+from .python_models import used_names
+from .python_parsed import COMPANION_MODULES, realtime_parts
 from .python_render import format_python, render
 
 
@@ -36,6 +39,9 @@ class TypeView:
     message_doc: str
     fields: tuple[FieldView, ...]
     example: dict[str, str] | None
+    companion: str = ""  # the typed companion of its values (python_parsed.realtime_parts)
+    values_parsed: str = ""  # the values class's parsed()
+    message_parsed: str = ""  # the message class's parsed()
 
 
 def _field(f: ValueField) -> FieldView:
@@ -44,6 +50,9 @@ def _field(f: ValueField) -> FieldView:
 
 
 def _type(t: RealtimeType) -> TypeView:
+    companion, values_parsed, message_parsed = realtime_parts(
+        t.class_name + "Values", [(f.id, f.python_name, f.value) for f in t.fields]
+    )
     what = f"{t.name} ({t.code})" if t.code == t.api_id else f"{t.name} ({t.api_id}, type {t.code})"
     return TypeView(
         code=t.code,
@@ -57,6 +66,9 @@ def _type(t: RealtimeType) -> TypeView:
         message_doc=f"{what}: one entry of a REAL frame.",
         fields=tuple(_field(f) for f in t.fields),
         example=dict(t.example_values) if t.example_values is not None else None,
+        companion=companion,
+        values_parsed=values_parsed,
+        message_parsed=message_parsed,
     )
 
 
@@ -74,11 +86,15 @@ def registry_source(spec: Spec, header: str) -> str:
         "Used by client.realtime() and testing.FakeRealtimeServer; a type missing here is "
         "still delivered, as an untyped RealtimeMessage."
     )
+    types = [_type(t) for t in rt.types]
+    used = used_names(ast.parse("\n".join(t.companion for t in types)))
+    value_modules = [f"{m} as {a}" for m, a in COMPANION_MODULES.items() if a in used]
     source = render(
         "realtime_registry.py.jinja",
         header=header,
         docstring=docstring,
-        types=[_type(t) for t in rt.types],
+        types=types,
+        value_modules=value_modules,
         conditions=conditions,
     )
     return source

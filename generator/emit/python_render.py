@@ -89,7 +89,8 @@ def import_key(module: str) -> tuple[int, str]:
         return (-1, module)
     if module.startswith("."):
         return (2, module)
-    return (0 if module.split(".")[0] in sys.stdlib_module_names else 1, module)
+    top = module.split(" ")[0].split(".")[0]  # `datetime as _dt` is the module datetime
+    return (0 if top in sys.stdlib_module_names else 1, module)
 
 
 def import_block(from_imports: Mapping[str, Iterable[str]], modules: Iterable[str] = ()) -> str:

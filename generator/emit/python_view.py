@@ -20,6 +20,7 @@ from ..model import Api, EnumValue, Field, Kind, Spec, Transport
 from ..model.names import ClassName, unique
 from ..model.schema import RESERVED_SCHEMA_NAMES, ApiSchemas
 from .python_docs import field_doc, method_docstring, sibling
+from .python_parsed import type_hint as value_type_hint
 
 # Public attributes of the runtime's SyncAPIClient / AsyncAPIClient: a group must not hide one.
 # tests/test_python_client_models.py checks this list against the runtime.
@@ -362,7 +363,7 @@ def _type_hint(f: Field, item_model: str | None, aliases: Aliases | None = None)
         named = (aliases or {}).get((f.python_name, values))
         literal = named or "Literal[" + ", ".join(repr(v) for v in values) + "]"
         return literal + ("" if f.enum_closed else " | str")
-    return "str"
+    return value_type_hint(f) or "str"
 
 
 # An enumeration of this many values or more, met in a group's methods, is shared by name.
@@ -592,13 +593,14 @@ def resource_imports(
         add("typing", "Any")
     if any("Literal[" in a.type_hint for a in args):
         add("typing", "Literal")
+    plain = tuple(m for m in ("datetime", "decimal") if any(f"{m}." in a.type_hint for a in args))
     add(".._async_client", "AsyncAPIClient")
     add(".._sync_client", "SyncAPIClient")
     add(".._operations", "OPERATIONS")
     add(".._response", "AsyncKiwoomResponse", "KiwoomResponse")
     add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")
     add(f"..models.{module}", *models)
-    return {k: sorted(v) for k, v in imports.items()}, ("httpx",)
+    return {k: sorted(v) for k, v in imports.items()}, ("httpx", *plain)
 
 
 # --- api.md: a table of contents by menu -----------------------------------------------------

@@ -16,6 +16,7 @@ from .core import (
     Source,
     Spec,
     Transport,
+    Value,
     Variant,
     walk,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Source",
     "Spec",
     "Transport",
+    "Value",
     "Variant",
     "walk",
 ]

@@ -42,6 +42,7 @@ from .describe import (
     understand,
 )
 from .names import identifier, unique
+from .numeric import mine_values
 from .overrides import apply_overrides, assign_names, group_titles
 from .realtime import apply_realtime_names
 
@@ -115,6 +116,7 @@ def build_spec(
         )
 
     report = problems.warning if lenient_config else problems.error
+    built = mine_values(built)  # what each field's string means (before the overrides)
     built = apply_overrides(built, set(seen), config, problems, report)
     built = assign_names(built, set(seen), config, problems, report)
     built = apply_realtime_names(built, config.realtime)

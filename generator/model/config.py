@@ -72,6 +72,9 @@ class FieldOverride:
     enum_closed: bool | None = None  # close or open the (mined or given) enumeration
     add_enum: tuple[EnumValue, ...] | None = None  # values added to the mined enumeration
     enforce_length: bool | None = None  # false: keep Length in the model, do not enforce it
+    value: str | None = None  # the value's kind (model/numeric.py KINDS), correcting the mined one
+    scale: int | None = None  # implied decimals
+    strip: str | None = None  # a code's prefix to strip ("" keeps it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +246,9 @@ def _read_overrides(path: Path, config: Config, problems: Problems) -> None:
         "enum_closed",
         "add_enum",
         "enforce_length",
+        "value",
+        "scale",
+        "strip",
     }
     for n, entry in enumerate(_tables(data, "field", where, problems)):
         at = f"{where} › field[{n}]"
@@ -298,13 +304,22 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
     python_name = entry.get("python_name")
     if python_name is not None and _ident(python_name, "python_name", at, problems) is None:
         return None
-    for key in ("format", "fixed_value"):
+    for key in ("format", "fixed_value", "strip"):
         if key in entry and not isinstance(entry[key], str):
             problems.error(at, api, f"{key} must be a string")
             return None
     if "format" in entry and entry["format"] not in FORMAT_PATTERNS:
         known = ", ".join(FORMAT_PATTERNS)
         problems.error(at, api, f"unknown format {entry['format']!r}; known: {known}")
+        return None
+    from .numeric import KINDS  # late: numeric imports the runtime's readers
+
+    if "value" in entry and entry["value"] not in KINDS:
+        problems.error(at, api, f"value must be one of {', '.join(KINDS)}, got {entry['value']!r}")
+        return None
+    scale = entry.get("scale")
+    if scale is not None and not (isinstance(scale, int) and 0 <= scale <= 9):
+        problems.error(at, api, "scale must be a whole number from 0 to 9")
         return None
     return FieldOverride(
         api=api,
@@ -320,6 +335,9 @@ def _field_override(entry: dict[str, Any], at: str, problems: Problems) -> Field
         enum_closed=entry.get("enum_closed"),
         add_enum=add_enum,
         enforce_length=entry.get("enforce_length"),
+        value=entry.get("value"),
+        scale=scale,
+        strip=entry.get("strip"),
     )
 
 

@@ -58,6 +58,37 @@ class Mining:
 
 
 @dataclass(frozen=True, slots=True)
+class Value:
+    """What a field's string means as a value (mined by :mod:`.numeric`), and why.
+
+    ``kind``: one of ``numeric.KINDS`` (direction, signed, unsigned, decimal, date, time,
+    datetime, code, text); ``number``: "int" or "decimal" for the numeric kinds; ``scale``:
+    implied decimals (``'000001500'`` with scale 3 is 1.500); ``strip``: a code's prefix that
+    is removed (``A`` of ``A005930``); ``source``: what decided it (label, description, name,
+    example, overrides.toml, default).
+    """
+
+    kind: str = "text"
+    number: str = ""
+    scale: int = 0
+    strip: str = ""
+    time_format: str = ""  # HHMMSS, HH:mm:ss, HHMM, HH:mm for a time
+    source: str = "default"
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "number": self.number or None,
+            "scale": self.scale,
+            "strip": self.strip or None,
+            "time_format": self.time_format or None,
+            "source": self.source,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Condition:
     """``field`` is required when the sibling field ``when_field`` has one of ``when_values``."""
 
@@ -90,6 +121,7 @@ class Field:
     mining: Mining = Mining()
     length_note: str | None = None  # why Length is not enforced beyond enum/fixed/format
     blank_documented: bool = False  # the description says "" may be sent (`미입력시 ...`)
+    value: Value = Value()  # what the string means as a value (model/numeric.py)
 
     @property
     def is_container(self) -> bool:
@@ -142,6 +174,7 @@ class Field:
             "fixed_value": self.fixed_value,
             "required_if": (None if self.required_if is None else self.required_if.to_json()),
             "unit": self.unit,
+            "value": self.value.to_json(),
             "children": [c.to_json() for c in self.children],
             "source": str(self.source),
         }

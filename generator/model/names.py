@@ -57,6 +57,13 @@ _RESERVED = frozenset(
         "classmethod",
         "staticmethod",
         "property",
+        # The methods of the response models and of their typed companions (docs/values.md),
+        # and the companions' own attribute.
+        "parsed",
+        "to_pandas",
+        "records",
+        "to_dict",
+        "invalid",
     }
 )
 

@@ -15,6 +15,7 @@ from .config import Config, FieldOverride
 from .core import Api, Field, Message, Transport
 from .names import ClassName, PythonIdentifier, fallback_method, snake, unique
 from .names_table import menu_key
+from .numeric import overridden
 
 Report = Callable[[str, str | None, str], None]
 
@@ -157,6 +158,7 @@ def _changed(
         required=fo.required if fo.required is not None else f.required,
         length_note=length_note,
         mining=mining,
+        value=overridden(f.value, fo.value, fo.scale, fo.strip),
     )
 
 

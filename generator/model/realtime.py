@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from ..problems import Problems
 from ..reader.paths import display_path
-from .core import Api, Condition, Field, Kind, RealtimeTable, Spec, Transport
+from .core import Api, Condition, Field, Kind, RealtimeTable, Spec, Transport, Value
 from .names import ClassName, fallback_method
 
 REALTIME_FILE = "realtime_fields.toml"
@@ -304,6 +304,7 @@ class ValueField:
     python_name: str
     label: str
     description: str
+    value: Value = Value()  # what the string means, mined from the label (numeric.py)
 
 
 @dataclass(frozen=True)
@@ -415,7 +416,9 @@ def values_fields(api: Api, prefer: str = "") -> tuple[Field, ...]:
 
 def value_fields(fields: Iterable[Field]) -> tuple[ValueField, ...]:
     """The members of a ``values`` object as field ids with their labels and Python names."""
-    return tuple(ValueField(f.name.strip(), f.python_name, f.label, f.description) for f in fields)
+    return tuple(
+        ValueField(f.name.strip(), f.python_name, f.label, f.description, f.value) for f in fields
+    )
 
 
 def _example_values(api: Api, code: str) -> dict[str, str] | None:

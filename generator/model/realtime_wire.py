@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .core import Api, Field
+from .numeric import extension as value_extension
 from .realtime import ValueField, role_of, value_fields
 
 JsonSchema = dict[str, Any]
@@ -78,6 +79,9 @@ def values_schema(fields: Sequence[ValueField]) -> JsonSchema:
         prop: JsonSchema = {"type": "string", "title": f.label, "x-python-name": f.python_name}
         if f.description:
             prop["description"] = f.description
+        meaning = value_extension(f.value)  # mined from the label (model/numeric.py)
+        if meaning is not None:
+            prop["x-kiwoom-value"] = meaning
         properties[f.id] = prop
     return {"type": "object", "properties": properties, "additionalProperties": _str()}
 

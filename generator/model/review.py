@@ -13,8 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..escape import json_text, md_cell, terminal
+from ..escape import json_text, terminal
 from .core import Field, Spec, walk
+from .review_values import add_values
+from .review_values import md_table_cell as _md
+from .review_values import one_line as _one_line
 
 FORMATS = ("text", "json", "markdown")
 PARTS = (
@@ -111,10 +114,6 @@ def summary_line(items: Sequence[Entry]) -> str:
     return f"{len(items)} fields reviewed" + (f": {shown}" if shown else "")
 
 
-def _one_line(text: str) -> str:
-    return " ⏎ ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
 def _values(e: Entry) -> str:
     return ", ".join(f"{v}={label}" if label else v for v, label in e.enum)
 
@@ -140,12 +139,6 @@ def render_json(items: Sequence[Entry]) -> str:
     return json_text(doc, indent=2, sort_keys=True) + "\n"
 
 
-def _md(text: str) -> str:
-    """One Markdown table cell (the one escaper's :func:`md_cell`): pipes, links, images, HTML,
-    bare URLs, bidi controls and line breaks made inert."""
-    return md_cell(_one_line(text)) or " "
-
-
 def render_markdown(items: Sequence[Entry]) -> str:
     lines = [
         "# Description mining review",
@@ -169,4 +162,4 @@ RENDER: dict[str, Callable[[Sequence[Entry]], str]] = {
 
 
 def render(spec: Spec, fmt: str) -> str:
-    return RENDER[fmt](entries(spec))
+    return add_values(RENDER[fmt](entries(spec)), spec, fmt)

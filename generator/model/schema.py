@@ -25,6 +25,7 @@ from typing import Any
 from .core import Api, Field, Kind, Message, Spec, Transport, Variant
 from .describe import FORMAT_PATTERNS
 from .names import MODEL_MODULE_IMPORTS, ClassName, unique
+from .numeric import extension as value_extension
 from .realtime import wire_api
 from .realtime_wire import US_ITEM, WireShapes, return_code_schema
 
@@ -179,6 +180,9 @@ class _Builder:
                 schema["x-kiwoom-format"] = f.format
             if not self.strict and f.max_length is not None:
                 schema["x-kiwoom-max-length"] = f.max_length
+            meaning = value_extension(f.value)  # what the string means (model/numeric.py)
+            if meaning is not None:
+                schema["x-kiwoom-value"] = meaning
         if f.label:
             schema["title"] = f.label
         if f.description:

@@ -24,6 +24,7 @@ from jsonschema.exceptions import ValidationError
 
 from ..problems import Problems
 from .core import Api, Example, Field, Kind, Message, Source, Spec, Transport, Variant
+from .numeric import check_examples as check_values
 from .realtime import realtime_spec, wire_api
 from .schema import DEFS, RETURN_CODE, RETURN_MSG, JsonSchema, api_schemas
 
@@ -41,6 +42,7 @@ class Tally:
 class SelfCheck:
     request: Tally
     response: Tally
+    values: int = 0  # example values that contradict their field's mined meaning
     # real-time field ids no table or label names: they fall back to field_<id>
     unnamed: tuple[str, ...] = ()
 
@@ -72,6 +74,8 @@ class SelfCheck:
                 f" (not JSON, not checked: {self.request.not_json} request, "
                 f"{self.response.not_json} response)"
             )
+        if self.values:
+            line += f"; {self.values} example values contradict their field's meaning"
         return line
 
 
@@ -79,6 +83,7 @@ def check_examples(spec: Spec, problems: Problems) -> SelfCheck:
     result = SelfCheck(Tally(), Tally())
     for api in spec.apis:
         _check_api(api, problems, result)
+        result.values += check_values(api, problems)  # values contradicting their meaning
     result.unnamed = unnamed_realtime_ids(spec)
     return result
 

@@ -8,11 +8,17 @@ client's): when Kiwoom still says ``cont-yn: Y`` after that many, :class:`PageLi
 raised instead of fetching more. A ``next-key`` that was already followed in the same iteration
 raises :class:`PagingLoopError` (a server going round in circles). Both are raised after the last
 page received was yielded, and carry it (``last_page``) and the offered ``next_key``.
+
+``iter_items()`` yields the typed rows of a list (``.parsed()`` companions) across the pages,
+and stops early at ``until=`` (a date: the first row dated before it; or any predicate: the
+first row it accepts, not yielded) or after ``max_items=`` rows; ``records()`` and
+``to_pandas()`` gather the same rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+import datetime as _dt
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
@@ -21,6 +27,7 @@ import httpx
 from ._errors import KiwoomError, PageLimitError, PagingLoopError
 from ._operation import Operation
 from ._types import NOT_GIVEN, NotGiven
+from ._values import ItemStop, records, to_pandas
 
 __all__ = ["AsyncKiwoomResponse", "KiwoomResponse", "RequestOptions"]
 
@@ -223,6 +230,32 @@ class KiwoomResponse(_BaseResponse[T]):
     def __iter__(self) -> Iterator[KiwoomResponse[T]]:
         return self.iter_pages()
 
+    def iter_items(
+        self,
+        field: str | None = None,
+        *,
+        until: _dt.date | Callable[[Any], bool] | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+    ) -> Iterator[Any]:
+        """The typed rows of the list ``field`` (default: the only list) of this page and the
+        following ones; see the module docstring for ``until`` and ``max_items``."""
+        stop = ItemStop(until, max_items)
+        if stop.done():
+            return
+        for page in self.iter_pages(max_pages):
+            yield from stop.rows(page.data, field)
+            if stop.done():
+                return
+
+    def records(self, field: str | None = None, **stop: Any) -> list[dict[str, Any]]:
+        """:meth:`iter_items` as plain dicts (the same ``until``/``max_items``/``max_pages``)."""
+        return records(self.iter_items(field, **stop))
+
+    def to_pandas(self, field: str | None = None, **stop: Any) -> Any:
+        """:meth:`iter_items` as a pandas DataFrame with typed columns (needs pandas)."""
+        return to_pandas(self.iter_items(field, **stop))
+
 
 class AsyncKiwoomResponse(_BaseResponse[T]):
     """The async twin of :class:`KiwoomResponse`; ``async for`` yields the pages."""
@@ -253,3 +286,29 @@ class AsyncKiwoomResponse(_BaseResponse[T]):
 
     def __aiter__(self) -> AsyncIterator[AsyncKiwoomResponse[T]]:
         return self.iter_pages()
+
+    async def iter_items(
+        self,
+        field: str | None = None,
+        *,
+        until: _dt.date | Callable[[Any], bool] | None = None,
+        max_items: int | None = None,
+        max_pages: int | None = None,
+    ) -> AsyncIterator[Any]:
+        """The async twin of :meth:`KiwoomResponse.iter_items`."""
+        stop = ItemStop(until, max_items)
+        if stop.done():
+            return
+        async for page in self.iter_pages(max_pages):
+            for row in stop.rows(page.data, field):
+                yield row
+            if stop.done():
+                return
+
+    async def records(self, field: str | None = None, **stop: Any) -> list[dict[str, Any]]:
+        """:meth:`iter_items` as plain dicts."""
+        return records([row async for row in self.iter_items(field, **stop)])
+
+    async def to_pandas(self, field: str | None = None, **stop: Any) -> Any:
+        """:meth:`iter_items` as a pandas DataFrame with typed columns (needs pandas)."""
+        return to_pandas([row async for row in self.iter_items(field, **stop)])

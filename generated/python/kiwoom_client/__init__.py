@@ -47,6 +47,7 @@ from ._ratelimit import RateLimiter
 from ._response import AsyncKiwoomResponse, KiwoomResponse
 from ._tokens import FileTokenStore, MemoryTokenStore, TokenStore
 from ._types import NOT_GIVEN, NotGiven
+from ._values import Direction, InvalidValueError
 from .client import AsyncKiwoomClient, KiwoomClient
 
 # Imported on first use by __getattr__ below; type checkers and editors read them here.
@@ -92,11 +93,13 @@ __all__ = [
     "ConditionService",
     "ConditionWatch",
     "CorporateNotAllowedError",
+    "Direction",
     "ERROR_CODES",
     "Feed",
     "FileTokenStore",
     "InvalidHeaderError",
     "InvalidInputError",
+    "InvalidValueError",
     "KiwoomAPIError",
     "KiwoomClient",
     "KiwoomError",
@@ -140,7 +143,7 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "81747d307f57c0b403a95fae04b9bc945f32d6e1e8b9410fd77ff544b884e515"
+__spec_hash__ = "c5cee427cd4b7d34f13174dd24982ce005b6d30daf0b33c92cfec1ced89a9f18"
 __generator_version__ = "0.1.0"
 
 # Names imported on first use (PEP 562): ``import kiwoom_client`` does not import them.

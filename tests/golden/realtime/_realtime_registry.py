@@ -6,9 +6,16 @@ Used by client.realtime() and testing.FakeRealtimeServer; a type missing here is
 
 from __future__ import annotations
 
+import collections.abc as _abc
+import dataclasses as _dataclasses
+import datetime as _dt
+import decimal as _decimal
+import typing as _t
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Literal
 
+from . import _values as _v
 from ._realtime_types import (
     ConditionService,
     RealtimeTypeInfo,
@@ -21,17 +28,39 @@ __all__ = [
     "REALTIME_TYPES",
     "OrderFill00",
     "OrderFill00Values",
+    "OrderFill00ValuesParsed",
     "StockTrade0B",
     "StockTrade0BValues",
+    "StockTrade0BValuesParsed",
     "UsFillF5",
     "UsFillF5Values",
+    "UsFillF5ValuesParsed",
     "UsTradeFE",
     "UsTradeFEValues",
+    "UsTradeFEValuesParsed",
     "SearchRealtime02",
     "SearchRealtime02Values",
+    "SearchRealtime02ValuesParsed",
     "UsSearchRealtimeS2",
     "UsSearchRealtimeS2Values",
+    "UsSearchRealtimeS2ValuesParsed",
 ]
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class OrderFill00ValuesParsed(_v.ParsedModel):
+    """OrderFill00Values with typed values: see OrderFill00Values.parsed()."""
+
+    acnt_no: str | None
+    ord_no: str | None
+    ord_stt: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "acnt_no": "text",
+        "ord_no": "text",
+        "ord_stt": "text",
+    }
 
 
 class OrderFill00Values(RealtimeValues):
@@ -62,6 +91,19 @@ class OrderFill00Values(RealtimeValues):
         value = self._raw.get("913")
         return value if value is None or type(value) is str else self._text(value)
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> OrderFill00ValuesParsed:
+        """The typed values (meanings mined from the labels; see docs/values.md)."""
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        raw = self._raw
+        return OrderFill00ValuesParsed(
+            _v.code(raw.get("9201"), "acnt_no", bad),  # acnt_no
+            _v.code(raw.get("9203"), "ord_no", bad),  # ord_no
+            _v.text(raw.get("913"), "ord_stt", bad),  # ord_stt
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class OrderFill00(RealtimeMessage[OrderFill00Values]):
     """주문체결 (00): one entry of a REAL frame."""
@@ -69,6 +111,42 @@ class OrderFill00(RealtimeMessage[OrderFill00Values]):
     __slots__ = ()
     TYPE = "00"
     VALUES = OrderFill00Values
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> OrderFill00ValuesParsed:
+        """The typed values of this entry: ``self.values.parsed()``."""
+        return self.values.parsed(errors=errors)
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class StockTrade0BValuesParsed(_v.ParsedModel):
+    """StockTrade0BValues with typed values: see StockTrade0BValues.parsed()."""
+
+    cntr_tm: _dt.time | None
+    cur_prc: int | None
+    cur_prc_direction: _v.Direction | None
+    pred_pre: int | None
+    sel_bid: int | None
+    sel_bid_direction: _v.Direction | None
+    mkt_tp: str | None
+    open_pric_tm: int | None
+    open_pric_tm_direction: _v.Direction | None
+    stex_tp: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "cntr_tm": "time",
+        "cur_prc": "int",
+        "cur_prc_direction": "direction",
+        "pred_pre": "int",
+        "sel_bid": "int",
+        "sel_bid_direction": "direction",
+        "mkt_tp": "text",
+        "open_pric_tm": "int",
+        "open_pric_tm_direction": "direction",
+        "stex_tp": "text",
+    }
 
 
 class StockTrade0BValues(RealtimeValues):
@@ -131,6 +209,29 @@ class StockTrade0BValues(RealtimeValues):
         value = self._raw.get("9081")
         return value if value is None or type(value) is str else self._text(value)
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> StockTrade0BValuesParsed:
+        """The typed values (meanings mined from the labels; see docs/values.md)."""
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        raw = self._raw
+        _1, _1d = _v.dir_int(raw.get("10"), "cur_prc", bad)
+        _3, _3d = _v.dir_int(raw.get("27"), "sel_bid", bad)
+        _5, _5d = _v.dir_int(raw.get("1890"), "open_pric_tm", bad)
+        return StockTrade0BValuesParsed(
+            _v.time(raw.get("20"), "cntr_tm", bad),  # cntr_tm
+            _1,  # cur_prc
+            _1d,  # cur_prc_direction
+            _v.sint(raw.get("11"), "pred_pre", bad),  # pred_pre
+            _3,  # sel_bid
+            _3d,  # sel_bid_direction
+            _v.text(raw.get("290"), "mkt_tp", bad),  # mkt_tp
+            _5,  # open_pric_tm
+            _5d,  # open_pric_tm_direction
+            _v.text(raw.get("9081"), "stex_tp", bad),  # stex_tp
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class StockTrade0B(RealtimeMessage[StockTrade0BValues]):
     """주식체결 (0B): one entry of a REAL frame."""
@@ -138,6 +239,22 @@ class StockTrade0B(RealtimeMessage[StockTrade0BValues]):
     __slots__ = ()
     TYPE = "0B"
     VALUES = StockTrade0BValues
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> StockTrade0BValuesParsed:
+        """The typed values of this entry: ``self.values.parsed()``."""
+        return self.values.parsed(errors=errors)
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class UsFillF5ValuesParsed(_v.ParsedModel):
+    """UsFillF5Values with typed values: see UsFillF5Values.parsed()."""
+
+    ord_no: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {"ord_no": "text"}
 
 
 class UsFillF5Values(RealtimeValues):
@@ -154,6 +271,17 @@ class UsFillF5Values(RealtimeValues):
         value = self._raw.get("9203")
         return value if value is None or type(value) is str else self._text(value)
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> UsFillF5ValuesParsed:
+        """The typed values (meanings mined from the labels; see docs/values.md)."""
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        raw = self._raw
+        return UsFillF5ValuesParsed(
+            _v.code(raw.get("9203"), "ord_no", bad),  # ord_no
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class UsFillF5(RealtimeMessage[UsFillF5Values]):
     """미국주식 실시간 체결 (F5): one entry of a REAL frame."""
@@ -161,6 +289,28 @@ class UsFillF5(RealtimeMessage[UsFillF5Values]):
     __slots__ = ()
     TYPE = "F5"
     VALUES = UsFillF5Values
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> UsFillF5ValuesParsed:
+        """The typed values of this entry: ``self.values.parsed()``."""
+        return self.values.parsed(errors=errors)
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class UsTradeFEValuesParsed(_v.ParsedModel):
+    """UsTradeFEValues with typed values: see UsTradeFEValues.parsed()."""
+
+    cur_prc: _decimal.Decimal | None
+    cur_prc_direction: _v.Direction | None
+    cntr_tm: _dt.time | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "cur_prc": "decimal",
+        "cur_prc_direction": "direction",
+        "cntr_tm": "time",
+    }
 
 
 class UsTradeFEValues(RealtimeValues):
@@ -184,6 +334,20 @@ class UsTradeFEValues(RealtimeValues):
         value = self._raw.get("20")
         return value if value is None or type(value) is str else self._text(value)
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> UsTradeFEValuesParsed:
+        """The typed values (meanings mined from the labels; see docs/values.md)."""
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        raw = self._raw
+        _0, _0d = _v.dir_dec(raw.get("10"), "cur_prc", bad, 0)
+        return UsTradeFEValuesParsed(
+            _0,  # cur_prc
+            _0d,  # cur_prc_direction
+            _v.time(raw.get("20"), "cntr_tm", bad),  # cntr_tm
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class UsTradeFE(RealtimeMessage[UsTradeFEValues]):
     """미국주식 실시간 체결가 (FE): one entry of a REAL frame."""
@@ -191,6 +355,32 @@ class UsTradeFE(RealtimeMessage[UsTradeFEValues]):
     __slots__ = ()
     TYPE = "FE"
     VALUES = UsTradeFEValues
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> UsTradeFEValuesParsed:
+        """The typed values of this entry: ``self.values.parsed()``."""
+        return self.values.parsed(errors=errors)
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class SearchRealtime02ValuesParsed(_v.ParsedModel):
+    """SearchRealtime02Values with typed values: see SearchRealtime02Values.parsed()."""
+
+    cond_seq: str | None
+    stk_cd: str | None
+    insert_delete_tp: str | None
+    cntr_tm: _dt.time | None
+    sell_tp: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "cond_seq": "text",
+        "stk_cd": "text",
+        "insert_delete_tp": "text",
+        "cntr_tm": "time",
+        "sell_tp": "text",
+    }
 
 
 class SearchRealtime02Values(RealtimeValues):
@@ -237,6 +427,21 @@ class SearchRealtime02Values(RealtimeValues):
         value = self._raw.get("907")
         return value if value is None or type(value) is str else self._text(value)
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> SearchRealtime02ValuesParsed:
+        """The typed values (meanings mined from the labels; see docs/values.md)."""
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        raw = self._raw
+        return SearchRealtime02ValuesParsed(
+            _v.code(raw.get("841"), "cond_seq", bad),  # cond_seq
+            _v.code(raw.get("9001"), "stk_cd", bad),  # stk_cd
+            _v.text(raw.get("843"), "insert_delete_tp", bad),  # insert_delete_tp
+            _v.time(raw.get("20"), "cntr_tm", bad),  # cntr_tm
+            _v.text(raw.get("907"), "sell_tp", bad),  # sell_tp
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class SearchRealtime02(RealtimeMessage[SearchRealtime02Values]):
     """조건검색 요청 실시간 (ka10173, type 02): one entry of a REAL frame."""
@@ -244,6 +449,32 @@ class SearchRealtime02(RealtimeMessage[SearchRealtime02Values]):
     __slots__ = ()
     TYPE = "02"
     VALUES = SearchRealtime02Values
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> SearchRealtime02ValuesParsed:
+        """The typed values of this entry: ``self.values.parsed()``."""
+        return self.values.parsed(errors=errors)
+
+
+@_dataclasses.dataclass(frozen=True, slots=True)
+class UsSearchRealtimeS2ValuesParsed(_v.ParsedModel):
+    """UsSearchRealtimeS2Values with typed values: see UsSearchRealtimeS2Values.parsed()."""
+
+    cond_seq: str | None
+    stk_cd: str | None
+    insert_delete_tp: str | None
+    cntr_tm: _dt.time | None
+    sell_tp: str | None
+    invalid: _abc.Mapping[str, str]
+
+    _COLUMNS: _t.ClassVar[_abc.Mapping[str, str]] = {
+        "cond_seq": "text",
+        "stk_cd": "text",
+        "insert_delete_tp": "text",
+        "cntr_tm": "time",
+        "sell_tp": "text",
+    }
 
 
 class UsSearchRealtimeS2Values(RealtimeValues):
@@ -290,6 +521,21 @@ class UsSearchRealtimeS2Values(RealtimeValues):
         value = self._raw.get("907")
         return value if value is None or type(value) is str else self._text(value)
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> UsSearchRealtimeS2ValuesParsed:
+        """The typed values (meanings mined from the labels; see docs/values.md)."""
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        raw = self._raw
+        return UsSearchRealtimeS2ValuesParsed(
+            _v.code(raw.get("841"), "cond_seq", bad),  # cond_seq
+            _v.code(raw.get("9001"), "stk_cd", bad),  # stk_cd
+            _v.text(raw.get("843"), "insert_delete_tp", bad),  # insert_delete_tp
+            _v.time(raw.get("20"), "cntr_tm", bad),  # cntr_tm
+            _v.text(raw.get("907"), "sell_tp", bad),  # sell_tp
+            invalid=bad or _v.NO_INVALID,
+        )
+
 
 class UsSearchRealtimeS2(RealtimeMessage[UsSearchRealtimeS2Values]):
     """미국주식 조건검색 요청 실시간 (usa20290, type S2): one entry of a REAL frame."""
@@ -297,6 +543,12 @@ class UsSearchRealtimeS2(RealtimeMessage[UsSearchRealtimeS2Values]):
     __slots__ = ()
     TYPE = "S2"
     VALUES = UsSearchRealtimeS2Values
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> UsSearchRealtimeS2ValuesParsed:
+        """The typed values of this entry: ``self.values.parsed()``."""
+        return self.values.parsed(errors=errors)
 
 
 REALTIME_TYPES: Mapping[str, RealtimeTypeInfo] = MappingProxyType(

@@ -5,9 +5,19 @@ Generated with datamodel-code-generator 0.89.0 from the JSON Schema of generator
 requests are strict (unknown fields rejected), responses lenient (unknown fields kept).
 """
 
-from typing import Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from .. import _values as _v
+from .._values import to_wire
 
 __all__ = [
     "CreditOrdersBuyRequest",
@@ -21,6 +31,27 @@ __all__ = [
     "DmstStexTp",
     "TrdeTp",
 ]
+
+
+if TYPE_CHECKING:
+    from ..parsed.credit_orders import (
+        CreditOrdersBuyResponseParsed,
+        CreditOrdersCancelResponseParsed,
+        CreditOrdersModifyResponseParsed,
+        CreditOrdersSellResponseParsed,
+    )
+
+_COMPANIONS: Any = None
+
+
+def _companions() -> Any:
+    """parsed/credit_orders.py, imported on first use."""
+    global _COMPANIONS
+    if _COMPANIONS is None:
+        from ..parsed import credit_orders as companions
+
+        _COMPANIONS = companions
+    return _COMPANIONS
 
 
 DmstStexTp = Literal["KRX", "NXT", "SOR"]
@@ -69,6 +100,19 @@ class CreditOrdersBuyRequest(BaseModel):
     )
     cond_uv: str | None = Field(default=None, max_length=12, title="조건단가")
 
+    @field_validator("ord_qty", "ord_uv", "cond_uv", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {
+            "ord_qty": ("unsigned", "int", 0),
+            "ord_uv": ("unsigned", "int", 0),
+            "cond_uv": ("unsigned", "int", 0),
+        }[name]
+        return to_wire(value, kind, name, number, scale)
+
 
 class CreditOrdersBuyResponse(BaseModel):
     """
@@ -88,6 +132,27 @@ class CreditOrdersBuyResponse(BaseModel):
         title="처리결과코드",
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersBuyResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        result: (
+            "CreditOrdersBuyResponseParsed"
+        ) = _companions().CreditOrdersBuyResponseParsed(
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
+            invalid=bad or _v.NO_INVALID,
+        )
+        return result
 
 
 class CreditOrdersSellRequest(BaseModel):
@@ -132,6 +197,20 @@ class CreditOrdersSellRequest(BaseModel):
             )
         return self
 
+    @field_validator("ord_qty", "ord_uv", "crd_loan_dt", "cond_uv", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {
+            "ord_qty": ("unsigned", "int", 0),
+            "ord_uv": ("unsigned", "int", 0),
+            "crd_loan_dt": ("date", "int", 0),
+            "cond_uv": ("unsigned", "int", 0),
+        }[name]
+        return to_wire(value, kind, name, number, scale)
+
 
 class CreditOrdersSellResponse(BaseModel):
     """
@@ -152,6 +231,27 @@ class CreditOrdersSellResponse(BaseModel):
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersSellResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        result: (
+            "CreditOrdersSellResponseParsed"
+        ) = _companions().CreditOrdersSellResponseParsed(
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
+            invalid=bad or _v.NO_INVALID,
+        )
+        return result
+
 
 class CreditOrdersModifyRequest(BaseModel):
     """
@@ -171,6 +271,19 @@ class CreditOrdersModifyRequest(BaseModel):
     mdfy_qty: str = Field(max_length=12, title="정정수량")
     mdfy_uv: str = Field(max_length=12, title="정정단가")
     mdfy_cond_uv: str | None = Field(default=None, max_length=12, title="정정조건단가")
+
+    @field_validator("mdfy_qty", "mdfy_uv", "mdfy_cond_uv", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {
+            "mdfy_qty": ("unsigned", "int", 0),
+            "mdfy_uv": ("unsigned", "int", 0),
+            "mdfy_cond_uv": ("unsigned", "int", 0),
+        }[name]
+        return to_wire(value, kind, name, number, scale)
 
 
 class CreditOrdersModifyResponse(BaseModel):
@@ -194,6 +307,33 @@ class CreditOrdersModifyResponse(BaseModel):
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
 
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersModifyResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        result: (
+            "CreditOrdersModifyResponseParsed"
+        ) = _companions().CreditOrdersModifyResponseParsed(
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
+            (
+                int(_s)
+                if (_s := self.mdfy_qty) and _s.isdecimal()
+                else _v.uint(_s, "mdfy_qty", bad)
+            ),  # mdfy_qty
+            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
+            invalid=bad or _v.NO_INVALID,
+        )
+        return result
+
 
 class CreditOrdersCancelRequest(BaseModel):
     """
@@ -213,6 +353,15 @@ class CreditOrdersCancelRequest(BaseModel):
     cncl_qty: str = Field(
         description="'0' 입력시 잔량 전부 취소", max_length=12, title="취소수량"
     )
+
+    @field_validator("cncl_qty", mode="before")
+    @classmethod
+    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
+        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
+        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        name = info.field_name or ""
+        kind, number, scale = {"cncl_qty": ("unsigned", "int", 0)}[name]
+        return to_wire(value, kind, name, number, scale)
 
 
 class CreditOrdersCancelResponse(BaseModel):
@@ -234,3 +383,29 @@ class CreditOrdersCancelResponse(BaseModel):
         title="처리결과코드",
     )
     return_msg: str | None = Field(default=None, title="처리결과메시지")
+
+    def parsed(
+        self, *, errors: Literal["raise", "keep"] = "raise"
+    ) -> "CreditOrdersCancelResponseParsed":
+        """The typed values: numbers as int or Decimal, dates and times, None for a
+        blank, a direction beside each direction-signed price; the wire strings stay here.
+
+        A value that contradicts its field's meaning raises _values.InvalidValueError;
+        errors="keep" makes it None and keeps the string in the result's ``invalid``.
+        """
+        bad: dict[str, str] | None = {} if errors == "keep" else None
+        result: (
+            "CreditOrdersCancelResponseParsed"
+        ) = _companions().CreditOrdersCancelResponseParsed(
+            _v.code(self.ord_no, "ord_no", bad),  # ord_no
+            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
+            (
+                int(_s)
+                if (_s := self.cncl_qty) and _s.isdecimal()
+                else _v.uint(_s, "cncl_qty", bad)
+            ),  # cncl_qty
+            self.return_code,  # return_code
+            self.return_msg,  # return_msg
+            invalid=bad or _v.NO_INVALID,
+        )
+        return result
