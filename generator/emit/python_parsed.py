@@ -320,7 +320,7 @@ def request_validator(plan: ClassPlan, attrs: Mapping[str, str]) -> str | None:
         v = f.value
         if f.kind is not Kind.STRING or f.enum is not None or f.fixed_value is not None:
             continue
-        if v.kind in NUMBERS or v.kind in ("date", "datetime"):
+        if v.kind in NUMBERS or v.kind in ("date", "datetime", "json"):
             kinds.append(f"{attrs[f.name]!r}: ({v.kind!r}, {v.number or 'int'!r}, {v.scale})")
     if not kinds:
         return None
@@ -331,8 +331,9 @@ def request_validator(plan: ClassPlan, attrs: Mapping[str, str]) -> str | None:
                 f'    @field_validator({names}, mode="before")',
                 "    @classmethod",
                 "    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:",
-                '        """int, Decimal and datetime.date arguments as Kiwoom\'s strings; what',
-                '        the field\'s meaning forbids (a negative quantity, "abc") is refused."""',
+                '        """int, Decimal and datetime.date arguments (and lists of objects sent as',
+                "        JSON text) as Kiwoom's strings; what the field's meaning forbids (a",
+                '        negative quantity, "abc") is refused."""',
                 '        name = info.field_name or ""',
                 "        kind, number, scale = {" + ", ".join(kinds) + "}[name]",
                 "        return to_wire(value, kind, name, number, scale)",
@@ -352,4 +353,6 @@ def type_hint(f: Field) -> str | None:
         return "str | datetime.date"
     if f.value.kind == "datetime":
         return "str | datetime.datetime"
+    if f.value.kind == "json":  # a list of objects, serialised into the string
+        return "str | collections.abc.Sequence[collections.abc.Mapping[str, str]]"
     return None

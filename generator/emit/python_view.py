@@ -593,7 +593,11 @@ def resource_imports(
         add("typing", "Any")
     if any("Literal[" in a.type_hint for a in args):
         add("typing", "Literal")
-    plain = tuple(m for m in ("datetime", "decimal") if any(f"{m}." in a.type_hint for a in args))
+    plain = tuple(
+        m
+        for m in ("collections.abc", "datetime", "decimal")
+        if any(f"{m}." in a.type_hint for a in args)
+    )
     add(".._async_client", "AsyncAPIClient")
     add(".._sync_client", "SyncAPIClient")
     add(".._operations", "OPERATIONS")

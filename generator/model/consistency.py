@@ -8,8 +8,8 @@
   or a format the example contradicts stays (the self-check reports it), since those are rules
   the text states, not lists that may be incomplete.
 - **JSON inside a string.** A request field whose example value is a string holding a JSON
-  list of objects (the US watchlist ``stk_cd``: ``"[{\"stex_tp\": \"ND\", ...}]"``) is warned
-  about, naming the keys: the client takes it as that string (the caller ``json.dumps`` it).
+  list of objects (the US watchlist ``stk_cd``: ``"[{\"stex_tp\": \"ND\", ...}]"``) gets the
+  meaning ``json`` with the objects' keys: the caller passes the list, the client serialises it.
 - **Same-named enumerations that contradict.** The same wire name whose enumerations give one
   label different codes in different sheets (US ``stex_tp``: ``2`` is NASDAQ in some sheets,
   AMEX in others) is warned about once, naming the codes and the APIs on each side.
@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..problems import Problems
-from .core import Api, Field, Kind, Message, Spec
+from .core import Api, Field, Kind, Message, Spec, Value
 
 
 def open_lists_examples_contradict(spec: Spec, problems: Problems) -> Spec:
@@ -117,13 +117,17 @@ def warn_contradicting_enums(spec: Spec, problems: Problems) -> None:
             break  # one warning per name is enough to send the maintainer there
 
 
-def warn_json_in_strings(spec: Spec, problems: Problems) -> None:
-    """One warning per request field whose sheet's example sends a JSON list of objects inside
-    a string."""
+def type_json_in_strings(spec: Spec) -> Spec:
+    """A request field whose sheet's example sends a JSON list of objects inside a string (the
+    US watchlist ``stk_cd``) gets the meaning ``json`` with the objects' keys: the client takes
+    the list and serialises it, the documents say so (``x-kiwoom-value``)."""
+    apis = []
     for api in spec.apis:
         example = api.request_example
         if example is None or not example.valid or not isinstance(example.value, dict):
+            apis.append(api)
             continue
+        typed: dict[str, tuple[str, ...]] = {}
         for f in api.request.body:
             value = example.value.get(f.name)
             if f.kind is not Kind.STRING or not isinstance(value, str):
@@ -137,11 +141,24 @@ def warn_json_in_strings(spec: Spec, problems: Problems) -> None:
                 continue
             if not inner or not all(isinstance(i, dict) for i in inner):
                 continue
-            keys = list(dict.fromkeys(k for i in inner for k in i))
-            problems.warning(
-                str(f.source),
-                api.id,
-                f"{f.name}: the request example sends a JSON list of objects ({', '.join(keys)}) "
-                "inside a string; the client takes that string (json.dumps the list)",
-                kind="json-in-string",
+            typed[f.name] = tuple(dict.fromkeys(str(k) for i in inner for k in i))
+        if not typed:
+            apis.append(api)
+            continue
+        body = tuple(
+            replace(
+                f,
+                value=Value(
+                    kind="json",
+                    items=typed[f.name],
+                    source="example",
+                    reason="the request example sends a JSON list of objects "
+                    f"({', '.join(typed[f.name])}) inside the string",
+                ),
             )
+            if f.name in typed
+            else f
+            for f in api.request.body
+        )
+        apis.append(replace(api, request=replace(api.request, body=body)))
+    return replace(spec, apis=tuple(apis))

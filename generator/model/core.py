@@ -62,7 +62,9 @@ class Value:
     """What a field's string means as a value (mined by :mod:`.numeric`), and why.
 
     ``kind``: one of ``numeric.KINDS`` (direction, signed, unsigned, decimal, date, time,
-    datetime, code, text); ``number``: "int" or "decimal" for the numeric kinds; ``scale``:
+    datetime, code, text), or ``json`` for a request field that carries a JSON list of objects
+    inside its string (``items``: their keys; the client takes the list and serialises it);
+    ``number``: "int" or "decimal" for the numeric kinds; ``scale``:
     implied decimals (``'000001500'`` with scale 3 is 1.500); ``strip``: a code's prefix that
     is removed (``A`` of ``A005930``); ``source``: what decided it (label, description, name,
     example, overrides.toml, default).
@@ -73,6 +75,7 @@ class Value:
     scale: int = 0
     strip: str = ""
     time_format: str = ""  # HHMMSS, HH:mm:ss, HHMM, HH:mm for a time
+    items: tuple[str, ...] = ()  # json: the keys of the objects of the list inside the string
     source: str = "default"
     reason: str = ""
 
@@ -83,6 +86,7 @@ class Value:
             "scale": self.scale,
             "strip": self.strip or None,
             "time_format": self.time_format or None,
+            "items": list(self.items) or None,
             "source": self.source,
             "reason": self.reason,
         }

@@ -13,8 +13,8 @@ from .build import build_spec
 from .config import Config, find_config_dir, load_config
 from .consistency import (
     open_lists_examples_contradict,
+    type_json_in_strings,
     warn_contradicting_enums,
-    warn_json_in_strings,
 )
 from .core import Spec
 from .selfcheck import SelfCheck, check_examples
@@ -64,7 +64,7 @@ def load(
     if not problems.error_count:
         spec = open_lists_examples_contradict(spec, problems)
         warn_contradicting_enums(spec, problems)
-        warn_json_in_strings(spec, problems)
+        spec = type_json_in_strings(spec)
     checked = None
     if self_check and not problems.error_count:
         checked = check_examples(spec, problems)

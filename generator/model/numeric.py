@@ -290,6 +290,8 @@ def extension(value: Value) -> dict[str, Any] | None:
     if value.kind == "text":
         return None
     out: dict[str, Any] = {"kind": value.kind}
+    if value.items:
+        out["items"] = list(value.items)  # json: a JSON list of objects with these keys
     if value.number:
         out["number"] = value.number
     if value.scale:

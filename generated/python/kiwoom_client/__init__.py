@@ -143,7 +143,7 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-__spec_hash__ = "c5cee427cd4b7d34f13174dd24982ce005b6d30daf0b33c92cfec1ced89a9f18"
+__spec_hash__ = "e9d33b1de93204723943634e05b1138a814dc20731d3b569c093a33832348faf"
 __generator_version__ = "0.1.0"
 
 # Names imported on first use (PEP 562): ``import kiwoom_client`` does not import them.

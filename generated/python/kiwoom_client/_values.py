@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -251,12 +252,28 @@ _MEANING = {
 }
 
 
+def _json_text(value: Any, name: str) -> Any:
+    """A list of objects (mappings of strings) as the JSON text Kiwoom wants inside the string;
+    a string is sent as given (already the JSON text), anything else is refused."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(item, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in item.items())
+        for item in value
+    ):
+        return json.dumps([dict(item) for item in value], ensure_ascii=False)
+    raise InvalidValueError(name, value, "a list of objects of strings (sent as JSON text)")
+
+
 def to_wire(value: Any, kind: str, name: str, number: str = "int", scale: int = 0) -> Any:
     """A request argument in Kiwoom's string form; refused (ValueError) where the field's
     meaning forbids it: a negative or non-numeric value for a quantity, a float (inexact).
 
     Strings are checked, not rewritten; None and other types are left to the model.
     """
+    if kind == "json":
+        return _json_text(value, name)
     meaning = _MEANING.get(kind)
     if meaning is None or value is None:
         return value

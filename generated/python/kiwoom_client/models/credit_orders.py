@@ -103,8 +103,9 @@ class CreditOrdersBuyRequest(BaseModel):
     @field_validator("ord_qty", "ord_uv", "cond_uv", mode="before")
     @classmethod
     def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
-        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        """int, Decimal and datetime.date arguments (and lists of objects sent as
+        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
+        negative quantity, "abc") is refused."""
         name = info.field_name or ""
         kind, number, scale = {
             "ord_qty": ("unsigned", "int", 0),
@@ -200,8 +201,9 @@ class CreditOrdersSellRequest(BaseModel):
     @field_validator("ord_qty", "ord_uv", "crd_loan_dt", "cond_uv", mode="before")
     @classmethod
     def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
-        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        """int, Decimal and datetime.date arguments (and lists of objects sent as
+        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
+        negative quantity, "abc") is refused."""
         name = info.field_name or ""
         kind, number, scale = {
             "ord_qty": ("unsigned", "int", 0),
@@ -275,8 +277,9 @@ class CreditOrdersModifyRequest(BaseModel):
     @field_validator("mdfy_qty", "mdfy_uv", "mdfy_cond_uv", mode="before")
     @classmethod
     def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
-        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        """int, Decimal and datetime.date arguments (and lists of objects sent as
+        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
+        negative quantity, "abc") is refused."""
         name = info.field_name or ""
         kind, number, scale = {
             "mdfy_qty": ("unsigned", "int", 0),
@@ -357,8 +360,9 @@ class CreditOrdersCancelRequest(BaseModel):
     @field_validator("cncl_qty", mode="before")
     @classmethod
     def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments as Kiwoom's strings; what
-        the field's meaning forbids (a negative quantity, "abc") is refused."""
+        """int, Decimal and datetime.date arguments (and lists of objects sent as
+        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
+        negative quantity, "abc") is refused."""
         name = info.field_name or ""
         kind, number, scale = {"cncl_qty": ("unsigned", "int", 0)}[name]
         return to_wire(value, kind, name, number, scale)
