@@ -9,6 +9,8 @@ through the wheel's metadata; nothing of the development environment is importab
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -27,7 +29,21 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the installed ``kiwoom-codegen`` script, the wheel)."""
     root = tmp_path_factory.mktemp("tool")
     dist = root / "dist"
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, ROOT], env=clean_env())
+    # From a copy of exactly the project's files: setuptools never cleans the build/ folder of a
+    # checkout, so a module renamed since the last build would ship in the wheel (and be copied
+    # into every generated client).
+    source = root / "source"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    for rel in filter(None, listed.split("\0")):
+        if (ROOT / rel).is_file():
+            (source / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / rel, source / rel)
+    run([sys.executable, "-m", "build", "--wheel", "--outdir", dist, source], env=clean_env())
     (wheel,) = dist.glob("kiwoom_codegen-*.whl")
     env_dir = root / "venv"
     run([sys.executable, "-m", "venv", env_dir])

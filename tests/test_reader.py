@@ -882,9 +882,12 @@ def test_model_json_keys_are_stable(tmp_path: Path) -> None:
         [
             "name", "python_name", "label", "type", "kind", "required", "max_length",
             "description", "enum", "enum_closed", "mining", "length_enforced", "accepts_blank",
-            "format", "fixed_value", "required_if", "unit", "children", "source",
+            "format", "fixed_value", "required_if", "unit", "children", "source", "value",
         ]
     )  # fmt: skip
+    assert sorted(doc["request"]["body"][0]["value"]) == [
+        "items", "kind", "number", "reason", "scale", "source", "strip", "time_format"
+    ]  # fmt: skip
     assert sorted(doc["request"]["body"][0]["mining"]) == [
         "decision", "default", "reason", "source"
     ]  # fmt: skip
