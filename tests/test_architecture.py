@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import grimp
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,6 +88,7 @@ def test_the_import_contracts_hold() -> None:
     assert "2 kept, 0 broken" in done.stdout
 
 
+@pytest.mark.slow
 def test_no_test_module_imports_another() -> None:
     """Shared helpers live in tests/support/; a test module imports from there, never from a
     test module (whose tests would then run twice, or whose helpers drift)."""

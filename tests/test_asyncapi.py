@@ -61,6 +61,7 @@ def spec_errors(document: dict[str, Any]) -> list[str]:
     return [f"{e.json_path}: {e.message[:200]}" for e in validator.iter_errors(document)]
 
 
+@pytest.mark.slow
 def test_document_validates_against_the_official_schema(document: dict[str, Any]) -> None:
     assert document["asyncapi"] == "3.0.0"
     assert spec_errors(document) == []
@@ -96,6 +97,7 @@ def parse_with_asyncapi_parser(path: Path) -> dict[str, Any]:
     return result
 
 
+@pytest.mark.slow
 def test_asyncapi_parser_accepts_both_files(spec: Spec, tmp_path: Path) -> None:
     files = emit(spec, EmitContext(__version__, spec.content_hash(), ("realtime.xlsx",)))
     for name in (JSON_PATH, YAML_PATH):
@@ -107,6 +109,7 @@ def test_asyncapi_parser_accepts_both_files(spec: Spec, tmp_path: Path) -> None:
     assert json.loads(files[JSON_PATH]) == yaml.safe_load(files[YAML_PATH])
 
 
+@pytest.mark.slow
 def test_asyncapi_parser_reports_a_broken_reference(
     document: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -169,6 +172,7 @@ def test_real_is_a_oneof_over_the_channel_types(document: dict[str, Any]) -> Non
     assert values["additionalProperties"] == {"type": "string"}
 
 
+@pytest.mark.slow
 def test_entry_schemas_are_the_python_messages(spec: Spec, tmp_path: Path) -> None:
     document = build_document(spec)
     schemas = document["components"]["schemas"]
@@ -242,6 +246,7 @@ def test_wire_schemas_are_one_in_all_three_documents(spec: Spec, document: dict[
 
 
 
+@pytest.mark.slow
 def test_frames_the_client_sends_match_the_document(spec: Spec, tmp_path: Path) -> None:
     document = build_document(spec)
     root = write_files(emit_files(spec), tmp_path)
@@ -330,6 +335,7 @@ def test_output_is_deterministic(spec: Spec) -> None:
     assert emit(spec, ctx) == emit(spec, ctx)
 
 
+@pytest.mark.slow
 def test_realtime_golden() -> None:
     """tests/golden/realtime/: the reviewed AsyncAPI document and typed messages."""
     from tests.update_goldens import stale

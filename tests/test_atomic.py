@@ -41,6 +41,7 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, P
 
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("exc", "exit_code"),
     [
@@ -69,6 +70,7 @@ def test_failure_midway_leaves_the_output_untouched(
     assert (out / "scratch").is_dir()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("exc", [OSError(5, "I/O error"), KeyboardInterrupt()])
 def test_failure_during_the_swap_puts_the_old_tree_back(
     project: tuple[Path, Path, Path],
@@ -116,6 +118,7 @@ def test_failing_emitter_writes_nothing(
     assert tree(out) == before and beside(out) == ["generated"]
 
 
+@pytest.mark.slow
 def test_a_first_generate_that_fails_leaves_no_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +129,7 @@ def test_a_first_generate_that_fails_leaves_no_directory(
     assert beside(out) == []
 
 
+@pytest.mark.slow
 def test_removed_api_files_go_and_unowned_files_stay(
     project: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -150,6 +154,7 @@ def test_removed_api_files_go_and_unowned_files_stay(
     assert tree(out) == before
 
 
+@pytest.mark.slow
 def test_stale_cache_of_a_removed_package_goes_with_it(
     project: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

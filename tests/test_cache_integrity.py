@@ -117,6 +117,7 @@ def _entries(snapshot: Path) -> list[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_snapshot_holds_every_kind_of_entry(primed: tuple[Path, dict[str, bytes]]) -> None:
     kinds = {rel.split("/")[0] for rel in _entries(primed[0])}
     assert kinds >= {"black", "group-module", "datamodel-codegen", "sheet-rows"} | JSON_KINDS
@@ -158,6 +159,7 @@ def test_every_damaged_entry_is_recomputed_with_one_warning(
     assert tried >= 3 * len(_entries(snapshot))
 
 
+@pytest.mark.slow
 def test_a_linked_cache_folder_is_refused_and_never_written_through(
     primed: tuple[Path, dict[str, bytes]],
     tmp_path: Path,
@@ -183,6 +185,7 @@ def test_a_linked_cache_folder_is_refused_and_never_written_through(
         assert _tree(target) == before  # nothing written through the link
 
 
+@pytest.mark.slow
 def test_an_entry_stored_under_another_key_is_refused(
     primed: tuple[Path, dict[str, bytes]],
     tmp_path: Path,
@@ -204,6 +207,7 @@ def test_an_entry_stored_under_another_key_is_refused(
     assert _tree(tmp_path / "out") == reference
 
 
+@pytest.mark.slow
 def test_check_no_cache_reads_and_writes_no_cache(
     primed: tuple[Path, dict[str, bytes]],
     tmp_path: Path,
@@ -232,6 +236,7 @@ def test_check_no_cache_reads_and_writes_no_cache(
     assert {p: p.stat().st_mtime_ns for p in live.rglob("*")} == listing  # nothing written
 
 
+@pytest.mark.slow
 def test_check_reports_an_unowned_module_that_shadows_one_of_the_package(
     primed: tuple[Path, dict[str, bytes]],
     tmp_path: Path,

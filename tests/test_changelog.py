@@ -32,6 +32,7 @@ def editions(tmp_path: Path) -> tuple[Path, Path, Path]:
     return old, new, tmp_path / "generated"
 
 
+@pytest.mark.slow
 def test_entry_names_version_bump_and_hash(
     editions: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -59,6 +60,7 @@ def test_entry_names_version_bump_and_hash(
     assert CHANGELOG_PATH not in json.loads((out / MANIFEST_NAME).read_text())["files"]
 
 
+@pytest.mark.slow
 def test_entry_survives_generate_and_check_passes(
     editions: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,6 +77,7 @@ def test_entry_survives_generate_and_check_passes(
     assert run(["check", str(old), "--out", str(out)], capsys)[0] == 0
 
 
+@pytest.mark.slow
 def test_newest_entry_on_top_and_no_twins(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -102,6 +105,7 @@ def test_newest_entry_on_top_and_no_twins(
     assert text.count(f"\n{TITLE}\n") + text.startswith(TITLE) == 1
 
 
+@pytest.mark.slow
 def test_version_must_be_above_the_released_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -129,6 +133,7 @@ def test_version_must_be_above_the_released_one(
     assert tree(out) == before  # nothing written
 
 
+@pytest.mark.slow
 def test_breaking_changes_need_a_minor_bump_below_one_and_a_major_above(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -155,6 +160,7 @@ def test_breaking_changes_need_a_minor_bump_below_one_and_a_major_above(
         assert text.count(MARKER) == 1
 
 
+@pytest.mark.slow
 def test_reruns_replace_their_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -178,6 +184,7 @@ def test_reruns_replace_their_entry(
     ]
 
 
+@pytest.mark.slow
 def test_bad_old_edition_writes_nothing(
     editions: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -31,6 +31,7 @@ def generated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path,
     return specs, out
 
 
+@pytest.mark.slow
 def test_check_passes_right_after_generate(
     generated: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -41,6 +42,7 @@ def test_check_passes_right_after_generate(
     assert run(["check", str(specs), "--out", str(out)], capsys)[0] == 0
 
 
+@pytest.mark.slow
 def test_check_fails_after_a_spec_cell_is_edited(
     generated: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -87,6 +89,7 @@ def test_check_reports_missing_and_extra_files(
     assert "python/pkg/credit_orders/cancel.py" in extra
 
 
+@pytest.mark.slow
 def test_check_on_a_missing_output_and_bad_specs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

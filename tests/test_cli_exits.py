@@ -13,6 +13,7 @@ import pytest
 from tests.support.pipeline import ROOT, SEED, run, write_edition
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["parse", "generate", "check"])
 @pytest.mark.parametrize("config", ["nope", "empty", "file"])
 def test_a_config_that_is_not_there_is_an_error(
@@ -64,6 +65,7 @@ def closed_pipe_run(argv: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.CompletedProcess(done.args, done.returncode, "", done.stderr)
 
 
+@pytest.mark.slow
 def test_check_keeps_its_exit_code_on_a_closed_pipe(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     shutil.copytree(ROOT / "generated", out)
@@ -76,6 +78,7 @@ def test_check_keeps_its_exit_code_on_a_closed_pipe(tmp_path: Path) -> None:
     assert closed_pipe_run(["check", "--out", str(out)]).returncode == 0
 
 
+@pytest.mark.slow
 def test_parse_on_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
     done = closed_pipe_run(["parse", "specs", "--json"])
     assert done.returncode == 0

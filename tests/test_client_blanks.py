@@ -91,6 +91,7 @@ def method(gen: Generated, client: Any, api_id: str) -> Any:
     return getattr(group, op.method)
 
 
+@pytest.mark.slow
 def test_blank_optional_fields_are_sent_as_given(gen: Generated, server: Any, client: Any) -> None:
     sent_kwargs = {
         "qry_tp": "",
@@ -130,6 +131,7 @@ def test_open_enum_takes_any_code_within_its_length(
     assert len(server.requests_for("ka90020")) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "bad",
     [
@@ -147,6 +149,7 @@ def test_closed_enums_and_formats_still_hold(
     assert server.requests_for("ka90020") == []
 
 
+@pytest.mark.slow
 def test_us_limit_order_without_a_price_is_refused_before_sending(
     gen: Generated, server: Any, client: Any
 ) -> None:
@@ -190,6 +193,7 @@ def test_types_say_closed_and_open(gen: Generated) -> None:
     assert '"001"' in schema
 
 
+@pytest.mark.slow
 def test_generated_package_is_mypy_strict_clean(gen: Generated, tmp_path: Path) -> None:
     # Literal[...] | str hints, Literal[..., ""] and the appended length validator type-check
     result = mypy_strict("kiwoom_client", gen.python_dir, tmp_path / "cache")

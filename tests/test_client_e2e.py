@@ -112,6 +112,7 @@ def serve_credit_answers(server: Any) -> None:
 # ---- tokens ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_token_is_issued_from_the_keys_once_and_sent_as_bearer(server: Any, client: Any) -> None:
     serve_credit_answers(server)
     for method, _, kwargs, _ in CREDIT_ORDERS:
@@ -134,6 +135,7 @@ def test_token_is_issued_from_the_keys_once_and_sent_as_bearer(server: Any, clie
 # ---- the four credit orders ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("method", "api_id", "kwargs", "answer"), CREDIT_ORDERS, ids=[o[0] for o in CREDIT_ORDERS]
 )
@@ -180,6 +182,7 @@ def test_kt10009_example_answer_keeps_zero_padding(server: Any, client: Any) -> 
     assert resp.body["return_msg"] == "매도취소 주문입력이 완료되었습니다."
 
 
+@pytest.mark.slow
 def test_call_by_api_id_sends_what_the_method_sends(server: Any, client: Any) -> None:
     server.set_response("kt10006", CREDIT_ORDERS[0][3] or {})
     by_id = client.call("kt10006", BUY)
@@ -201,6 +204,7 @@ def test_call_with_an_unknown_api_id_suggests_and_sends_nothing(
 # ---- validation before sending ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("call", "error"),
     [
@@ -252,6 +256,7 @@ def test_ord_qty_of_12_characters_is_accepted(server: Any, client: Any) -> None:
 # ---- errors ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("code", "error", "sent"),
     [
@@ -282,6 +287,7 @@ def test_return_codes_raise_typed_errors(
     assert len(server.requests_for("kt10006")) == sent
 
 
+@pytest.mark.slow
 def test_8005_reissues_the_token_once_and_resends_the_order(server: Any, client: Any) -> None:
     client.credit_orders.buy(**BUY)
     server.expire_tokens()  # the token is now invalid: Kiwoom answers 8005
@@ -298,6 +304,7 @@ def test_8005_reissues_the_token_once_and_resends_the_order(server: Any, client:
     assert sent[1].json == sent[2].json == BUY
 
 
+@pytest.mark.slow
 def test_8005_twice_raises_token_error_after_one_reissue(
     kc: Generated, server: Any, client: Any
 ) -> None:
@@ -309,6 +316,7 @@ def test_8005_twice_raises_token_error_after_one_reissue(
     assert len(server.requests_for("kt10006")) == 2
 
 
+@pytest.mark.slow
 def test_rate_limited_order_is_retried(server: Any, client: Any) -> None:
     server.set_response("kt10006", {"ord_no": "0000024"})
     server.queue_rate_limit("kt10006")
@@ -337,6 +345,7 @@ def test_dropped_connection_on_an_order_is_not_retried(
     assert len(server.requests_for("kt10006")) == 1
 
 
+@pytest.mark.slow
 def test_order_timeout_is_surfaced_and_not_resent(kc: Generated, server: Any, client: Any) -> None:
     server.delay("kt10006", 2.0)
     started = time.monotonic()
@@ -350,6 +359,7 @@ def test_order_timeout_is_surfaced_and_not_resent(kc: Generated, server: Any, cl
     assert len(server.requests_for("kt10006")) == 1
 
 
+@pytest.mark.slow
 def test_read_timeout_is_retried_unlike_an_order(reads_server: Any, reads_client: Any) -> None:
     reads_server.delay("ka10099", 2.0)
     resp = reads_client.stock_info.list_stocks(mrkt_tp="0", timeout=0.3)
@@ -366,6 +376,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow
 def test_pages_are_followed_with_the_same_body(
     reads: Generated, reads_server: Any, reads_client: Any
 ) -> None:
@@ -395,6 +406,7 @@ def test_pages_are_followed_with_the_same_body(
     assert all(r.path == "/api/dostk/stkinfo" and r.headers["api-id"] == "ka10099" for r in sent)
 
 
+@pytest.mark.slow
 def test_next_page_by_hand_and_by_arguments(reads_server: Any, reads_client: Any) -> None:
     reads_server.set_pages("ka10099", PAGES)
     second = reads_client.stock_info.list_stocks(mrkt_tp="0").next_page()
@@ -444,6 +456,7 @@ def test_websocket_api_is_not_offered_over_http(
 # ---- the async twin --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_async_order_sends_what_the_sync_order_sends(
     kc: Generated, server: Any, client: Any
 ) -> None:
@@ -469,6 +482,7 @@ def test_async_order_sends_what_the_sync_order_sends(
     assert len(server.requests_for("au10001")) == 1  # one token per app key: shared
 
 
+@pytest.mark.slow
 def test_async_order_timeout_is_not_resent(kc: Generated, server: Any) -> None:
     server.delay("kt10006", 2.0)
 
@@ -485,6 +499,7 @@ def test_async_order_timeout_is_not_resent(kc: Generated, server: Any) -> None:
     assert len(server.requests_for("kt10006")) == 1
 
 
+@pytest.mark.slow
 def test_async_pages_are_followed(reads: Generated, reads_server: Any) -> None:
     reads_server.set_pages("ka10099", PAGES)
 
@@ -504,6 +519,7 @@ def test_async_pages_are_followed(reads: Generated, reads_server: Any) -> None:
 # ---- secrets ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_secrets_stay_out_of_reprs_errors_and_logs(
     kc: Generated, server: Any, client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -558,6 +574,7 @@ def python_blocks(readme: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", readme, flags=re.S)
 
 
+@pytest.mark.slow
 def test_readme_quick_start_places_a_mock_credit_buy(kc: Generated, tmp_path: Path) -> None:
     readme = (kc.python_dir / "README.md").read_text(encoding="utf-8")
     (quick,) = [b for b in python_blocks(readme) if 'env="mock"' in b]
@@ -600,6 +617,7 @@ REALTIME_PRINT = (  # the real-time program's line (its own fake servers)
 )
 
 
+@pytest.mark.slow
 def test_readme_snippets_run_exactly_as_written(
     kc: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -638,6 +656,7 @@ def test_root_readme_snippets_run_exactly_as_written(
     assert [r.api_id for r in requests] == ["au10001", "kt10006"]
 
 
+@pytest.mark.slow
 def test_reads_readme_paging_snippet_pages(
     reads: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -651,6 +670,7 @@ def test_reads_readme_paging_snippet_pages(
     assert "ka10099-page-2" in keys
 
 
+@pytest.mark.slow
 def test_docstring_examples_name_what_exists(
     kc: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -669,6 +689,7 @@ def test_docstring_examples_name_what_exists(
         assert api_ids and all(a in kc.OPERATIONS for a in api_ids)
 
 
+@pytest.mark.slow
 def test_none_arguments_are_not_sent(kc: Generated, server: Any, client: Any) -> None:
     client.credit_orders.buy(**{**BUY, "ord_uv": None}, cond_uv=None)
     client.call("kt10006", {**BUY, "ord_uv": None})

@@ -89,6 +89,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     return python, wheel, python_dir
 
 
+@pytest.mark.slow
 def test_wheel_declares_its_dependencies(venv: tuple[Path, Path, Path]) -> None:
     """What lets pip resolve httpx and pydantic into the fresh venv (the wheel's file list is
     checked by tests/test_python_client_golden.py)."""
@@ -103,6 +104,7 @@ def test_wheel_declares_its_dependencies(venv: tuple[Path, Path, Path]) -> None:
     assert "License-Expression: MIT" in text and "License: " not in text
 
 
+@pytest.mark.slow
 def test_installed_package_places_a_mock_credit_buy(
     venv: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
@@ -144,6 +146,7 @@ def test_installed_package_places_a_mock_credit_buy(
     }
 
 
+@pytest.mark.slow
 def test_installed_package_is_typed_for_its_users(
     venv: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:
@@ -186,6 +189,7 @@ def listing(directory: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_pip_install_of_the_directory_writes_nothing_into_it_and_installs_the_docs(
     venv: tuple[Path, Path, Path], tmp_path: Path
 ) -> None:

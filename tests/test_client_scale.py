@@ -40,6 +40,8 @@ from tests.support.client_helpers import (
     run,
 )
 
+pytestmark = pytest.mark.slow  # every test works on the full-size workbook
+
 synth = pytest.importorskip("benchmarks.synth")
 CATALOG_MENUS = [(row[0], row[3]) for row in synth.catalog()]  # (id, menu)
 

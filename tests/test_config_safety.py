@@ -39,6 +39,7 @@ def bad(capsys: pytest.CaptureFixture[str], file: str, text: str) -> str:
 NEWLINE = "\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("file", "text", "says"),
     [
@@ -133,6 +134,7 @@ def test_a_bad_version_is_never_written(capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2 and not Path("out").exists()
 
 
+@pytest.mark.slow
 def test_one_note_names_the_config_tables_in_use(capsys: pytest.CaptureFixture[str]) -> None:
     def note() -> list[str]:
         _, err = capsys.readouterr()

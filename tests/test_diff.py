@@ -46,6 +46,7 @@ def diff_json(
 # --- the documented later edition: descriptions only ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_description_only_edition(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     old = write_edition(tmp_path / "old", SEED)
     new = write_edition(tmp_path / "new", described(SEED))
@@ -81,6 +82,7 @@ def test_description_only_edition(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 0
 
 
+@pytest.mark.slow
 def test_no_change_is_exit_0_and_bump_none(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -125,6 +127,7 @@ def one(changes: list[dict[str, Any]], api_id: str, kind: str, location: str) ->
     return found[0]
 
 
+@pytest.mark.slow
 def test_structural_changes(
     editions: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -188,6 +191,7 @@ def test_structural_changes(
     assert code == 0
 
 
+@pytest.mark.slow
 def test_text_lists_breaking_first(
     editions: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -201,6 +205,7 @@ def test_text_lists_breaking_first(
     assert "Suggested bump: minor" in lines[-1]
 
 
+@pytest.mark.slow
 def test_markdown_renders_tables(
     editions: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -217,6 +222,7 @@ def test_markdown_renders_tables(
     assert "| kt10006 | `max_length` | `request.body.stk_cd` | 12 | 6 |  |" in out
 
 
+@pytest.mark.slow
 def test_bad_input_is_exit_2_without_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -231,6 +237,7 @@ def test_bad_input_is_exit_2_without_traceback(
     assert code == 2 and "not a directory" in err
 
 
+@pytest.mark.slow
 def test_same_config_for_both_editions_leniently(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -245,6 +252,7 @@ def test_same_config_for_both_editions_leniently(
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_default_config_falls_back_to_specs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -171,6 +171,7 @@ def test_typescript_versions_are_the_pinned_ones() -> None:
         assert lock[f"node_modules/{package}"]["version"] == version, package
 
 
+@pytest.mark.slow
 def test_typescript_walkthrough_places_an_order(tmp_path: Path, openapi_json: Path) -> None:
     node_tools()  # Node present (or the skip the other Node tests honour); fills the npm cache
     steps = section("openapi.md", TS_SECTION)
@@ -186,6 +187,7 @@ def test_typescript_walkthrough_places_an_order(tmp_path: Path, openapi_json: Pa
     assert package["type"] == "module"
 
 
+@pytest.mark.slow
 def test_python_walkthrough_places_an_order(tmp_path: Path, openapi_json: Path) -> None:
     steps = section("openapi.md", "Python: openapi-python-client")
     with kiwoom(KIWOOM_OPENAPI=str(openapi_json)) as (env, responses, recorded):
@@ -194,6 +196,7 @@ def test_python_walkthrough_places_an_order(tmp_path: Path, openapi_json: Path) 
     assert_one_buy_order(recorded)
 
 
+@pytest.mark.slow
 def test_post_processing_strips_the_suffix(tmp_path: Path, openapi_json: Path) -> None:
     (b,) = [
         x for x in section("openapi.md", "Generators that percent-encode `#`") if x.lang == "sh"
@@ -240,6 +243,7 @@ def test_the_yaml_excerpt_is_in_the_document() -> None:
 # --- docs/regenerating.md -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_workflow_runs_in_a_copy_of_the_repository(tmp_path: Path) -> None:
     project = tmp_path / "project"
     project.mkdir()
@@ -257,6 +261,7 @@ def test_the_workflow_runs_in_a_copy_of_the_repository(tmp_path: Path) -> None:
     assert "up to date" in out.splitlines()[-1]  # the closing check
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["generate", "check", "diff"])
 def test_synopses_name_real_options(command: str) -> None:
     (b,) = [x for x in blocks("regenerating.md") if x.text.startswith(f"kiwoom-codegen {command} ")]

@@ -65,6 +65,7 @@ def test_review_markdown_has_no_live_link_image_html_or_bidi(
     assert "`http://evil.example`" in out  # shown exactly, as code, never a link
 
 
+@pytest.mark.slow
 def test_review_json_escapes_bidi_and_reads_back(
     workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -73,6 +74,7 @@ def test_review_json_escapes_bidi_and_reads_back(
     assert json.loads(out)["fields"][0]["text"] == HOSTILE
 
 
+@pytest.mark.slow
 def test_api_md_and_readme_link_nothing_and_hold_no_html(
     workbook: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

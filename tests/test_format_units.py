@@ -54,6 +54,7 @@ def fresh_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(format_units, "_FORMATTED", {})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["specs", "synthetic", "unicode", "random"])
 def test_the_result_is_blacks(kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     given: list[int] = []  # the size of every text black formats
@@ -161,6 +162,7 @@ TYPES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(4))
 def test_plain_fields_are_written_as_black_writes_them(seed: int) -> None:
     """Field statements of every length, type and string spelling: where plain_field answers,
@@ -202,6 +204,7 @@ def test_other_shapes_are_left_to_black(text: str) -> None:
     assert format_units.plain_field(text) is None
 
 
+@pytest.mark.slow
 def test_the_next_run_starts_from_the_results_kept_for_a_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,7 @@ import pytest
 from benchmarks.fuzz_generator import UNSAFE_CHARS, run_case, unicode_case
 
 
+@pytest.mark.slow
 def test_every_line_format_and_control_character(tmp_path: Path) -> None:
     """Every character of Zl, Zp, Cc, Cf (incl. U+0085, VT, FF, FS/GS/RS, bidi controls) and
     code payloads in names, labels, descriptions, overviews and examples; names that shadow
@@ -26,6 +27,7 @@ def test_every_line_format_and_control_character(tmp_path: Path) -> None:
     unicode_case(tmp_path, mypy=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_workbooks(tmp_path: Path, seed: int) -> None:
     assert run_case(seed, tmp_path, apis=3) == "ok"

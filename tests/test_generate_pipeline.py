@@ -62,6 +62,7 @@ def seed_spec(tmp_path_factory: pytest.TempPathFactory) -> Spec:
     return load([write_edition(tmp_path_factory.mktemp("seed"), SEED)]).spec
 
 
+@pytest.mark.slow
 def test_render_lists_every_owned_file_with_its_hash(seed_spec: Spec) -> None:
     files = render(seed_spec, ["spec.xlsx"])
     doc = json.loads(files[MANIFEST_NAME])
@@ -116,6 +117,7 @@ def test_render_refuses_an_emitter_that_breaks_the_contract(
 # --- the generate command ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_generate_writes_what_render_produces(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -153,6 +155,7 @@ def test_generate_with_bad_specs_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["specs"]
 
 
+@pytest.mark.slow
 def test_generate_prints_warnings_and_still_writes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -168,6 +171,7 @@ def test_generate_prints_warnings_and_still_writes(
     assert (out / MANIFEST_NAME).is_file()
 
 
+@pytest.mark.slow
 def test_generate_is_byte_identical_across_hash_seeds(tmp_path: Path) -> None:
     """Run the real CLI (with every built emitter) twice under different PYTHONHASHSEEDs."""
     write_edition(tmp_path / "specs", [*SEED, NESTED])

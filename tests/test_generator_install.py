@@ -56,6 +56,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return env_dir / "bin" / "kiwoom-codegen", wheel
 
 
+@pytest.mark.slow
 def test_wheel_ships_templates_and_runtime_under_its_own_name(
     installed: tuple[Path, Path],
 ) -> None:
@@ -73,6 +74,7 @@ def test_wheel_ships_templates_and_runtime_under_its_own_name(
     assert "kiwoom_codegen/data/names.toml" in names  # the shipped names table
 
 
+@pytest.mark.slow
 def test_installed_tool_generates_specs_from_another_directory(
     installed: tuple[Path, Path], tmp_path: Path
 ) -> None:

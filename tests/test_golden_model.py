@@ -34,6 +34,7 @@ def parse_specs(hash_seed: str) -> bytes:
     return result.stdout
 
 
+@pytest.mark.slow
 def test_model_json_is_deterministic() -> None:
     first, second = parse_specs("0"), parse_specs("4242")
     assert first == second

@@ -22,6 +22,7 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_generate_then_check_then_a_stale_file(tmp_path: Path, cache_dir: Path) -> None:
     out = tmp_path / "generated"
     first = kiwoom_codegen.generate([SPECS], out=out)
@@ -48,6 +49,7 @@ def test_bad_specs_come_back_as_a_failed_outcome(tmp_path: Path, cache_dir: Path
     assert not (tmp_path / "out").exists()  # nothing written
 
 
+@pytest.mark.slow
 def test_cache_false_neither_reads_nor_writes_the_cache(tmp_path: Path, cache_dir: Path) -> None:
     outcome = kiwoom_codegen.check([SPECS], out=SPECS.parent / "generated", cache=False)
     assert outcome.status == "up to date" and outcome.rendered
@@ -55,6 +57,7 @@ def test_cache_false_neither_reads_nor_writes_the_cache(tmp_path: Path, cache_di
     assert os.environ["KIWOOM_CODEGEN_CACHE"] == str(cache_dir)  # restored after the call
 
 
+@pytest.mark.slow
 def test_the_cli_calls_the_library(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -141,6 +141,7 @@ def _values(x: Field) -> list[tuple[str, str | None]]:
     return [(e.value, e.label) for e in x.enum or ()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ENUMS))
 def test_enumeration_styles(styles: tuple[Api, Any, Path], name: str) -> None:
     a, _, path = styles
@@ -413,6 +414,7 @@ ADVERSARIAL = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_mining_a_100000_character_adversarial_cell_completes() -> None:
     # Quadratic mining took ~20 s for 40,000 characters; linear takes well under a second per
     # cell here. The timeout is a generous bound against hangs, not a speed assertion.

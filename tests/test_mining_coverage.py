@@ -109,6 +109,7 @@ def mined(x: Field) -> list[str]:
     return [e.value for e in x.enum or ()] + ([x.fixed_value] if x.fixed_value else [])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("market", "corpus"), [("domestic", DOMESTIC), ("us", US)])
 def test_documented_values_appear_in_the_mined_lists(
     tmp_path: Path, market: str, corpus: list[tuple[str, list[str]]]

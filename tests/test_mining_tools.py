@@ -97,6 +97,7 @@ add_enum = ["A", "B"]
     assert [e.value for e in kind.enum or ()] == ["A", "B"] and kind.enum_closed is False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -267,6 +268,7 @@ def test_closed_enum_is_exactly_the_pairs_of_its_text(text: str) -> None:
     _check_closed(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("01AZ%:：;.,( )~가나\n등…")), max_size=60))
 def test_closed_enum_property_on_arbitrary_text(text: str) -> None:

@@ -287,6 +287,7 @@ def full_model(tmp_path_factory: pytest.TempPathFactory) -> Loaded:
     return read(book)
 
 
+@pytest.mark.slow
 def test_every_catalog_api_gets_its_table_name_without_fallbacks(full_model: Loaded) -> None:
     spec = full_model.spec
     assert len(spec.apis) == 337
@@ -320,6 +321,7 @@ def resolve(obj: Any, dotted: str) -> Any:
     return obj
 
 
+@pytest.mark.slow
 def test_round_trip_into_the_client(generated: tuple[Any, list[CatalogApi]]) -> None:
     pkg, apis = generated
     testing = __import__(f"{pkg.__name__}.testing", fromlist=["FakeKiwoomServer"])
@@ -510,6 +512,7 @@ def test_project_names_override_the_shipped_table(tmp_path: Path) -> None:
     assert not any(p.level is not Level.NOTE for p in loaded.problems), lines
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("entry", "message"),
     [

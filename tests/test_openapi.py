@@ -239,6 +239,7 @@ def test_every_valid_sheet_example_validates_and_is_in_the_document(doc: dict[st
     assert value["return_code"] == 0 and value["return_msg"]
 
 
+@pytest.mark.slow
 def test_deterministic_across_hash_seeds() -> None:
     code = (
         "import hashlib\n"

@@ -83,6 +83,7 @@ def assert_credit_orders_received(recorded: list[dict[str, Any]], bodies: dict[s
 # --- Redocly and YAML -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", [JSON_PATH, YAML_PATH])
 def test_redocly_recommended_lint_is_clean(doc_paths: tuple[Path, Path], which: str) -> None:
     path = doc_paths[0] if which == JSON_PATH else doc_paths[1]
@@ -118,10 +119,12 @@ def yaml_1_2_reads_like_json(json_path: Path, yaml_path: Path) -> None:
     assert done.stdout.strip() == "same"
 
 
+@pytest.mark.slow
 def test_yaml_reads_the_same_in_a_yaml_1_2_parser(doc_paths: tuple[Path, Path]) -> None:
     yaml_1_2_reads_like_json(*doc_paths)
 
 
+@pytest.mark.slow
 def test_nasty_text_lints_clean_and_reads_the_same(tmp_path: Path) -> None:
     workbook = write(
         tmp_path, nasty_sheet(), error_codes=tuple((1000 + i, t) for i, t in enumerate(NASTY))
@@ -148,6 +151,7 @@ def ts_project(doc_paths: tuple[Path, Path], tmp_path_factory: pytest.TempPathFa
     return work
 
 
+@pytest.mark.slow
 def test_typescript_types_keep_the_four_operations_apart(ts_project: Path) -> None:
     types = (ts_project / "kiwoom.ts").read_text()
     for api_id in CREDIT:
@@ -159,6 +163,7 @@ def test_typescript_types_keep_the_four_operations_apart(ts_project: Path) -> No
     run_tool("tsc", "--project", ts_project / "tsconfig.json", cwd=ts_project)
 
 
+@pytest.mark.slow
 def test_typescript_mistakes_are_errors_without_the_markers(ts_project: Path) -> None:
     """The same usage file without its @ts-expect-error markers: every marked line fails."""
     bare = ts_project / "bare"
@@ -182,6 +187,7 @@ def test_typescript_mistakes_are_errors_without_the_markers(ts_project: Path) ->
     assert error_lines == {n + 1 for n in marked}, done.stdout
 
 
+@pytest.mark.slow
 def test_typescript_client_calls_the_fake_server(ts_project: Path) -> None:
     out = ts_project / "out"
     run_tool("tsc", "--project", ts_project / "tsconfig.json", "--noEmit", "false", "--outDir", out,
@@ -243,6 +249,7 @@ def endpoint(package: ModuleType, operation_id: str) -> ModuleType:
     return importlib.import_module(f"{package.__name__}.api.{found[0].parent.name}.{snake}")
 
 
+@pytest.mark.slow
 def test_openapi_python_client_generates_every_operation(opc_package: ModuleType) -> None:
     doc = document(shipped_spec())
     ids = [item["post"]["operationId"] for item in doc["paths"].values()]
@@ -254,6 +261,7 @@ def test_openapi_python_client_generates_every_operation(opc_package: ModuleType
         assert callable(module.sync_detailed) and callable(module.asyncio_detailed)
 
 
+@pytest.mark.slow
 def test_python_client_calls_the_fake_server(opc_package: ModuleType) -> None:
     spec = shipped_spec()
     doc = document(spec)
@@ -286,6 +294,7 @@ def test_python_client_calls_the_fake_server(opc_package: ModuleType) -> None:
         assert {k: parsed[k] for k in responses[api_id]} == responses[api_id]
 
 
+@pytest.mark.slow
 def test_sheet_examples_agree_with_the_python_models() -> None:
     """Every valid example of specs/ validates against the document and the client's models."""
     root = python_client()

@@ -26,6 +26,8 @@ from tests.support.openapi_support import (
     write_document,
 )
 
+pytestmark = pytest.mark.slow  # every test works on the full-size workbook
+
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Spec, Path]:

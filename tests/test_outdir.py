@@ -95,6 +95,7 @@ KILL_POINTS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("point", sorted(KILL_POINTS))
 @pytest.mark.parametrize("settle_with", ["check", "generate"])
 def test_a_run_killed_at_any_step_is_settled_by_the_next_one(
@@ -147,6 +148,7 @@ def problem_lines(err: str) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_a_second_run_waits_for_nobody_and_changes_nothing(
     project: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -186,6 +188,7 @@ def test_legacy_leftovers_are_kept_and_a_lost_tree_is_put_back(
     assert ".generated.new-abcdefgh" in beside(out)  # not ours to delete: no journal
 
 
+@pytest.mark.slow
 def test_foreign_look_alikes_are_never_removed(
     project: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -219,6 +222,7 @@ def read_only(directory: Path) -> Iterator[None]:
             directory.chmod(mode)
 
 
+@pytest.mark.slow
 def test_read_only_output_is_one_line_exit_2_and_check_still_works(
     project: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -265,6 +269,7 @@ def test_full_disk_is_one_line_exit_2(
     assert tree(out) == before and beside(out) == ["generated"]
 
 
+@pytest.mark.slow
 def test_errors_before_staging_clean_up_too(
     project: tuple[Path, Path, Path],
     monkeypatch: pytest.MonkeyPatch,
@@ -281,6 +286,7 @@ def test_errors_before_staging_clean_up_too(
 # --- symlinks and directories the generator did not write --------------------------------------
 
 
+@pytest.mark.slow
 def test_a_symlinked_subdirectory_is_never_written_through(
     project: tuple[Path, Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -300,6 +306,7 @@ def test_a_symlinked_subdirectory_is_never_written_through(
     assert code == 1 and f"missing: {out}/python/pkg/__init__.py" in stdout
 
 
+@pytest.mark.slow
 def test_a_directory_not_written_by_the_generator_needs_adopt(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -320,6 +327,7 @@ def test_a_directory_not_written_by_the_generator_needs_adopt(
     assert "python/pkg/__init__.py" in manifest(out)["files"]
 
 
+@pytest.mark.slow
 def test_a_users_file_where_a_new_file_goes_is_not_overwritten(
     project: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -38,6 +38,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str],
     return code, out.splitlines(), err.splitlines()
 
 
+@pytest.mark.slow
 def test_identical_problems_collapse_into_one_line_with_a_summary(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -60,6 +61,7 @@ def test_identical_problems_collapse_into_one_line_with_a_summary(
     )
 
 
+@pytest.mark.slow
 def test_a_summary_table_counts_each_kind(capsys: pytest.CaptureFixture[str]) -> None:
     extra = {"ka9003": [f("a", type="")], "ka9007": [f("b", type="")]}
     write(Path("."), *sheets(extra))
@@ -78,6 +80,7 @@ def spec_problems(lines: list[str]) -> list[str]:
     return [line for line in lines if not line.startswith("note:")]
 
 
+@pytest.mark.slow
 def test_baseline_acknowledges_reviewed_problems_and_strict_fails_only_on_new_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -128,6 +131,7 @@ def test_a_bad_baseline_is_one_located_line(capsys: pytest.CaptureFixture[str]) 
     assert err[0].startswith("kiwoom-codegen: b.json: not a baseline file (invalid JSON")
 
 
+@pytest.mark.slow
 def test_a_no_op_generate_and_check_print_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     write(Path("."), *sheets())
     args = ("spec.xlsx", "--no-config", "--out", "out")
@@ -143,6 +147,7 @@ def test_a_no_op_generate_and_check_print_one_line(capsys: pytest.CaptureFixture
     assert code == 0 and err == [] and len(out) == 1, (out, err)
 
 
+@pytest.mark.slow
 def test_diff_reports_the_problems_new_in_the_new_edition(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -100,6 +100,7 @@ def test_every_file_says_generated_and_from_what() -> None:
         assert first.startswith(marker), rel
 
 
+@pytest.mark.slow
 def test_deterministic_across_hash_seeds(tmp_path: Path) -> None:
     code = (
         "import hashlib, json\n"
@@ -158,6 +159,7 @@ def test_readme_quick_start_and_order_safety() -> None:
     assert "FakeKiwoomServer" in text and "OrderStateUnknownError" in text
 
 
+@pytest.mark.slow
 def test_readme_examples_run_against_the_fake_server(tmp_path: Path) -> None:
     """The README's fake-server example, run as it is printed."""
     root = write_files(shipped_files(), tmp_path)
@@ -192,6 +194,7 @@ def test_pyproject() -> None:
     }
 
 
+@pytest.mark.slow
 def test_wheel_builds_out_of_tree_with_py_typed_and_the_docs(tmp_path: Path) -> None:
     """pip builds the wheel (hatchling from the configured package index): every generated
     module, py.typed, the README and api.md inside the package, and nothing written into the
@@ -218,6 +221,7 @@ def test_wheel_builds_out_of_tree_with_py_typed_and_the_docs(tmp_path: Path) -> 
     assert not any("__pycache__" in n for n in names)
 
 
+@pytest.mark.slow
 def test_other_sources_change_only_headers() -> None:
     a = emit_files(shipped_spec(), ("a.xlsx",))
     b = emit_files(shipped_spec(), ("b.xlsx",))

@@ -72,6 +72,7 @@ def server(pkg: ModuleType) -> Iterator[Any]:
 # --- type checking and imports -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_mypy_strict(root: Path, tmp_path: Path) -> None:
     done = run_python(
         "import sys; from mypy import api\n"
@@ -100,6 +101,7 @@ def test_imports_are_sorted_and_used(root: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_import_is_cheap(root: Path) -> None:
     done = run_python(
         f"import sys, {PACKAGE}\n"
@@ -126,6 +128,7 @@ def test_package_exports(pkg: ModuleType) -> None:
     assert pkg.ERROR_CODES == {e.code: e.message for e in spec.error_codes}
 
 
+@pytest.mark.slow
 def test_realtime_names_are_exported_lazily(root: Path) -> None:
     """``import`` + a client + a group do not import the real-time types; every name of
     ``__all__`` is then importable (``from pkg import X``, ``import *``, attribute access), is
@@ -254,6 +257,7 @@ def test_method_validates_before_sending(pkg: ModuleType, server: Any) -> None:
     assert server.requests == []  # not even a token was asked for
 
 
+@pytest.mark.slow
 def test_method_sends_only_given_fields(pkg: ModuleType, server: Any) -> None:
     with pkg.KiwoomClient(appkey="k", secretkey="s", base_url=server.url) as client:
         resp = client.credit_orders.buy(**BUY)
@@ -381,6 +385,7 @@ def test_client_attributes_cover_the_runtime() -> None:
 # --- escaping ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_py_docstring_round_trips_every_short_text() -> None:
     alphabet = ['"', "\\", "a", "\n", "'", "\r", "{", "\t", "\u2028", "\x00"]
     for n in range(1, 6):
@@ -469,6 +474,7 @@ def nasty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Spec, dict[str, byt
     return spec, files, write_files(files, directory / "out")
 
 
+@pytest.mark.slow
 def test_nasty_text_compiles_and_cannot_inject(nasty: tuple[Spec, dict[str, bytes], Path]) -> None:
     spec, files, _ = nasty
     assert {a.id for a in spec.apis} == {"ka99001", "ka99002", "0g", "0G"}
@@ -563,6 +569,7 @@ def test_nasty_files_are_case_insensitively_unique(nasty: Nasty) -> None:
 # --- names that would collide ----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_group_named_like_a_client_attribute(tmp_path: Path) -> None:
     (tmp_path / "names.toml").write_text(
         '[apis]\nka99001 = { group = "close", method = "call" }\n'
@@ -597,6 +604,7 @@ def test_group_named_like_a_client_attribute(tmp_path: Path) -> None:
 # --- scale ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_synthetic_workbook_generates_imports_and_compiles(tmp_path: Path) -> None:
     synth = pytest.importorskip("benchmarks.synth")
     book = synth.write_synthetic(tmp_path / "synthetic.xlsx", n=40)
@@ -640,6 +648,7 @@ def test_synthetic_workbook_generates_imports_and_compiles(tmp_path: Path) -> No
     assert http == len([a for a in spec.apis if a.transport is Transport.HTTP])
 
 
+@pytest.mark.slow
 def test_an_enumeration_or_format_longer_than_the_length_wins(tmp_path: Path) -> None:
     """The sheets' lengths are not always consistent with the rest of the row: a Length of 2 on
     `KRX,NXT,SOR` or of 3 on a YYYYMMDD date must not make the API impossible to call."""
@@ -662,6 +671,7 @@ def test_an_enumeration_or_format_longer_than_the_length_wins(tmp_path: Path) ->
         assert model.model_fields["tp"].metadata  # a consistent length stays
 
 
+@pytest.mark.slow
 def test_field_names_that_shadow_builtins(tmp_path: Path) -> None:
     """`str`, `int`, `list`, `register`: names.py gives them a trailing `_` (python_name), so the
     class body never shadows an annotation; the wire names stay the aliases and are sent."""
@@ -698,6 +708,7 @@ def test_field_names_that_shadow_builtins(tmp_path: Path) -> None:
             assert server.requests_for("ka99005")[0].json == {"str": "a", "register": "b"}
 
 
+@pytest.mark.slow
 def test_enumerations_shared_by_name_never_shadow_what_the_modules_use(tmp_path: Path) -> None:
     """An enumeration of three values or more is named after its field (``trde_tp`` ->
     ``TrdeTp``); a name already taken (a builtin the validators use, another enumeration of a

@@ -545,6 +545,7 @@ def test_directories_of_files_and_mixes(tmp_path: Path) -> None:
     assert [a.id for a in loaded.spec.apis] == ["0B", "kt10009"] and messages(loaded) == []
 
 
+@pytest.mark.slow
 def test_python_m_generator(tmp_path: Path) -> None:
     path = write(tmp_path, cancel_sheet())
     result = subprocess.run(
@@ -747,6 +748,7 @@ enum = ["Y", "N"]
     assert [e.value for e in field(a.request.headers, "cont-yn").enum or ()] == ["Y", "N"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [

@@ -35,6 +35,7 @@ def good(name: str = "good.xlsx") -> Path:
     return write(Path("."), api("ka1", request=[f("a")]), name=name)
 
 
+@pytest.mark.slow
 def test_part_that_inflates_beyond_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
     """A 1 GiB shared-strings part compresses to about 1 MB: refused from the ZIP directory."""
     src = zipfile.ZipFile(good())

@@ -47,6 +47,7 @@ def package_root(spec: Spec, tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ---- the model ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_services_by_role_and_market(spec: Spec) -> None:
     rt = realtime_spec(spec)
     roles = {s.api.id: (s.role, s.market) for s in rt.services}
@@ -117,6 +118,7 @@ def test_label_rule_takes_a_wire_name_with_90_percent_of_its_uses(spec: Spec) ->
     assert field_names(kids, {}, {}) == ["field_777"]  # a model name that shadows: refused
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["_raw", "__slots__", "__init__", "values", "to_dict", "class"])
 def test_a_table_name_that_would_shadow_is_refused_with_a_located_error(
     tmp_path: Path, name: str
@@ -129,6 +131,7 @@ def test_a_table_name_that_would_shadow_is_refused_with_a_located_error(
     assert any("realtime_fields.toml › fields.10" in line and repr(name) in line for line in lines)
 
 
+@pytest.mark.slow
 def test_without_config_the_shipped_table_names_fields_and_account_feeds(tmp_path: Path) -> None:
     write_realtime_workbook(tmp_path / "realtime.xlsx")
     bare = load([tmp_path / "realtime.xlsx"], use_config=False)
@@ -210,6 +213,7 @@ def test_model_json_keeps_ids_and_names(spec: Spec) -> None:
 # ---- the generated package ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_generated_package_types_every_realtime_type(package_root: Path) -> None:
     with imported(package_root) as pkg:
         registry = importlib.import_module(f"{pkg.__name__}._realtime_registry")
@@ -331,6 +335,7 @@ def _api_of(frame: dict[str, Any], direction: str) -> str | None:
     return None
 
 
+@pytest.mark.slow
 def test_operations_models_validate_the_frames_on_the_wire(
     package_root: Path, wire: dict[str, list[dict[str, Any]]]
 ) -> None:
@@ -403,6 +408,7 @@ def test_operations_models_are_typed_and_refuse_the_sheet_shapes(package_root: P
                 model.model_validate(frame)
 
 
+@pytest.mark.slow
 def test_wire_shapes_over_odd_tables(tmp_path: Path) -> None:
     """Tables that type the wire's fields otherwise still give the wire shapes: `values` as a
     String without members (an object of strings), the list's rows as an Object, REG's `item`
@@ -475,6 +481,7 @@ def test_openapi_websocket_schemas_validate_the_frames_on_the_wire(
                                           "data": [{"item": "005930", "type": "0B"}]})  # fmt: skip
 
 
+@pytest.mark.slow
 def test_generated_realtime_package_passes_mypy_strict(package_root: Path, tmp_path: Path) -> None:
     user = tmp_path / "user.py"
     user.write_text(
@@ -499,6 +506,7 @@ def test_generated_realtime_package_passes_mypy_strict(package_root: Path, tmp_p
     assert done.returncode == 0, done.stdout
 
 
+@pytest.mark.slow
 def test_importing_the_generated_package_does_not_import_websockets() -> None:
     code = (
         "import sys, kiwoom_client\n"
@@ -525,6 +533,7 @@ def readme_program(path: Path) -> str:
     return match.group(1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("readme", ["README.md", "generated/python/README.md"])
 def test_the_readme_real_time_program_runs_as_written(readme: str) -> None:
     program = readme_program(ROOT / readme)
@@ -537,6 +546,7 @@ def test_the_readme_real_time_program_runs_as_written(readme: str) -> None:
     assert done.stdout.startswith("0B 005930 -20800 ")
 
 
+@pytest.mark.slow
 def test_the_readme_account_feed_and_us_program_runs_as_written() -> None:
     """The README's second real-time block: the order-fill feed 00 (no items), async iteration
     under a timeout, and a US subscription with an item object."""
@@ -604,6 +614,7 @@ def test_every_frame_the_client_can_send_validates_for_every_type(
     assert len(checked) == 2 * 4 + 8  # 4 types × REG, REMOVE; 2 markets × 4 services
 
 
+@pytest.mark.slow
 def test_a_type_whose_sheet_enumerates_its_items_still_takes_the_item_array(
     tmp_path: Path,
 ) -> None:

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_build_specs_writes_a_byte_identical_workbook(tmp_path: Path) -> None:
     """specs/build_specs.py twice (a second apart, as a user reruns it): the same bytes, and the
     bytes committed in specs/, so git never shows the workbook as modified."""
@@ -39,6 +42,7 @@ def test_every_client_parameter_is_documented() -> None:
         assert not missing, (cls.__name__, missing)
 
 
+@pytest.mark.slow
 def test_the_subscription_type_is_public() -> None:
     code = (
         "import sys, kiwoom_client\n"

@@ -17,11 +17,10 @@ from typing import Any
 
 import black
 import pytest
-from kiwoom_codegen.regen import pipeline
 from kiwoom_codegen.emit import formatting, progress
 from kiwoom_codegen.emit.formatting import BLACK_MODE
 from kiwoom_codegen.model import load as load_module
-from kiwoom_codegen.regen import fastpath
+from kiwoom_codegen.regen import fastpath, pipeline
 from kiwoom_codegen.regen import generate as generate_module
 from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
@@ -74,6 +73,7 @@ def test_a_run_with_nothing_changed_renders_nothing(
     assert tree(out) == before
 
 
+@pytest.mark.slow  # several generate runs
 def test_a_one_cell_edit_is_rendered(
     spy: RenderSpy, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -90,6 +90,7 @@ def test_a_one_cell_edit_is_rendered(
     assert spy.calls == 3  # answered from the manifest
 
 
+@pytest.mark.slow  # several generate runs
 @pytest.mark.parametrize("damage", ["edit", "delete"])
 def test_a_hand_edited_or_deleted_generated_file_is_detected(
     damage: str, spy: RenderSpy, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -108,6 +109,7 @@ def test_a_hand_edited_or_deleted_generated_file_is_detected(
     assert target.read_bytes() == original and spy.calls == 3
 
 
+@pytest.mark.slow  # several generate runs
 def test_without_a_cache_every_run_renders(
     spy: RenderSpy,
     edition: Path,
@@ -122,6 +124,7 @@ def test_without_a_cache_every_run_renders(
         assert spy.calls == expected
 
 
+@pytest.mark.slow
 def test_output_is_the_same_on_one_or_two_workers(
     edition: Path,
     tmp_path: Path,
@@ -167,6 +170,7 @@ class Terminal(io.StringIO):
         return self.tty
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tty", [True, False])
 def test_progress_on_a_terminal_only(
     tty: bool,
@@ -190,6 +194,7 @@ def test_progress_on_a_terminal_only(
         assert "\x1b[K" not in shown and "emitting" not in shown
 
 
+@pytest.mark.slow
 def test_small_workbooks_show_no_progress(
     edition: Path,
     tmp_path: Path,
@@ -269,6 +274,7 @@ def test_json_in_pieces_is_the_whole_dump(tmp_path: Path, monkeypatch: pytest.Mo
     assert openapi.dumps_json_cached(document) == openapi.dumps_json(document)
 
 
+@pytest.mark.slow
 def test_operations_table_carries_any_text_exactly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -347,6 +353,7 @@ def warned(tmp_path: Path) -> Path:
     return write_edition(tmp_path / "warned", sheets)
 
 
+@pytest.mark.slow
 def test_nothing_changed_prints_what_a_full_run_prints_without_reading(
     warned: Path,
     tmp_path: Path,
@@ -384,6 +391,7 @@ def test_nothing_changed_prints_what_a_full_run_prints_without_reading(
     assert tree(out) == before
 
 
+@pytest.mark.slow
 def test_strict_fails_as_a_full_run_and_passes_from_the_record_without_warnings(
     warned: Path,
     edition: Path,
@@ -479,6 +487,7 @@ INVALIDATIONS: dict[str, tuple[Callable[[Path, pytest.MonkeyPatch], None], bool,
 }
 
 
+@pytest.mark.slow  # a fresh generate per input, ~25 s in all
 @pytest.mark.parametrize("change", list(INVALIDATIONS))
 def test_every_changed_input_reads_again(
     change: str,
@@ -509,6 +518,7 @@ def test_every_changed_input_reads_again(
     assert run(["check", *argv[1:]], capsys)[0] == 0 and reads.calls == 1 + read_again
 
 
+@pytest.mark.slow  # several generate runs
 def test_options_that_change_the_reading_read_again(
     reads: LoadSpy, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -561,6 +571,7 @@ HEAVY = (
 )
 
 
+@pytest.mark.slow
 def test_the_fast_path_imports_no_heavy_module(
     edition: Path,
     tmp_path: Path,
@@ -598,6 +609,7 @@ def test_the_fast_path_imports_no_heavy_module(
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow  # several generate runs
 def test_a_generated_directory_replaced_by_a_link_is_not_current(
     reads: LoadSpy, edition: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -615,6 +627,7 @@ def test_a_generated_directory_replaced_by_a_link_is_not_current(
     assert code == 1 and "missing:" in stdout and reads.calls == 3
 
 
+@pytest.mark.slow
 def test_the_other_emitters_run_while_the_client_is_made_and_a_failure_stops_the_workers(
     edition: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -50,6 +50,7 @@ def test_full_size_shape() -> None:
     assert 9000 <= count_field_rows(data) <= 10000
 
 
+@pytest.mark.slow
 def test_full_size_parses_without_errors(bare: Loaded) -> None:
     loaded = bare
     assert [p.line() for p in loaded.problems if p.level is Level.ERROR] == []
@@ -79,6 +80,7 @@ def test_full_size_parses_without_errors(bare: Loaded) -> None:
     assert 0.1 < len(invalid) / (2 * len(apis)) < 0.3
 
 
+@pytest.mark.slow  # the full-size workbook
 def test_full_size_realtime_services_by_role(bare: Loaded) -> None:
     """The catalog's 31 WebSocket services as the real-time model sees them: 23 subscription
     types (type code = API id), the 8 condition services (CNSR... domestic, GCNSR... US) with
@@ -140,10 +142,12 @@ def check_names(loaded: Loaded) -> None:
                 siblings(message.body + variant.body)
 
 
+@pytest.mark.slow  # the full-size workbook
 def test_names_unique_and_valid_without_config(bare: Loaded) -> None:
     check_names(bare)
 
 
+@pytest.mark.slow
 def test_names_unique_and_valid_with_menu_groups(full: Path, menus_only: Path) -> None:
     """[menus] of a project names.toml groups only the APIs no table names: the reviewed
     names of the catalog's APIs stay as they are."""

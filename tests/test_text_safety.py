@@ -86,6 +86,7 @@ def _package(tmp: Path, *rows: TableRow) -> Path:
     return out / "python"
 
 
+@pytest.mark.slow
 def test_list_names_that_make_the_same_class_name(tmp_path: Path) -> None:
     rows = (
         f("ord_list", type="LIST", length=None),
@@ -104,6 +105,7 @@ def test_list_names_that_make_the_same_class_name(tmp_path: Path) -> None:
     assert all(f"class {name}(BaseModel)" in models for name in items)
 
 
+@pytest.mark.slow
 def test_names_that_shadow_what_generated_code_uses(tmp_path: Path) -> None:
     """``body`` (the method's local), ``Annotated``/``Literal``/``Field`` (the models'
     annotations), ``classmethod`` (a decorator in the class body) take a trailing ``_``; the
@@ -127,6 +129,7 @@ def test_names_that_shadow_what_generated_code_uses(tmp_path: Path) -> None:
 # --- cells that feed the wire ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("kw", "message"),
     [
@@ -172,6 +175,7 @@ def test_lower_case_method_is_accepted() -> None:
 # --- surrogates, bidi and controls ------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_lone_surrogate_in_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     write(Path("."), api("ka1", request=[f("a")], request_example='{"a": "\\ud800"}'))
     code, out, err = cli(capsys, "parse", "spec.xlsx", "--json")
@@ -192,6 +196,7 @@ def test_lone_surrogate_in_an_example(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("example", "why"),
     [

@@ -195,6 +195,7 @@ def test_review_lists_every_decision_with_counts(
     assert "value meanings: " in text.splitlines()[-1]
 
 
+@pytest.mark.slow
 def test_openapi_and_asyncapi_carry_the_meanings(tmp_path: Path) -> None:
     from tests.support.realtime_sheets import write_realtime_workbook
 
@@ -250,6 +251,7 @@ def _values(vc: Generated) -> Any:
     return sys.modules[f"{vc.name}._values"]
 
 
+@pytest.mark.slow
 def test_a_daily_chart_parses_to_typed_values(vc: Generated, client: Any) -> None:
     answer = client.chart.daily(stk_cd="005930", base_dt=dt.date(2024, 11, 8), upd_stk_prc_tp="1")
     first = answer.data.stk_dt_pole_chart_qry[0]
@@ -271,6 +273,7 @@ def test_a_daily_chart_parses_to_typed_values(vc: Generated, client: Any) -> Non
         row.cur_prc = 1  # type: ignore[misc]
 
 
+@pytest.mark.slow
 def test_index_condition_rates_and_balances(client: Any) -> None:
     index = client.sector.price(mrkt_tp="0", inds_cd="001").data.parsed()
     assert (index.cur_prc, index.cur_prc_direction) == (Decimal("6241.91"), "down")
@@ -293,6 +296,7 @@ def test_a_contradicting_value_raises_or_is_kept(vc: Generated, server: Any, cli
     assert kept.cur_prc == 20800  # the other fields are read
 
 
+@pytest.mark.slow
 def test_to_pandas_gives_numeric_columns(client: Any) -> None:
     pandas = pytest.importorskip("pandas")
     answer = client.chart.daily(stk_cd="005930", base_dt="20241108", upd_stk_prc_tp="1")
@@ -312,6 +316,7 @@ CHART_PAGES = [
 ]
 
 
+@pytest.mark.slow
 def test_items_across_pages_stop_at_a_date_or_a_count(server: Any, client: Any) -> None:
     server.set_pages("ka10081", CHART_PAGES)
     first = client.chart.daily(stk_cd="005930", base_dt="20241108", upd_stk_prc_tp="1")
@@ -347,6 +352,7 @@ def test_numeric_inputs_are_serialised_and_bad_ones_refused(server: Any, client:
     assert len(server.requests_for("kt10000")) == 1  # nothing else was sent
 
 
+@pytest.mark.slow
 def test_importing_the_client_never_imports_pandas(vc: Generated) -> None:
     code = textwrap.dedent(
         f"""
@@ -371,6 +377,7 @@ def test_importing_the_client_never_imports_pandas(vc: Generated) -> None:
     assert done.returncode == 0, done.stderr
 
 
+@pytest.mark.slow
 def test_typed_realtime_messages_have_parsed(tmp_path: Path) -> None:
     from tests.support.realtime_sheets import write_realtime_workbook
 
@@ -399,6 +406,7 @@ def _fenced(path: Path, lang: str) -> list[str]:
     return [code for _, code in pattern.findall(path.read_text(encoding="utf-8"))]
 
 
+@pytest.mark.slow
 def test_readme_shows_a_daily_chart_frame_and_a_price_direction(
     vc: Generated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -420,6 +428,7 @@ def test_readme_shows_a_daily_chart_frame_and_a_price_direction(
     assert [r.api_id for r in requests].count("ka10081") == 3  # max_items=100: every page
 
 
+@pytest.mark.slow
 def test_docs_values_snippet_runs(vc: Generated, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("pandas")
     from tests.support.snippets import run_snippets
@@ -471,6 +480,7 @@ def test_mypy_strict_knows_every_type(vc: Generated, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout
 
 
+@pytest.mark.slow
 def test_async_items_across_pages(vc: Generated, server: Any) -> None:
     import asyncio
 
@@ -489,6 +499,7 @@ def test_async_items_across_pages(vc: Generated, server: Any) -> None:
     assert len(server.requests_for("ka10081")) == 2
 
 
+@pytest.mark.slow
 def test_fields_named_like_the_methods_keep_their_wire_names(tmp_path: Path) -> None:
     sheet = dataclasses.replace(
         DAILY_CHART,

@@ -355,6 +355,7 @@ def test_python_union_model_validates_both_shapes(tmp_path: Path) -> None:
 # --- the self-check ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_self_check_lines_and_summary(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -512,6 +513,7 @@ def test_headings_merged_from_the_group_column(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("required", "read_as"),
     [("Yes", True), ("필수", True), ("Y(조건부)", True), ("N (미사용)", False)],
@@ -638,6 +640,7 @@ def test_official_ka10101_list_member_without_members_is_a_string(tmp_path: Path
     assert not any("response example" in m and "marketCode" in m for m in lines)
 
 
+@pytest.mark.slow
 def test_self_check_knows_reg_item_and_type_are_arrays_on_the_wire(tmp_path: Path) -> None:
     """The WebSocket sheets type REG's `item`/`type` String, their examples (and the wire) send
     arrays: the schemas are the wire's, so arrays of codes and US item objects agree. A number

@@ -57,6 +57,7 @@ class CustomTransport(httpx.HTTPTransport):
     """A transport the client cannot look into: it sends on a worker thread instead."""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("http", ["plain", "custom"])
 @pytest.mark.parametrize("order", [False, True], ids=["read", "order"])
 def test_slow_headers_end_at_the_sync_deadline(
@@ -85,6 +86,7 @@ def test_slow_headers_end_at_the_sync_deadline(
 # ---- gzip bomb: max_response_bytes holds through every Content-Encoding ----------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("encoding", ["gzip, gzip", "gzip", "deflate, gzip"])
 def test_compressed_bomb_stops_at_max_response_bytes(kc: Any, hostile: Any, encoding: str) -> None:
     data = b"\0" * (64 * 1024 * 1024)  # 64 MiB decoded

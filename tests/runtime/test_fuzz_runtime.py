@@ -13,6 +13,7 @@ from tests.support.hostile import HostileServer
 SEEDS = {"sync": range(1000, 1060), "async": range(2000, 2050)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", sorted(RUNNERS))
 def test_random_faults_keep_the_invariants(kc: Any, mode: str) -> None:
     stats = Stats()

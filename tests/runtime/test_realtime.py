@@ -327,6 +327,7 @@ def test_rejected_token_is_reissued_once(kc: Any, server: Any, fake: Any) -> Non
     assert fake.logins == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", [8005, 8031, 8103])
 def test_login_refused_twice_stops_without_leaking_the_token(
     kc: Any, server: Any, fake: Any, code: int, caplog: pytest.LogCaptureFixture
@@ -389,6 +390,7 @@ def test_drop_reconnects_replays_each_registration_once_and_reports_a_gap(
     assert (change.action, change.item) == ("insert", "035720")
 
 
+@pytest.mark.slow
 def test_idle_connection_is_reconnected(kc: Any, server: Any, fake: Any) -> None:
     async def body(rt: Any) -> None:
         assert await wait_until(lambda: rt.reconnects >= 1, timeout=5)
@@ -397,6 +399,7 @@ def test_idle_connection_is_reconnected(kc: Any, server: Any, fake: Any) -> None
     assert fake.connections >= 2
 
 
+@pytest.mark.slow
 def test_r10001_stops_with_a_clear_error(kc: Any, server: Any, fake: Any) -> None:
     async def body(rt: Any) -> None:
         trades = await rt.subscribe("0B", [SAMSUNG])
@@ -534,6 +537,7 @@ def test_no_token_in_logs_reprs_or_errors(
         assert secret not in text
 
 
+@pytest.mark.slow
 def test_importing_the_package_does_not_import_websockets(kc: Any) -> None:
     code = (
         f"import sys, {kc.name}, {kc.name}._realtime_registry; "

@@ -162,6 +162,7 @@ def test_values_are_always_strings(kc: Any, server: Any) -> None:
 # ---- requests that are never answered ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_unanswered_reg_raises_within_answer_timeout_without_reconnecting(
     kc: Any, server: Any
 ) -> None:
@@ -176,6 +177,7 @@ def test_an_unanswered_reg_raises_within_answer_timeout_without_reconnecting(
     assert error.trnm == "REG" and subs == []
 
 
+@pytest.mark.slow
 def test_an_unanswered_condition_request_never_spins_the_loop(kc: Any, server: Any) -> None:
     """The request is run on the sync twin's loop thread and awaited from here with a bound:
     a loop that spins without yielding would never answer."""
@@ -227,6 +229,7 @@ def test_max_reconnects_counts_every_failed_connection(kc: Any, server: Any) -> 
 # ---- a server that stops reading --------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_server_that_stops_reading_cannot_hang_subscribe_or_leaving_the_with_block(
     kc: Any, server: Any
 ) -> None:
@@ -362,6 +365,7 @@ def test_queues_are_bounded_by_bytes_too(kc: Any, server: Any) -> None:
 # ---- items by market --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("market", "item", "message"),
     [

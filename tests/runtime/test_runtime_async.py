@@ -90,6 +90,7 @@ def test_async_order_paging_refused(kc: Any, server: Any) -> None:
     assert len(server.requests_for("kt10006")) == 1
 
 
+@pytest.mark.slow
 def test_async_read_retries(kc: Any, server: Any, dead_url: str) -> None:
     server.queue_rate_limit("ka10099")
     server.queue_http_status("ka10099", 429)
@@ -112,6 +113,7 @@ def test_async_read_retries(kc: Any, server: Any, dead_url: str) -> None:
     assert len(run(refused()).sleeps) == 2
 
 
+@pytest.mark.slow
 def test_async_order_rate_limit_retried_but_timeout_and_5xx_not(kc: Any, server: Any) -> None:
     async def main() -> Any:
         async with kc.AsyncClient(**kc.kwargs(server, timeout=0.2, max_retries=5)) as client:

@@ -101,6 +101,7 @@ def test_short_lived_token_is_reused_not_reissued_per_call(
     assert 30 - 3 - 2 < left <= 30 - 3  # 3 s = 10 % of 30 s (expires_dt is whole seconds)
 
 
+@pytest.mark.slow
 def test_token_is_renewed_before_it_expires(kc: Any, server: Any, client: Any) -> None:
     server.token_lifetime = 2
     client.call("ka10099", {"mrkt_tp": "0"})
@@ -255,6 +256,7 @@ def test_repr_and_env(kc: Any) -> None:
 # ---- errors ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("code", "cls"),
     [
@@ -404,6 +406,7 @@ def test_read_retried_on_http_429_honouring_retry_after(kc: Any, server: Any, cl
     assert client.sleeps == [0.25]
 
 
+@pytest.mark.slow
 def test_read_retried_on_5xx_and_timeout_and_disconnect(kc: Any, server: Any) -> None:
     server.queue_http_status("ka10099", 503)
     server.queue_disconnect("ka10099")
@@ -415,6 +418,7 @@ def test_read_retried_on_5xx_and_timeout_and_disconnect(kc: Any, server: Any) ->
     assert len(client.sleeps) == 3
 
 
+@pytest.mark.slow
 def test_read_timeout_exhausted(kc: Any, server: Any) -> None:
     server.delay("ka10099", 1.0, times=2)
     with kc.Client(**kc.kwargs(server, max_retries=1)) as client:
@@ -424,6 +428,7 @@ def test_read_timeout_exhausted(kc: Any, server: Any) -> None:
     assert len(server.requests_for("ka10099")) == 2
 
 
+@pytest.mark.slow
 def test_read_retried_on_connection_refused(kc: Any, dead_url: str) -> None:
     with kc.Client(base_url=dead_url, access_token=kc.GIVEN_TOKEN, max_retries=2) as client:
         with pytest.raises(kc.errors.APIConnectionError) as info:
@@ -505,6 +510,7 @@ def test_a_client_closed_before_any_call_fails_like_a_closed_httpx_client(
         client.call("ka10099", {"mrkt_tp": "0"})
 
 
+@pytest.mark.slow
 def test_importing_the_package_pulls_in_only_what_a_call_needs(kc: Any) -> None:
     """``import`` + ``KiwoomClient(...)``: no asyncio, difflib or httpcore (the connection pool
     and the CA certificates come with the first call), no websockets, no pydantic.RootModel."""
@@ -536,6 +542,7 @@ def test_order_retried_on_rate_limit_rejection(kc: Any, server: Any, client: Any
     assert len(server.requests_for("kt10006")) == 3
 
 
+@pytest.mark.slow
 def test_order_timeout_is_not_resent(kc: Any, server: Any) -> None:
     server.delay("kt10006", 1.0)
     with kc.Client(**kc.kwargs(server, timeout=0.2, max_retries=5)) as client:
@@ -569,6 +576,7 @@ def test_order_disconnect_is_not_resent(kc: Any, server: Any, client: Any) -> No
 # ---- secrets ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_secrets_never_in_reprs_errors_or_logs(
     kc: Any, server: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -166,6 +166,7 @@ def dripping(seconds_per_byte: float = 0.05) -> Callable[[Seen], Behaviour]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api_id", ["ka10099", "kt10006"])
 def test_dripping_body_ends_at_the_deadline(kc: Any, hostile: Any, api_id: str) -> None:
     server = hostile(dripping())  # ~6 s for the whole body
@@ -185,6 +186,7 @@ def test_dripping_body_ends_at_the_deadline(kc: Any, hostile: Any, api_id: str) 
         assert "deadline" in str(info.value)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api_id", ["ka10099", "kt10006"])
 def test_async_deadline_is_exact(kc: Any, hostile: Any, api_id: str) -> None:
     server = hostile(dripping())
@@ -204,6 +206,7 @@ def test_async_deadline_is_exact(kc: Any, hostile: Any, api_id: str) -> None:
     assert type(error).__name__ == expected
 
 
+@pytest.mark.slow
 def test_deadline_per_call_and_backoff_within_it(kc: Any, hostile: Any) -> None:
     server = hostile(lambda req: Behaviour.json({"return_code": 1700, "return_msg": "limit"}))
     with hclient(kc, server, deadline=None, max_retries=5) as client:
@@ -216,6 +219,7 @@ def test_deadline_per_call_and_backoff_within_it(kc: Any, hostile: Any) -> None:
     assert server.count("ka10099") == 2
 
 
+@pytest.mark.slow
 def test_slow_headers_on_an_order_end_at_the_deadline(kc: Any, hostile: Any) -> None:
     server = hostile(lambda req: Behaviour(kind="stall", drip=5.0))
     with hclient(kc, server, timeout=10.0, deadline=0.5) as client:
@@ -241,6 +245,7 @@ def test_deadline_settings_are_checked(kc: Any) -> None:
 # ---- size ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("api_id", ["ka10099", "kt10006"])
 def test_huge_body_is_not_read_into_memory(kc: Any, hostile: Any, api_id: str) -> None:
     total = 64 * 1024 * 1024
@@ -293,6 +298,7 @@ def test_unsendable_given_token_is_refused_without_echo(
     assert token not in caplog.text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("token", [CRLF_TOKEN, UNICODE_TOKEN])
 def test_unsendable_issued_token_means_the_order_is_not_sent(
     kc: Any, hostile: Any, token: str, caplog: pytest.LogCaptureFixture
@@ -406,6 +412,7 @@ def test_token_is_redacted_from_kept_requests(kc: Any, hostile: Any) -> None:
 # ---- return codes and None -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", [0, 0.0, "0", " 0", "0.0"])
 def test_successful_order_with_any_zero_return_code(kc: Any, hostile: Any, code: Any) -> None:
     server = hostile(
@@ -469,6 +476,7 @@ ORDER_FAULTS: dict[str, Behaviour] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fault", sorted(ORDER_FAULTS))
 def test_order_faults_are_never_resent(kc: Any, hostile: Any, fault: str) -> None:
     server = hostile(lambda req: ORDER_FAULTS[fault])
@@ -516,6 +524,7 @@ def test_error_answer_with_non_ascii_headers_is_kept(kc: Any, hostile: Any) -> N
     assert err.response.headers["x-echo"] == "***"
 
 
+@pytest.mark.slow
 def test_size_cap_holds_for_answers_already_in_memory(kc: Any) -> None:
     # a transport that answers from memory (httpx.MockTransport) skips the streaming read
     big = json.dumps({**OK, "pad": "x" * 5000}).encode()

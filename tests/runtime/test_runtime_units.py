@@ -260,6 +260,7 @@ def post(server: Any, path: str, body: Any = None, **headers: str) -> dict[str, 
     return result
 
 
+@pytest.mark.slow
 def test_fake_server_checks(kc: Any, server: Any) -> None:
     issued = post(
         server,

@@ -57,6 +57,7 @@ def run_children(kc: Any, server: Any, directory: Path, n: int) -> list[str]:
     return outputs
 
 
+@pytest.mark.slow
 def test_two_processes_sharing_a_file_store_issue_one_token(
     kc: Any, server: Any, tmp_path: Path
 ) -> None:
@@ -128,6 +129,7 @@ def test_file_store_writes_atomically_and_ignores_garbage(kc: Any, tmp_path: Pat
         store.load("../escape")
 
 
+@pytest.mark.slow
 def test_sync_token_lock_keeps_each_threads_deadline(kc: Any, server: Any) -> None:
     """Thread A's token request stalls; thread B's own deadline still ends its call."""
     server.delay("au10001", 3.0)
@@ -149,6 +151,7 @@ def test_sync_token_lock_keeps_each_threads_deadline(kc: Any, server: Any) -> No
     client.close()
 
 
+@pytest.mark.slow
 def test_async_clients_sharing_a_store_issue_one_token(
     kc: Any, server: Any, tmp_path: Path
 ) -> None:
