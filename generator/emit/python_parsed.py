@@ -218,7 +218,7 @@ def response_parts(
         '    """',
         '    bad: dict[str, str] | None = {} if errors == "keep" else None',
         *(f"    {line}" for line in before),
-        f'    result: "{companion}" = _companions().{companion}(',
+        f'    result: "{companion}" = _companions().{companion}._new(',
         # positional, in the order of the fields (cheaper than keywords: docs/values.md)
         *(f"        {a.split('=', 1)[1]},  # {a.split('=', 1)[0]}" for a in args),
         "        invalid=bad or _v.NO_INVALID,",
@@ -281,7 +281,7 @@ def realtime_parts(values_class: str, fields: list[tuple[str, str, Value]]) -> t
         '    bad: dict[str, str] | None = {} if errors == "keep" else None',
         "    raw = self._raw",
         *(f"    {line}" for line in before),
-        f"    return {companion}(",
+        f"    return {companion}._new(",
         *(f"        {a}" for a in args),
         "        invalid=bad or _v.NO_INVALID,",
         "    )",

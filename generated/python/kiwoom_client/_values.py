@@ -28,6 +28,7 @@ This module imports nothing beyond the standard library; pandas is imported by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import importlib
 import json
@@ -35,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 __all__ = [
     "Direction",
@@ -322,6 +323,9 @@ def to_wire(value: Any, kind: str, name: str, number: str = "int", scale: int = 
 # --- tables ----------------------------------------------------------------------------------
 
 
+_TWINS: dict[type, Any] = {}  # a companion class -> its mutable twin (ParsedModel._new)
+
+
 class ParsedModel:
     """Base of the generated typed companions (frozen dataclasses with slots).
 
@@ -333,6 +337,26 @@ class ParsedModel:
     __slots__ = ()
     _COLUMNS: ClassVar[Mapping[str, str]] = {}
     _ROWS: ClassVar[Mapping[str, type[ParsedModel]]] = {}
+
+    @classmethod
+    def _new(cls, *args: Any, **kwargs: Any) -> Self:
+        """The frozen instance, built without the frozen dataclass's ``__init__`` (which sets
+        each field through ``object.__setattr__``, most of the cost of ``.parsed()``): a
+        mutable twin with the same slots is built, then made this class. The result is the
+        same instance ``cls(...)`` makes: equal, hashable, frozen (docs/values.md)."""
+        twin = _TWINS.get(cls)
+        if twin is None:
+            twin = _TWINS[cls] = dataclasses.make_dataclass(
+                cls.__name__,
+                [(f.name, f.type) for f in dataclasses.fields(cls)],  # type: ignore[arg-type]
+                bases=cls.__bases__,
+                slots=True,
+                eq=False,
+                repr=False,
+            )
+        obj = twin(*args, **kwargs)
+        obj.__class__ = cls
+        return obj  # type: ignore[no-any-return]
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a dict (nested rows stay companions)."""

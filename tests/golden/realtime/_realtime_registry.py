@@ -97,7 +97,7 @@ class OrderFill00Values(RealtimeValues):
         """The typed values (meanings mined from the labels; see docs/values.md)."""
         bad: dict[str, str] | None = {} if errors == "keep" else None
         raw = self._raw
-        return OrderFill00ValuesParsed(
+        return OrderFill00ValuesParsed._new(
             _v.code(raw.get("9201"), "acnt_no", bad),  # acnt_no
             _v.code(raw.get("9203"), "ord_no", bad),  # ord_no
             _v.text(raw.get("913"), "ord_stt", bad),  # ord_stt
@@ -218,7 +218,7 @@ class StockTrade0BValues(RealtimeValues):
         _1, _1d = _v.dir_int(raw.get("10"), "cur_prc", bad)
         _3, _3d = _v.dir_int(raw.get("27"), "sel_bid", bad)
         _5, _5d = _v.dir_int(raw.get("1890"), "open_pric_tm", bad)
-        return StockTrade0BValuesParsed(
+        return StockTrade0BValuesParsed._new(
             _v.time(raw.get("20"), "cntr_tm", bad),  # cntr_tm
             _1,  # cur_prc
             _1d,  # cur_prc_direction
@@ -277,7 +277,7 @@ class UsFillF5Values(RealtimeValues):
         """The typed values (meanings mined from the labels; see docs/values.md)."""
         bad: dict[str, str] | None = {} if errors == "keep" else None
         raw = self._raw
-        return UsFillF5ValuesParsed(
+        return UsFillF5ValuesParsed._new(
             _v.code(raw.get("9203"), "ord_no", bad),  # ord_no
             invalid=bad or _v.NO_INVALID,
         )
@@ -341,7 +341,7 @@ class UsTradeFEValues(RealtimeValues):
         bad: dict[str, str] | None = {} if errors == "keep" else None
         raw = self._raw
         _0, _0d = _v.dir_dec(raw.get("10"), "cur_prc", bad, 0)
-        return UsTradeFEValuesParsed(
+        return UsTradeFEValuesParsed._new(
             _0,  # cur_prc
             _0d,  # cur_prc_direction
             _v.time(raw.get("20"), "cntr_tm", bad),  # cntr_tm
@@ -433,7 +433,7 @@ class SearchRealtime02Values(RealtimeValues):
         """The typed values (meanings mined from the labels; see docs/values.md)."""
         bad: dict[str, str] | None = {} if errors == "keep" else None
         raw = self._raw
-        return SearchRealtime02ValuesParsed(
+        return SearchRealtime02ValuesParsed._new(
             _v.code(raw.get("841"), "cond_seq", bad),  # cond_seq
             _v.code(raw.get("9001"), "stk_cd", bad),  # stk_cd
             _v.text(raw.get("843"), "insert_delete_tp", bad),  # insert_delete_tp
@@ -527,7 +527,7 @@ class UsSearchRealtimeS2Values(RealtimeValues):
         """The typed values (meanings mined from the labels; see docs/values.md)."""
         bad: dict[str, str] | None = {} if errors == "keep" else None
         raw = self._raw
-        return UsSearchRealtimeS2ValuesParsed(
+        return UsSearchRealtimeS2ValuesParsed._new(
             _v.code(raw.get("841"), "cond_seq", bad),  # cond_seq
             _v.code(raw.get("9001"), "stk_cd", bad),  # stk_cd
             _v.text(raw.get("843"), "insert_delete_tp", bad),  # insert_delete_tp

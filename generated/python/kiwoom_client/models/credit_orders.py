@@ -146,7 +146,7 @@ class CreditOrdersBuyResponse(BaseModel):
         bad: dict[str, str] | None = {} if errors == "keep" else None
         result: (
             "CreditOrdersBuyResponseParsed"
-        ) = _companions().CreditOrdersBuyResponseParsed(
+        ) = _companions().CreditOrdersBuyResponseParsed._new(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
             self.return_code,  # return_code
@@ -245,7 +245,7 @@ class CreditOrdersSellResponse(BaseModel):
         bad: dict[str, str] | None = {} if errors == "keep" else None
         result: (
             "CreditOrdersSellResponseParsed"
-        ) = _companions().CreditOrdersSellResponseParsed(
+        ) = _companions().CreditOrdersSellResponseParsed._new(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
             self.return_code,  # return_code
@@ -322,7 +322,7 @@ class CreditOrdersModifyResponse(BaseModel):
         bad: dict[str, str] | None = {} if errors == "keep" else None
         result: (
             "CreditOrdersModifyResponseParsed"
-        ) = _companions().CreditOrdersModifyResponseParsed(
+        ) = _companions().CreditOrdersModifyResponseParsed._new(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
             (
@@ -400,7 +400,7 @@ class CreditOrdersCancelResponse(BaseModel):
         bad: dict[str, str] | None = {} if errors == "keep" else None
         result: (
             "CreditOrdersCancelResponseParsed"
-        ) = _companions().CreditOrdersCancelResponseParsed(
+        ) = _companions().CreditOrdersCancelResponseParsed._new(
             _v.code(self.ord_no, "ord_no", bad),  # ord_no
             _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
             (
