@@ -161,6 +161,19 @@ class _Run:
     def done(self, status: Status, **values: object) -> Outcome:
         return Outcome(status, self.out, seconds=time.perf_counter() - self.started, **values)  # type: ignore[arg-type]
 
+    def by_model(
+        self, key: str | None, loaded: Loaded, model_key: str, notes: Sequence[str]
+    ) -> Outcome | None:
+        """The second tier of the fast path: "up to date" when the manifest says the output is
+        what this model renders (then what the reading found is remembered for the bytes)."""
+        current = current_file_count(model_key, self.out)
+        if current is None:
+            return None
+        self.remember(key, loaded, expected_manifest(model_key))
+        if self.on_read is not None:
+            self.on_read(loaded, False)
+        return self.from_loaded("up to date", loaded, files=current, notes=tuple(notes))
+
     def failed(self, exc: SpecError) -> Outcome:
         return self.done(
             "failed",
@@ -301,12 +314,9 @@ def _generate(run: _Run, *, adopt: bool, changelog: Path | None) -> Outcome:
     notes: list[str] = []
     if not extra_files and not adopt:
         notes += settle(run.out)  # an interrupted run's leftovers first, as write_tree does
-        current = current_file_count(model_key, run.out)
-        if current is not None:  # the manifest says the output is what this model renders
-            run.remember(key, loaded, expected_manifest(model_key))
-            if run.on_read is not None:
-                run.on_read(loaded, False)
-            return run.from_loaded("up to date", loaded, files=current, notes=tuple(notes))
+        answered = run.by_model(key, loaded, model_key, notes)
+        if answered is not None:
+            return answered
     if run.on_read is not None:
         run.on_read(loaded, True)
     files = render(spec, run.sources)
@@ -396,12 +406,9 @@ def _check(run: _Run) -> Outcome:
     loaded = run.read()
     model_key = inputs_key(loaded.spec, run.sources, loaded.config)
     notes = settle(run.out)
-    current = current_file_count(model_key, run.out)
-    if current is not None:  # the manifest says the output is what this model renders
-        run.remember(key, loaded, expected_manifest(model_key))
-        if run.on_read is not None:
-            run.on_read(loaded, False)
-        return run.from_loaded("up to date", loaded, files=current, notes=tuple(notes))
+    answered = run.by_model(key, loaded, model_key, notes)
+    if answered is not None:
+        return answered
     if run.on_read is not None:
         run.on_read(loaded, True)
     files = render(loaded.spec, run.sources)
