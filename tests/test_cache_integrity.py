@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
 TRAILER = 154  # b"\n#kiwoom-codegen-cache 1 " + 64 hex + b" " + 64 hex + b"\n"
 # Kinds whose entries are JSON documents (the others hold code or a manifest as text).
-JSON_KINDS = {"json-pieces", "openapi-yaml", "format-units", "current-inputs"}
+JSON_KINDS = {"json-pieces", "openapi-yaml", "format-units", "current-inputs", "group-files"}
 # Kinds read only when a group's module is not cached itself.
 BEHIND_GROUP_MODULES = {"datamodel-codegen", "format-units"}
 
@@ -120,7 +120,7 @@ def _entries(snapshot: Path) -> list[str]:
 @pytest.mark.slow
 def test_the_snapshot_holds_every_kind_of_entry(primed: tuple[Path, dict[str, bytes]]) -> None:
     kinds = {rel.split("/")[0] for rel in _entries(primed[0])}
-    assert kinds >= {"black", "group-module", "datamodel-codegen", "sheet-rows"} | JSON_KINDS
+    assert kinds >= {"black", "datamodel-codegen", "sheet-rows"} | JSON_KINDS
 
 
 @pytest.mark.slow  # ~70 generate runs
@@ -141,9 +141,7 @@ def test_every_damaged_entry_is_recomputed_with_one_warning(
                 continue
             _restore(snapshot, live)
             if kind in BEHIND_GROUP_MODULES:
-                shutil.rmtree(
-                    live / cache.LAYOUT / "group-module"
-                )  # so that the damaged entry is read
+                shutil.rmtree(live / cache.LAYOUT / "group-files")  # so that it is read
             damage(live / cache.LAYOUT / rel, tmp_path)
             out = tmp_path / f"out-{tried}"
             code, _, err = _run(["generate", str(SPECS), "--out", str(out)], capfd)
@@ -172,7 +170,7 @@ def test_a_linked_cache_folder_is_refused_and_never_written_through(
     for kind in sorted({rel.split("/")[0] for rel in _entries(snapshot)}):
         _restore(snapshot, live)
         if kind in BEHIND_GROUP_MODULES:
-            shutil.rmtree(live / cache.LAYOUT / "group-module")
+            shutil.rmtree(live / cache.LAYOUT / "group-files")
         target = tmp_path / f"target-{kind}"
         shutil.move(live / cache.LAYOUT / kind, target)
         (live / cache.LAYOUT / kind).symlink_to(target, target_is_directory=True)
@@ -224,9 +222,14 @@ def test_check_no_cache_reads_and_writes_no_cache(
     assert _run(["generate", str(SPECS), "--out", str(out)], capfd)[0] == 0
     models = next(out.rglob("models/credit_orders.py"))
     lie = models.read_bytes() + b"import os  # not from the spec\n"
-    for entry in (live / cache.LAYOUT / "group-module").rglob("*"):
+    pkg = "python/kiwoom_client"
+    lying_group = {  # a group's files as the cache holds them: one JSON object
+        f"{pkg}/models/credit_orders.py": lie.decode("utf-8"),
+        f"{pkg}/resources/credit_orders.py": lie.decode("utf-8"),
+    }
+    for entry in (live / cache.LAYOUT / "group-files").rglob("*"):
         if entry.is_file():
-            _rewrite_with_valid_trailer(entry, lie)
+            _rewrite_with_valid_trailer(entry, json.dumps(lying_group).encode("utf-8"))
     shutil.rmtree(live / cache.LAYOUT / "current-inputs")
     shutil.rmtree(live / cache.LAYOUT / "current-manifest")
     models.write_bytes(lie)  # the output agrees with the lying cache

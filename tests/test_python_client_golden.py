@@ -59,6 +59,13 @@ def test_layout() -> None:
         f"{pkg}/py.typed",
         f"{pkg}/models/__init__.py",
         f"{pkg}/models/credit_orders.py",
+        # one module per API behind models/credit_orders.py (emit/python_split.py)
+        f"{pkg}/models/_credit_orders/__init__.py",
+        f"{pkg}/models/_credit_orders/_shared.py",
+        f"{pkg}/models/_credit_orders/buy.py",
+        f"{pkg}/models/_credit_orders/cancel.py",
+        f"{pkg}/models/_credit_orders/modify.py",
+        f"{pkg}/models/_credit_orders/sell.py",
         f"{pkg}/parsed/__init__.py",  # the typed companions of .parsed() (docs/values.md)
         f"{pkg}/parsed/credit_orders.py",
         f"{pkg}/resources/__init__.py",

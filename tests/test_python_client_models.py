@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import importlib
 import inspect
 import itertools
 import json
@@ -340,7 +341,10 @@ def test_signature(pkg: ModuleType) -> None:
     assert params["trde_tp"].annotation == "TrdeTp"
     models = _import(pkg, "models.credit_orders")
     assert typing.get_args(models.DmstStexTp) == ("KRX", "NXT", "SOR")
-    assert "DmstStexTp" in models.__all__ and models.DmstStexTp is resources.DmstStexTp
+    assert "DmstStexTp" in models.__all__
+    # The methods name their model classes for type checkers only: the models module imports
+    # an API's classes when they are first used (emit/python_split.py).
+    assert "DmstStexTp" not in vars(resources) and resources._models is models
     field = models.CreditOrdersBuyRequest.model_fields["dmst_stex_tp"]
     assert field.annotation == models.DmstStexTp
     assert typing.get_args(models.TrdeTp)[:3] == ("0", "3", "5")
@@ -730,12 +734,14 @@ def test_enumerations_shared_by_name_never_shadow_what_the_modules_use(tmp_path:
     with imported(root) as pkg:
         group = spec.apis[0].group
         assert group == spec.apis[1].group
-        module = inspect.getmodule(pkg.OPERATIONS["ka99007"].request_model)
-        assert module is not None
+        op = pkg.OPERATIONS["ka99007"]
+        module = importlib.import_module(op.models_module, pkg.__name__)
         assert typing.get_args(module.ValueError2) == ("0", "1", "2")
         assert typing.get_args(module.TrdeTp) == ("0", "1", "2")
         assert typing.get_args(module.TrdeTp2) == ("A", "B", "C")
-        source = Path(module.__file__).read_text(encoding="utf-8")
+        # the group's module and the modules of its APIs (emit/python_split.py)
+        folder = Path(module.__file__).with_name("_" + Path(module.__file__).stem)
+        source = "".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")))
         assert "ValueError = " not in source and 'side: Literal["1", "2"]' in source
         testing = _import(pkg, "testing")
         with testing.FakeKiwoomServer() as server:

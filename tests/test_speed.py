@@ -84,8 +84,8 @@ def test_a_one_cell_edit_is_rendered(
     assert code == 1 and spy.calls == 2 and "stale" in stdout
     code, stdout, _ = run(["generate", str(edition), "--out", str(out)], capsys)
     assert code == 0 and "written" in stdout and spy.calls == 3
-    models = (out / "python/kiwoom_client/models/credit_orders.py").read_text(encoding="utf-8")
-    assert "조건단가 (바뀐 설명)" in models
+    models = (out / "python/kiwoom_client/models/_credit_orders/buy.py").read_text("utf-8")
+    assert "조건단가 (바뀐 설명)" in models  # kt10006's models module
     assert run(["check", str(edition), "--out", str(out)], capsys)[0] == 0
     assert spy.calls == 3  # answered from the manifest
 

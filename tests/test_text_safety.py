@@ -39,6 +39,12 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
 
 
+def _models_text(root: Path) -> str:
+    """Every models module of the package: the group's and its APIs' (models/_<group>/)."""
+    paths = sorted((root / "kiwoom_client" / "models").rglob("*.py"))
+    return "".join(p.read_text(encoding="utf-8") for p in paths)
+
+
 def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, list[str]]:
     code = main(list(args))
     out, err = capsys.readouterr()
@@ -100,8 +106,7 @@ def test_list_names_that_make_the_same_class_name(tmp_path: Path) -> None:
     root = _package(tmp_path, *rows)
     for path in root.rglob("*.py"):
         compile(path.read_bytes(), str(path), "exec")
-    (module,) = [p for p in root.glob("kiwoom_client/models/*.py") if p.name != "__init__.py"]
-    models = module.read_text(encoding="utf-8")
+    models = _models_text(root)
     assert all(f"class {name}(BaseModel)" in models for name in items)
 
 
@@ -118,9 +123,8 @@ def test_names_that_shadow_what_generated_code_uses(tmp_path: Path) -> None:
         f("Field", required="Y"),
         f("classmethod"),
     )
-    (models,) = [p for p in root.glob("kiwoom_client/models/*.py") if p.name != "__init__.py"]
     (resources,) = [p for p in root.glob("kiwoom_client/resources/*.py") if p.name != "__init__.py"]
-    model_text = models.read_text(encoding="utf-8")
+    model_text = _models_text(root)
     for name in ("Annotated", "Literal", "Field", "classmethod"):
         assert f"    {name}_: " in model_text and f'alias="{name}"' in model_text
     assert "        body_: str,\n" in resources.read_text(encoding="utf-8")

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import ast
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..cache import code_fingerprint, load_text, store_text
+from ..cache import code_fingerprint, load_json_map, store_json_map
 from ..model import Api, Spec
 from ..model.schema import ApiSchemas, spec_schemas
 from . import progress
@@ -64,6 +64,7 @@ from .python_parsed import (
 from .python_readme import readme_snippets
 from .python_realtime import registry_source
 from .python_render import header_lines, import_block, python_header, render
+from .python_split import ApiClasses, api_module_names, split_models
 from .python_view import ClientView, GroupView, api_index, build_view
 
 RUNTIME = Path(__file__).resolve().parents[1] / "runtime"
@@ -93,7 +94,8 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
     # (Each module is cached and made on its own: the models and the methods of a group are
     # independent, and a changed group's two modules are made in parallel.)
     tasks: list[Task] = []
-    group_keys: dict[str, tuple[str, ...]] = {}
+    group_keys: dict[str, tuple[str, ...]] = {}  # a job's first path -> its cache key
+    group_files: dict[str, Callable[[str], bool]] = {}  # a job's first path -> its paths
     progress.stage("python client: finding the changed groups")
     for g in view.groups:
         made_from = repr([schemas[a.id] for a in g.apis])
@@ -103,16 +105,14 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
             paths["resources"] = f"{pkg}/resources/{g.module}.py"
         size = len(made_from)
         for kind, path in paths.items():
-            text = load_text("group-module", (kind, *key))
-            companions = load_text("group-module", ("parsed", *key)) if kind == "models" else ""
-            if text is not None and companions is not None:
-                files[path] = text
-                if kind == "models":
-                    files[parsed_path(path)] = companions
+            # Every file of the job in one entry: a models job makes the group's module, a
+            # module per API (models/_<module>/) and the companions (parsed/<module>.py).
+            cached = load_json_map("group-files", (kind, *key))
+            if cached and path in cached:
+                files.update(cached)
                 continue
             group_keys[path] = (kind, *key)
-            if kind == "models":
-                group_keys[parsed_path(path)] = ("parsed", *key)
+            group_files[path] = _job_paths(path, kind, pkg, g.module)
             job = GroupJob(g, {a.id: schemas[a.id] for a in g.apis}, header, kind, path)
             # The models (datamodel-code-generator and black) take about twice the methods.
             weight = size if kind == "models" else size // 2
@@ -159,7 +159,8 @@ def start(spec: Spec, ctx: EmitContext) -> Pending:
         made = started.collect()
         store_formatted(sources, made)
         for path, key in group_keys.items():
-            store_text("group-module", key, made[path])
+            owned = group_files[path]
+            store_json_map("group-files", key, {p: t for p, t in made.items() if owned(p)})
         files.update(found)
         files.update(made)
         for path in [p for p, text in files.items() if "/parsed/" in p and text == ""]:
@@ -266,12 +267,38 @@ def run_group_job(job: GroupJob) -> dict[str, str]:
     the module of their typed companions (``parsed/<module>.py``)."""
     if job.kind == "models":
         source, parsed = group_models(job.group, job.schemas, job.header)
-        out = {job.path: format_module(source, remember=job.path)}
+        package = job.path.split("/models/", 1)[0]
+        out = split_models(
+            format_module(source, remember=job.path),
+            package,
+            job.group.module,
+            api_classes(job.group, job.schemas),
+        )
         path = parsed_path(job.path)
         out[path] = format_module(parsed, remember=path) if parsed is not None else ""
         return out
     source = resources_module(job.group, job.header)
     return {job.path: format_module(source, remember=job.path)}
+
+
+def api_classes(g: GroupView, schemas: dict[str, ApiSchemas]) -> list[ApiClasses]:
+    """Each API of the group with the name of its models module and its own classes."""
+    modules = api_module_names([a.method_name or a.id for a in g.apis])
+    out = []
+    for api, module in zip(g.apis, modules, strict=True):
+        s = schemas[api.id]
+        roots = {s.request, s.response, *s.schemas}
+        roots |= {name for name, _ in (*s.request_shapes, *s.response_shapes)}
+        out.append(ApiClasses(api.id, module, frozenset(roots)))
+    return out
+
+
+def _job_paths(path: str, kind: str, pkg: str, module: str) -> Callable[[str], bool]:
+    """Whether a path is one of the files of the group job whose first file is ``path``."""
+    if kind != "models":
+        return lambda p: p == path
+    split, parsed = f"{pkg}/models/_{module}/", parsed_path(path)
+    return lambda p: p in (path, parsed) or p.startswith(split)
 
 
 def parsed_path(models_path: str) -> str:
@@ -347,7 +374,10 @@ def group_models(
         imports.setdefault("typing", []).extend(["Any", "TYPE_CHECKING"])
         imports.update(COMPANION_FROM_IMPORTS)  # the readers (_values as _v)
         imports["typing"] = sorted(set(imports["typing"]))
-        body = companions_loader(g.module, names) + "\n\n" + body
+        body = companions_loader(g.module, names, "...") + "\n\n" + body
+    # Written for the place of the per-API modules it is split into (models/_<module>/):
+    # relative imports reach one package further up.
+    imports = {(f".{k}" if k.startswith(".") else k): v for k, v in imports.items()}
     ids = ", ".join(a.id for a in apis)
     docstring = (
         f"Request and response models of {g.label or g.group} ({g.group}): {ids}.\n\n"
@@ -385,11 +415,20 @@ def group_models(
 
 def resources_module(g: GroupView, header: str) -> str:
     docstring = f"{g.label or g.group}: the methods of client.{g.group}, sync and async."
+    # The model classes are named for type checkers only: a method reaches its request class
+    # through the group's models module (``_models.X``), which imports that API's models on
+    # first use, so touching a group builds none of its classes.
+    type_only = f"..models.{g.module}"
+    imports = {k: v for k, v in g.imports.items() if k != type_only}
+    requests = {m.request_model for m in g.methods}  # used as _models.X, not in annotations
+    named = [n for n in g.imports.get(type_only, []) if n not in requests]
+    checking = import_block({type_only: named})
     source = render(
         "resources_group.py.jinja",
         header=header,
         docstring=docstring,
-        imports=import_block(g.imports, g.module_imports),
+        imports=import_block(imports, g.module_imports),
+        type_checking=textwrap.indent(checking, "    ") if checking else "",
         g=g,
     )
     return source

@@ -57,20 +57,21 @@ METHOD_IMPORTS = {
 }
 
 
-def companions_loader(module: str, names: list[str]) -> str:
+def companions_loader(module: str, names: list[str], parent: str = "..") -> str:
     """What a models module holds for its companions: their names for type checkers, and the
     function that imports ``parsed/<module>.py`` on the first ``.parsed()`` (importing the
-    models costs nothing for them: building ~20 dataclasses per group is not free)."""
+    models costs nothing for them: building ~20 dataclasses per group is not free).
+    ``parent``: the package above ``parsed/``, relative to the models module."""
     listed = "".join(f"        {name},\n" for name in sorted(names))
     return (
         "if TYPE_CHECKING:\n"
-        f"    from ..parsed.{module} import (\n{listed}    )\n\n"
+        f"    from {parent}parsed.{module} import (\n{listed}    )\n\n"
         "_COMPANIONS: Any = None\n\n\n"
         "def _companions() -> Any:\n"
         f'    """parsed/{module}.py, imported on first use."""\n'
         "    global _COMPANIONS\n"
         "    if _COMPANIONS is None:\n"
-        f"        from ..parsed import {module} as companions\n\n"
+        f"        from {parent}parsed import {module} as companions\n\n"
         "        _COMPANIONS = companions\n"
         "    return _COMPANIONS\n"
     )

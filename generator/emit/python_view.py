@@ -67,6 +67,8 @@ RESOURCE_MODULE_NAMES = frozenset(
         "httpx",
         "self",
         "strip_not_given",
+        "TYPE_CHECKING",
+        "_models",
     }
 )
 # Top-level attributes kept free for other parts of the client (the real-time client).
@@ -603,8 +605,11 @@ def resource_imports(
     add(".._operations", "OPERATIONS")
     add(".._response", "AsyncKiwoomResponse", "KiwoomResponse")
     add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")
-    add(f"..models.{module}", *models)
-    return {k: sorted(v) for k, v in imports.items()}, ("httpx", *plain)
+    add("..models", f"{module} as _models")  # the models are imported on first use
+    add("typing", "TYPE_CHECKING")
+    out = {k: sorted(v) for k, v in imports.items()}
+    out[f"..models.{module}"] = sorted(models)  # for type checkers (see resources_module)
+    return out, ("httpx", *plain)
 
 
 # --- api.md: a table of contents by menu -----------------------------------------------------

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 import httpx
-from pydantic import BaseModel
 
 from ._decode import MAX_RETRY_AFTER as MAX_RETRY_AFTER  # re-exported: the client's limit
 from ._decode import (
@@ -20,6 +19,8 @@ from ._tokens import TokenStore
 from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:  # the real-time client imports websockets: only when used
+    from pydantic import BaseModel
+
     from ._realtime import AsyncRealtime
 
 # Imported where they are needed, not here: ``import kiwoom_client`` pays only for what an HTTP

@@ -10,9 +10,10 @@ import importlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # pydantic's model machinery is imported with the first model, not here
+    from pydantic import BaseModel
 
 __all__ = ["Operation", "operations_from_json"]
 
@@ -56,6 +57,8 @@ class Operation:
         cached = self._models.get(class_name)
         if cached is not None:
             return cached
+        from pydantic import BaseModel
+
         module = importlib.import_module(self.models_module, __package__)
         cls = getattr(module, class_name, None)
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)):

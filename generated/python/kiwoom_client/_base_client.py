@@ -44,7 +44,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from ._decode import MAX_RETRY_AFTER as MAX_RETRY_AFTER  # re-exported: the client's limit
 from ._decode import (
@@ -72,6 +71,9 @@ from ._tokens import DEFAULT_STORE, TokenStore, record_of, store_key, usable
 from ._types import NotGiven, strip_not_given
 
 if TYPE_CHECKING:  # the real-time client imports websockets: only when used
+    # pydantic's model machinery: imported with the first model (a call), not with the client
+    from pydantic import BaseModel
+
     from ._async_client import AsyncAPIClient
     from ._realtime import AsyncRealtime
     from ._sync_client import SyncAPIClient
@@ -234,10 +236,12 @@ class _BaseClient:
                 f"{op.api_id} ({op.name}) is a real-time WebSocket API ({op.path}); "
                 "it cannot be called over HTTP"
             )
-        if isinstance(body, BaseModel):
+        if body is None or isinstance(body, Mapping):
+            model = op.request_model.model_validate(strip_not_given(body or {}))
+        elif hasattr(body, "__pydantic_serializer__"):  # a model (pydantic is imported by now)
             model = body
         else:
-            model = op.request_model.model_validate(strip_not_given(body or {}))
+            raise TypeError(f"body must be a request model or a mapping, not {type(body).__name__}")
         return model.__pydantic_serializer__.to_json(
             model, by_alias=True, exclude_unset=True, exclude_none=True
         )
@@ -652,8 +656,11 @@ def _parse_data(op: Operation, body: dict[str, Any]) -> Any:
     model = op.response_model
     try:  # model_validate(body), without its Python wrapper: this runs on every answer
         return model.__pydantic_validator__.validate_python(body)
-    except ValidationError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
-        from pydantic import RootModel
+    except ValueError as exc:  # lenient: the call succeeded, keep what Kiwoom sent
+        from pydantic import RootModel, ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
 
         n = exc.error_count()
         _log(logging.WARNING, op, "answer does not match %s (%d errors)", model.__name__, n)

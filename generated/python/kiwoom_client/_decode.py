@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pydantic_core
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -35,6 +34,8 @@ __all__ = [
 ]
 
 MAX_RETRY_AFTER = 60.0
+
+_from_json: Callable[[bytes], Any] | None = None  # pydantic_core.from_json, once imported
 
 _STEP = 64 * 1024  # at most this much output per decompression call
 
@@ -177,8 +178,13 @@ def json_object(content: bytes) -> dict[str, Any] | None:
     pydantic-core's parser is the fast path; what it refuses (a BOM, UTF-16, lone surrogates) is
     given to :func:`json.loads`, so exactly the answers ``json.loads`` accepts are understood.
     """
+    global _from_json
+    if _from_json is None:  # pydantic-core: imported on the first answer, not with the client
+        from pydantic_core import from_json
+
+        _from_json = from_json
     try:
-        parsed = pydantic_core.from_json(content)
+        parsed = _from_json(content)
     except ValueError as exc:
         if "recursion" in str(exc):  # nested deeper than pydantic-core allows: not Kiwoom's
             return None

@@ -5,19 +5,22 @@ Generated with datamodel-code-generator 0.89.0 from the JSON Schema of generator
 requests are strict (unknown fields rejected), responses lenient (unknown fields kept).
 """
 
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from .. import _lazy
 
-from .. import _values as _v
-from .._values import to_wire
+if TYPE_CHECKING:
+    from ._credit_orders._shared import DmstStexTp, TrdeTp
+    from ._credit_orders.buy import CreditOrdersBuyRequest, CreditOrdersBuyResponse
+    from ._credit_orders.cancel import (
+        CreditOrdersCancelRequest,
+        CreditOrdersCancelResponse,
+    )
+    from ._credit_orders.modify import (
+        CreditOrdersModifyRequest,
+        CreditOrdersModifyResponse,
+    )
+    from ._credit_orders.sell import CreditOrdersSellRequest, CreditOrdersSellResponse
 
 __all__ = [
     "CreditOrdersBuyRequest",
@@ -32,384 +35,24 @@ __all__ = [
     "TrdeTp",
 ]
 
-
-if TYPE_CHECKING:
-    from ..parsed.credit_orders import (
-        CreditOrdersBuyResponseParsed,
-        CreditOrdersCancelResponseParsed,
-        CreditOrdersModifyResponseParsed,
-        CreditOrdersSellResponseParsed,
-    )
-
-_COMPANIONS: Any = None
-
-
-def _companions() -> Any:
-    """parsed/credit_orders.py, imported on first use."""
-    global _COMPANIONS
-    if _COMPANIONS is None:
-        from ..parsed import credit_orders as companions
-
-        _COMPANIONS = companions
-    return _COMPANIONS
+# Where each name is defined: that module is imported when the name is first used.
+_WHERE = {
+    "CreditOrdersBuyRequest": "._credit_orders.buy",
+    "CreditOrdersBuyResponse": "._credit_orders.buy",
+    "CreditOrdersCancelRequest": "._credit_orders.cancel",
+    "CreditOrdersCancelResponse": "._credit_orders.cancel",
+    "CreditOrdersModifyRequest": "._credit_orders.modify",
+    "CreditOrdersModifyResponse": "._credit_orders.modify",
+    "CreditOrdersSellRequest": "._credit_orders.sell",
+    "CreditOrdersSellResponse": "._credit_orders.sell",
+    "DmstStexTp": "._credit_orders._shared",
+    "TrdeTp": "._credit_orders._shared",
+}
 
 
-DmstStexTp = Literal["KRX", "NXT", "SOR"]
-TrdeTp = Literal[
-    "0",
-    "3",
-    "5",
-    "81",
-    "61",
-    "62",
-    "6",
-    "7",
-    "10",
-    "13",
-    "16",
-    "20",
-    "23",
-    "26",
-    "28",
-    "29",
-    "30",
-    "31",
-]
+def __getattr__(name: str) -> Any:
+    return _lazy.attribute(globals(), name)
 
 
-class CreditOrdersBuyRequest(BaseModel):
-    """
-    신용 매수주문 (kt10006)
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    dmst_stex_tp: DmstStexTp = Field(
-        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
-    )
-    stk_cd: str = Field(max_length=12, title="종목코드")
-    ord_qty: str = Field(max_length=12, title="주문수량")
-    ord_uv: str | None = Field(default=None, max_length=12, title="주문단가")
-    trde_tp: TrdeTp = Field(
-        description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
-        max_length=2,
-        title="매매구분",
-    )
-    cond_uv: str | None = Field(default=None, max_length=12, title="조건단가")
-
-    @field_validator("ord_qty", "ord_uv", "cond_uv", mode="before")
-    @classmethod
-    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments (and lists of objects sent as
-        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
-        negative quantity, "abc") is refused."""
-        name = info.field_name or ""
-        kind, number, scale = {
-            "ord_qty": ("unsigned", "int", 0),
-            "ord_uv": ("unsigned", "int", 0),
-            "cond_uv": ("unsigned", "int", 0),
-        }[name]
-        return to_wire(value, kind, name, number, scale)
-
-
-class CreditOrdersBuyResponse(BaseModel):
-    """
-    신용 매수주문 (kt10006) response
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    ord_no: str | None = Field(default=None, title="주문번호")
-    dmst_stex_tp: str | None = Field(default=None, title="국내거래소구분")
-    return_code: int | None = Field(
-        default=None,
-        description="0 when the request succeeded; otherwise a code of the error-code table",
-        title="처리결과코드",
-    )
-    return_msg: str | None = Field(default=None, title="처리결과메시지")
-
-    def parsed(
-        self, *, errors: Literal["raise", "keep"] = "raise"
-    ) -> "CreditOrdersBuyResponseParsed":
-        """The typed values: numbers as int or Decimal, dates and times, None for a
-        blank, a direction beside each direction-signed price; the wire strings stay here.
-
-        A value that contradicts its field's meaning raises _values.InvalidValueError;
-        errors="keep" makes it None and keeps the string in the result's ``invalid``.
-        """
-        bad: dict[str, str] | None = {} if errors == "keep" else None
-        result: (
-            "CreditOrdersBuyResponseParsed"
-        ) = _companions().CreditOrdersBuyResponseParsed._new(
-            _v.code(self.ord_no, "ord_no", bad),  # ord_no
-            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
-            self.return_code,  # return_code
-            self.return_msg,  # return_msg
-            invalid=bad or _v.NO_INVALID,
-        )
-        return result
-
-
-class CreditOrdersSellRequest(BaseModel):
-    """
-    신용 매도주문 (kt10007)
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    dmst_stex_tp: DmstStexTp = Field(
-        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
-    )
-    stk_cd: str = Field(max_length=12, title="종목코드")
-    ord_qty: str = Field(max_length=12, title="주문수량")
-    ord_uv: str | None = Field(default=None, max_length=12, title="주문단가")
-    trde_tp: TrdeTp = Field(
-        description="0:보통 , 3:시장가 , 5:조건부지정가 , 81:장마감후시간외 , 61:장시작전시간외, 62:시간외단일가 , 6:최유리지정가 , 7:최우선지정가 , 10:보통(IOC) , 13:시장가(IOC) , 16:최유리(IOC) , 20:보통(FOK) , 23:시장가(FOK) , 26:최유리(FOK) , 28:스톱지정가,29:중간가,30:중간가(IOC),31:중간가(FOK)",
-        max_length=2,
-        title="매매구분",
-    )
-    crd_deal_tp: Literal["33", "99"] = Field(
-        description="33:융자 , 99:융자합", max_length=2, title="신용거래구분"
-    )
-    crd_loan_dt: str | None = Field(
-        default=None,
-        description="YYYYMMDD(융자일경우필수)",
-        max_length=8,
-        pattern="^([0-9]{8})?$",
-        title="대출일",
-    )
-    cond_uv: str | None = Field(default=None, max_length=12, title="조건단가")
-
-    @model_validator(mode="after")
-    def _check_required_if(self) -> Self:
-        """Fields that the value of another field makes required (the sheet's conditions)."""
-        if self.crd_deal_tp in ("33",) and not self.crd_loan_dt:
-            raise ValueError(
-                "crd_loan_dt (대출일) is required when crd_deal_tp is '33': YYYYMMDD(융자일경우필수)"
-            )
-        return self
-
-    @field_validator("ord_qty", "ord_uv", "crd_loan_dt", "cond_uv", mode="before")
-    @classmethod
-    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments (and lists of objects sent as
-        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
-        negative quantity, "abc") is refused."""
-        name = info.field_name or ""
-        kind, number, scale = {
-            "ord_qty": ("unsigned", "int", 0),
-            "ord_uv": ("unsigned", "int", 0),
-            "crd_loan_dt": ("date", "int", 0),
-            "cond_uv": ("unsigned", "int", 0),
-        }[name]
-        return to_wire(value, kind, name, number, scale)
-
-
-class CreditOrdersSellResponse(BaseModel):
-    """
-    신용 매도주문 (kt10007) response
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    ord_no: str | None = Field(default=None, title="주문번호")
-    dmst_stex_tp: str | None = Field(default=None, title="국내거래소구분")
-    return_code: int | None = Field(
-        default=None,
-        description="0 when the request succeeded; otherwise a code of the error-code table",
-        title="처리결과코드",
-    )
-    return_msg: str | None = Field(default=None, title="처리결과메시지")
-
-    def parsed(
-        self, *, errors: Literal["raise", "keep"] = "raise"
-    ) -> "CreditOrdersSellResponseParsed":
-        """The typed values: numbers as int or Decimal, dates and times, None for a
-        blank, a direction beside each direction-signed price; the wire strings stay here.
-
-        A value that contradicts its field's meaning raises _values.InvalidValueError;
-        errors="keep" makes it None and keeps the string in the result's ``invalid``.
-        """
-        bad: dict[str, str] | None = {} if errors == "keep" else None
-        result: (
-            "CreditOrdersSellResponseParsed"
-        ) = _companions().CreditOrdersSellResponseParsed._new(
-            _v.code(self.ord_no, "ord_no", bad),  # ord_no
-            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
-            self.return_code,  # return_code
-            self.return_msg,  # return_msg
-            invalid=bad or _v.NO_INVALID,
-        )
-        return result
-
-
-class CreditOrdersModifyRequest(BaseModel):
-    """
-    신용 정정주문 (kt10008)
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    dmst_stex_tp: DmstStexTp = Field(
-        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
-    )
-    orig_ord_no: str = Field(max_length=7, title="원주문번호")
-    stk_cd: str = Field(max_length=12, title="종목코드")
-    mdfy_qty: str = Field(max_length=12, title="정정수량")
-    mdfy_uv: str = Field(max_length=12, title="정정단가")
-    mdfy_cond_uv: str | None = Field(default=None, max_length=12, title="정정조건단가")
-
-    @field_validator("mdfy_qty", "mdfy_uv", "mdfy_cond_uv", mode="before")
-    @classmethod
-    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments (and lists of objects sent as
-        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
-        negative quantity, "abc") is refused."""
-        name = info.field_name or ""
-        kind, number, scale = {
-            "mdfy_qty": ("unsigned", "int", 0),
-            "mdfy_uv": ("unsigned", "int", 0),
-            "mdfy_cond_uv": ("unsigned", "int", 0),
-        }[name]
-        return to_wire(value, kind, name, number, scale)
-
-
-class CreditOrdersModifyResponse(BaseModel):
-    """
-    신용 정정주문 (kt10008) response
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    ord_no: str | None = Field(default=None, title="주문번호")
-    base_orig_ord_no: str | None = Field(default=None, title="모주문번호")
-    mdfy_qty: str | None = Field(default=None, title="정정수량")
-    dmst_stex_tp: str | None = Field(default=None, title="국내거래소구분")
-    return_code: int | None = Field(
-        default=None,
-        description="0 when the request succeeded; otherwise a code of the error-code table",
-        title="처리결과코드",
-    )
-    return_msg: str | None = Field(default=None, title="처리결과메시지")
-
-    def parsed(
-        self, *, errors: Literal["raise", "keep"] = "raise"
-    ) -> "CreditOrdersModifyResponseParsed":
-        """The typed values: numbers as int or Decimal, dates and times, None for a
-        blank, a direction beside each direction-signed price; the wire strings stay here.
-
-        A value that contradicts its field's meaning raises _values.InvalidValueError;
-        errors="keep" makes it None and keeps the string in the result's ``invalid``.
-        """
-        bad: dict[str, str] | None = {} if errors == "keep" else None
-        result: (
-            "CreditOrdersModifyResponseParsed"
-        ) = _companions().CreditOrdersModifyResponseParsed._new(
-            _v.code(self.ord_no, "ord_no", bad),  # ord_no
-            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
-            (
-                int(_s)
-                if (_s := self.mdfy_qty) and _s.isdecimal()
-                else _v.uint(_s, "mdfy_qty", bad)
-            ),  # mdfy_qty
-            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
-            self.return_code,  # return_code
-            self.return_msg,  # return_msg
-            invalid=bad or _v.NO_INVALID,
-        )
-        return result
-
-
-class CreditOrdersCancelRequest(BaseModel):
-    """
-    신용 취소주문 (kt10009)
-    """
-
-    model_config = ConfigDict(
-        extra="forbid",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    dmst_stex_tp: DmstStexTp = Field(
-        description="KRX,NXT,SOR", max_length=3, title="국내거래소구분"
-    )
-    orig_ord_no: str = Field(max_length=7, title="원주문번호")
-    stk_cd: str = Field(max_length=12, title="종목코드")
-    cncl_qty: str = Field(
-        description="'0' 입력시 잔량 전부 취소", max_length=12, title="취소수량"
-    )
-
-    @field_validator("cncl_qty", mode="before")
-    @classmethod
-    def _wire_values(cls, value: Any, info: ValidationInfo) -> Any:
-        """int, Decimal and datetime.date arguments (and lists of objects sent as
-        JSON text) as Kiwoom's strings; what the field's meaning forbids (a
-        negative quantity, "abc") is refused."""
-        name = info.field_name or ""
-        kind, number, scale = {"cncl_qty": ("unsigned", "int", 0)}[name]
-        return to_wire(value, kind, name, number, scale)
-
-
-class CreditOrdersCancelResponse(BaseModel):
-    """
-    신용 취소주문 (kt10009) response
-    """
-
-    model_config = ConfigDict(
-        extra="allow",
-        populate_by_name=True,
-        defer_build=True,
-    )
-    ord_no: str | None = Field(default=None, title="주문번호")
-    base_orig_ord_no: str | None = Field(default=None, title="모주문번호")
-    cncl_qty: str | None = Field(default=None, title="취소수량")
-    return_code: int | None = Field(
-        default=None,
-        description="0 when the request succeeded; otherwise a code of the error-code table",
-        title="처리결과코드",
-    )
-    return_msg: str | None = Field(default=None, title="처리결과메시지")
-
-    def parsed(
-        self, *, errors: Literal["raise", "keep"] = "raise"
-    ) -> "CreditOrdersCancelResponseParsed":
-        """The typed values: numbers as int or Decimal, dates and times, None for a
-        blank, a direction beside each direction-signed price; the wire strings stay here.
-
-        A value that contradicts its field's meaning raises _values.InvalidValueError;
-        errors="keep" makes it None and keeps the string in the result's ``invalid``.
-        """
-        bad: dict[str, str] | None = {} if errors == "keep" else None
-        result: (
-            "CreditOrdersCancelResponseParsed"
-        ) = _companions().CreditOrdersCancelResponseParsed._new(
-            _v.code(self.ord_no, "ord_no", bad),  # ord_no
-            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
-            (
-                int(_s)
-                if (_s := self.cncl_qty) and _s.isdecimal()
-                else _v.uint(_s, "cncl_qty", bad)
-            ),  # cncl_qty
-            self.return_code,  # return_code
-            self.return_msg,  # return_msg
-            invalid=bad or _v.NO_INVALID,
-        )
-        return result
+def __dir__() -> list[str]:
+    return list(__all__)

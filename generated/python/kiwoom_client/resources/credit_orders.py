@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Mapping
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import httpx
 
@@ -15,18 +15,17 @@ from .._operations import OPERATIONS
 from .._response import AsyncKiwoomResponse, KiwoomResponse
 from .._sync_client import SyncAPIClient
 from .._types import NOT_GIVEN, NotGiven, strip_not_given
-from ..models.credit_orders import (
-    CreditOrdersBuyRequest,
-    CreditOrdersBuyResponse,
-    CreditOrdersCancelRequest,
-    CreditOrdersCancelResponse,
-    CreditOrdersModifyRequest,
-    CreditOrdersModifyResponse,
-    CreditOrdersSellRequest,
-    CreditOrdersSellResponse,
-    DmstStexTp,
-    TrdeTp,
-)
+from ..models import credit_orders as _models
+
+if TYPE_CHECKING:
+    from ..models.credit_orders import (
+        CreditOrdersBuyResponse,
+        CreditOrdersCancelResponse,
+        CreditOrdersModifyResponse,
+        CreditOrdersSellResponse,
+        DmstStexTp,
+        TrdeTp,
+    )
 
 __all__ = ["AsyncCreditOrders", "CreditOrders"]
 
@@ -92,7 +91,7 @@ class CreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersBuyRequest.model_validate(
+        body = _models.CreditOrdersBuyRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -167,7 +166,7 @@ class CreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersSellRequest.model_validate(
+        body = _models.CreditOrdersSellRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -234,7 +233,7 @@ class CreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersModifyRequest.model_validate(
+        body = _models.CreditOrdersModifyRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -296,7 +295,7 @@ class CreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersCancelRequest.model_validate(
+        body = _models.CreditOrdersCancelRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -376,7 +375,7 @@ class AsyncCreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersBuyRequest.model_validate(
+        body = _models.CreditOrdersBuyRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -451,7 +450,7 @@ class AsyncCreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersSellRequest.model_validate(
+        body = _models.CreditOrdersSellRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -518,7 +517,7 @@ class AsyncCreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersModifyRequest.model_validate(
+        body = _models.CreditOrdersModifyRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
@@ -580,7 +579,7 @@ class AsyncCreditOrders:
             pydantic.ValidationError: an argument breaks the spec; nothing was sent.
             KiwoomAPIError: Kiwoom answered with return_code != 0 (a subclass per code).
         """
-        body = CreditOrdersCancelRequest.model_validate(
+        body = _models.CreditOrdersCancelRequest.model_validate(
             strip_not_given(
                 {
                     "dmst_stex_tp": dmst_stex_tp,
