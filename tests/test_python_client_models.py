@@ -86,6 +86,33 @@ def test_mypy_strict(root: Path, tmp_path: Path) -> None:
     assert "Success: no issues found" in done.stdout
 
 
+def test_models_are_imported_per_api_on_first_use(root: Path) -> None:
+    """Importing the client and touching a group builds no model class and imports no part of
+    pydantic; the first use of a class imports that one API's module (emit/python_split.py)."""
+    done = run_python(
+        "import sys, json\n"
+        f"import {PACKAGE}\n"
+        f"client = {PACKAGE}.KiwoomClient(appkey='k', secretkey='s', env='mock')\n"
+        "client.credit_orders\n"
+        "def loaded(): return sorted(m for m in sys.modules if '._credit_orders' in m)\n"
+        "touched = (loaded(), 'pydantic.main' in sys.modules)\n"
+        f"from {PACKAGE}.models.credit_orders import CreditOrdersSellRequest\n"
+        "CreditOrdersSellRequest.model_validate("
+        "{'dmst_stex_tp': 'KRX', 'stk_cd': '005930', 'ord_qty': '1', 'trde_tp': '3',"
+        " 'crd_deal_tp': '99'})\n"
+        "print(json.dumps([touched, loaded()]))\n",
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    (touched, pydantic_loaded), after = json.loads(done.stdout)
+    assert touched == [] and pydantic_loaded is False
+    assert after == [
+        f"{PACKAGE}.models._credit_orders",
+        f"{PACKAGE}.models._credit_orders._shared",
+        f"{PACKAGE}.models._credit_orders.sell",
+    ]
+
+
 def test_imports_are_sorted_and_used(root: Path) -> None:
     """Exactly the needed imports, sorted (ruff's isort and unused-import rules)."""
     generated = [
