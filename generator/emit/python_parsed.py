@@ -6,8 +6,12 @@ For every response class (and every nested row class) of a group this module wri
   typed value (``int``, ``Decimal``, ``date``, ``time``, ``datetime``, ``str``; None for a
   blank), a ``<field>_direction`` beside each direction-signed price, nested rows as tuples of
   their companions, and ``invalid`` (the wire strings kept by ``parsed(errors="keep")``);
-- the model's ``parsed()`` method, one reader call of the runtime's ``_values`` per field (the
-  reader is decided here, from the field's mined :class:`~kiwoom_codegen.model.Value`), and
+- the companion's ``_READ`` table: how each field is read, a reader of the runtime's
+  ``_values`` per field (decided here, from the field's mined
+  :class:`~kiwoom_codegen.model.Value`); the runtime compiles it into straight-line code on the
+  first ``.parsed()`` (``_values._reader``), so the modules hold one string per class, not a
+  method per class for black to format and the interpreter to load;
+- the model's ``parsed()`` method (three lines: the companion's ``_of``), and
   ``to_pandas()``/``records()`` for a model that holds lists.
 
 For every request class, a ``field_validator(mode="before")`` turns ``int``, ``Decimal`` and
@@ -17,9 +21,11 @@ For every request class, a ``field_validator(mode="before")`` turns ``int``, ``D
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..escape import py_str
 from ..model import Field, Kind, Value
 from ..model.numeric import NUMBERS, reader
 from .python_models import ClassPlan, ModelGenerationError
@@ -122,10 +128,9 @@ def response_parts(
     fields: list[str] = []  # the companion's annotated fields
     columns: list[str] = []  # "attr": kind
     rows: list[str] = []  # "attr": RowParsed
-    before: list[str] = []  # statements of parsed() before the constructor
-    args: list[str] = []  # the constructor's arguments
+    read: list[list[Any]] = []  # how each field is read: [attr, how, *arguments] (_values)
     taken = set(attrs.values())
-    for n, f in enumerate(plan.fields):
+    for f in plan.fields:
         attr = attrs[f.name]
         prop = (properties or {}).get(f.name, {})
         plain = prop.get("type", "string") == "string" and not (
@@ -135,54 +140,36 @@ def response_parts(
             # a WebSocket frame's wire shape (an int or a list where the table says String)
             fields.append(f"{attr}: _t.Any")
             columns.append(f"{attr!r}: 'object'")
-            args.append(f"{attr}=self.{attr}")
+            read.append([attr, "keep"])
             continue
         if f.kind is not Kind.STRING:
             child = _child(f, plans)
             if child is None:
                 fields.append(f"{attr}: _t.Any")
                 columns.append(f"{attr!r}: 'object'")
-                args.append(f"{attr}=self.{attr}")
+                read.append([attr, "keep"])
             elif f.kind is Kind.ARRAY:
                 fields.append(f"{attr}: tuple[{companion_name(child)}, ...] | None")
                 columns.append(f"{attr!r}: 'rows'")
                 rows.append(f"{attr!r}: {companion_name(child)}")
-                args.append(
-                    f"{attr}=None if self.{attr} is None else "
-                    f"tuple([row.parsed(errors=errors) for row in self.{attr}])"
-                )
+                read.append([attr, "rows"])
             else:
                 fields.append(f"{attr}: {companion_name(child)} | None")
                 columns.append(f"{attr!r}: 'object'")
-                args.append(
-                    f"{attr}=None if self.{attr} is None else self.{attr}.parsed(errors=errors)"
-                )
+                read.append([attr, "object"])
             continue
         function, extra = reader(f.value)
         kind_type, column = _TYPES[function]
-        more = "".join(f", {x!r}" for x in extra)
-        call = f"_v.{function}(self.{attr}, {attr!r}, bad{more})"
-        slow = call.replace(f"self.{attr}", "_s", 1)
-        if function == "uint":  # the common case inline: digits only (int() reads them all)
-            call = f"int(_s) if (_s := self.{attr}) and _s.isdecimal() else {slow}"
-        elif function == "dir_int":  # inline too: a sign and digits
-            call = (
-                f"(int(_s[1:]), _v.SIGNS[_s[0]]) if (_s := self.{attr}) and _s[0] in _v.SIGNS "
-                f"and _s[1:].isdecimal() else {slow}"
-            )
         fields.append(f"{attr}: {kind_type}")
         columns.append(f"{attr!r}: {column!r}")
+        read.append([attr, function, *extra])
         if function.startswith("dir_"):
             direction = f"{attr}_direction"
             if direction in taken:
                 raise ModelGenerationError(f"{name}: {direction} is also a field of the table")
             taken.add(direction)
-            before.append(f"_{n}, _{n}d = {call}")
-            args += [f"{attr}=_{n}", f"{direction}=_{n}d"]
             fields.append(f"{direction}: _v.Direction | None")
             columns.append(f"{direction!r}: 'direction'")
-        else:
-            args.append(f"{attr}={call}")
     for extra_attr, kind_type in (("return_code", "int | None"), ("return_msg", "str | None")):
         if extra_attr in attrs.values() and extra_attr not in {attrs[f.name] for f in plan.fields}:
             wanted = {"int | None": "integer", "str | None": "string"}[kind_type]
@@ -190,10 +177,13 @@ def response_parts(
                 kind_type = "_t.Any"  # a WebSocket frame's return_code: an int or a string
             fields.append(f"{extra_attr}: {kind_type}")
             columns.append(f"{extra_attr!r}: {'int' if extra_attr == 'return_code' else 'text'!r}")
-            args.append(f"{extra_attr}=self.{extra_attr}")
+            read.append([extra_attr, "keep"])
     if "invalid" in taken:
         raise ModelGenerationError(f"{name}: a field named 'invalid' clashes with the companion")
     companion = companion_name(name)
+    # One string token for black and for the interpreter: the reader is compiled from it on
+    # the first .parsed() (_values._reader), not written out as a method per class.
+    table = json.dumps(read, ensure_ascii=True, separators=(",", ":"))
     body = [
         "@_dataclasses.dataclass(frozen=True, slots=True)",
         f"class {companion}(_v.ParsedModel):",
@@ -206,24 +196,15 @@ def response_parts(
         "    _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {"
         + ", ".join(rows)
         + "}",
+        f"    _READ: _t.ClassVar[str] = {py_str(table)}",
     ]
     methods = [
         "def parsed(",
         '    self, *, errors: Literal["raise", "keep"] = "raise"',
         f') -> "{companion}":',
-        '    """The typed values: numbers as int or Decimal, dates and times, None for a',
-        "    blank, a direction beside each direction-signed price; the wire strings stay here.",
-        "",
-        "    A value that contradicts its field's meaning raises _values.InvalidValueError;",
-        '    errors="keep" makes it None and keeps the string in the result\'s ``invalid``.',
-        '    """',
-        '    bad: dict[str, str] | None = {} if errors == "keep" else None',
-        *(f"    {line}" for line in before),
-        f'    result: "{companion}" = _companions().{companion}._new(',
-        # positional, in the order of the fields (cheaper than keywords: docs/values.md)
-        *(f"        {a.split('=', 1)[1]},  # {a.split('=', 1)[0]}" for a in args),
-        "        invalid=bad or _v.NO_INVALID,",
-        "    )",
+        '    """The typed values (see kiwoom_client._values): errors="keep" makes a value',
+        '    that contradicts its meaning None and keeps its string in ``invalid``."""',
+        f'    result: "{companion}" = _companions().{companion}._of(self, errors)',
         "    return result",
     ]
     if rows:

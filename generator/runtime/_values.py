@@ -30,6 +30,8 @@ import dataclasses
 import datetime as _dt
 import importlib
 import json
+import keyword
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -335,6 +337,16 @@ class ParsedModel:
     __slots__ = ()
     _COLUMNS: ClassVar[Mapping[str, str]] = {}
     _ROWS: ClassVar[Mapping[str, type[ParsedModel]]] = {}
+    # How each field is read from the model, in the order of the fields (JSON, see _reader).
+    _READ: ClassVar[str] = "[]"
+
+    @classmethod
+    def _of(cls, model: Any, errors: str) -> Self:
+        """The companion of ``model`` (its ``.parsed()``)."""
+        read = _READERS.get(cls)
+        if read is None:
+            read = _READERS[cls] = _reader(cls)
+        return read(model, errors)  # type: ignore[no-any-return]
 
     @classmethod
     def _new(cls, *args: Any, **kwargs: Any) -> Self:
@@ -376,6 +388,84 @@ class ParsedModel:
     def to_pandas(self, field: str | None = None) -> Any:
         """The rows of a list as a ``pandas.DataFrame`` with typed columns (needs pandas)."""
         return to_pandas(self._rows(field), self._ROWS[_the_list(self, field)]._COLUMNS)
+
+
+_READERS: dict[type, Callable[[Any, str], Any]] = {}  # a companion class -> its reader
+# The readers a field may name, and the other ways to take a field: as received ("keep"), a
+# list of rows ("rows"), an object ("object"), both read by their own ``.parsed()``.
+_READER_NAMES = frozenset(
+    {"uint", "sint", "dec", "dir_int", "dir_dec", "date", "time", "datetime", "code", "text"}
+)
+
+
+def _reader(cls: type[ParsedModel]) -> Callable[[Any, str], Any]:
+    """The function that makes ``cls`` from a model: straight-line code, one expression per
+    field, compiled once per class from its ``_READ`` table (as ``dataclasses`` makes an
+    ``__init__``), so that a generated module holds a table instead of a method per class.
+
+    ``_READ``: a JSON list of ``[attribute, how, *arguments]`` in the order of the companion's
+    fields: ``how`` is a reader of this module (called with the arguments after the field's
+    value, name and ``bad``; a ``dir_`` reader fills the field and its ``_direction``),
+    ``keep``, ``rows`` or ``object``. Only identifiers, those names and JSON scalars are
+    accepted, so the table cannot put code in the function.
+    """
+    entries = json.loads(cls._READ)
+    before: list[str] = []
+    args: list[str] = []
+    for n, entry in enumerate(entries):
+        attr, how, *extra = entry
+        if not (isinstance(attr, str) and attr.isidentifier() and not keyword.iskeyword(attr)):
+            raise TypeError(f"{cls.__name__}._READ: bad attribute {attr!r}")
+        if not all(x is None or isinstance(x, (str, int, bool)) for x in extra):
+            raise TypeError(f"{cls.__name__}._READ: bad argument of {attr}")
+        value = f"self.{attr}"
+        if how == "keep":
+            args.append(value)
+        elif how == "rows":
+            args.append(
+                f"None if {value} is None else tuple([r.parsed(errors=errors) for r in {value}])"
+            )
+        elif how == "object":
+            args.append(f"None if {value} is None else {value}.parsed(errors=errors)")
+        elif how in _READER_NAMES:
+            more = "".join(f", {x!r}" for x in extra)
+            slow = f"_v.{how}(_s, {attr!r}, bad{more})"
+            if how == "uint":  # the common case inline: digits only (int() reads them all)
+                call = f"int(_s) if (_s := {value}) and _s.isdecimal() else {slow}"
+            elif how == "dir_int":  # inline too: a sign and digits
+                call = (
+                    f"(int(_s[1:]), _SIGNS[_s[0]]) if (_s := {value}) and _s[0] in _SIGNS "
+                    f"and _s[1:].isdecimal() else {slow}"
+                )
+            else:
+                call = f"_v.{how}({value}, {attr!r}, bad{more})"
+            if how.startswith("dir_"):
+                before.append(f"    _{n}, _{n}d = {call}")
+                args += [f"_{n}", f"_{n}d"]
+            else:
+                args.append(call)
+        else:
+            raise TypeError(f"{cls.__name__}._READ: unknown reader {how!r} of {attr}")
+    source = "\n".join(
+        [
+            "def read(self, errors):",
+            '    bad = {} if errors == "keep" else None',
+            *before,
+            "    return new(",
+            *(f"        {a}," for a in args),
+            "        invalid=bad or NO_INVALID,",
+            "    )",
+        ]
+    )
+    namespace: dict[str, Any] = {
+        "_v": sys.modules[__name__],
+        "_SIGNS": SIGNS,
+        "new": cls._new,
+        "NO_INVALID": NO_INVALID,
+    }
+    exec(compile(source, f"<{cls.__name__}.parsed>", "exec"), namespace)  # noqa: S102
+    read: Callable[[Any, str], Any] = namespace["read"]
+    return read
 
 
 def _the_list(model: ParsedModel, field: str | None) -> str:

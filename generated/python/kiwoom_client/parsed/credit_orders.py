@@ -32,6 +32,9 @@ class CreditOrdersBuyResponseParsed(_v.ParsedModel):
         "return_msg": "text",
     }
     _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+    _READ: _t.ClassVar[str] = (
+        '[["ord_no","code"],["dmst_stex_tp","text"],["return_code","keep"],["return_msg","keep"]]'
+    )
 
 
 @_dataclasses.dataclass(frozen=True, slots=True)
@@ -51,6 +54,9 @@ class CreditOrdersSellResponseParsed(_v.ParsedModel):
         "return_msg": "text",
     }
     _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+    _READ: _t.ClassVar[str] = (
+        '[["ord_no","code"],["dmst_stex_tp","text"],["return_code","keep"],["return_msg","keep"]]'
+    )
 
 
 @_dataclasses.dataclass(frozen=True, slots=True)
@@ -74,6 +80,9 @@ class CreditOrdersModifyResponseParsed(_v.ParsedModel):
         "return_msg": "text",
     }
     _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+    _READ: _t.ClassVar[str] = (
+        '[["ord_no","code"],["base_orig_ord_no","code"],["mdfy_qty","uint"],["dmst_stex_tp","text"],["return_code","keep"],["return_msg","keep"]]'
+    )
 
 
 @_dataclasses.dataclass(frozen=True, slots=True)
@@ -95,3 +104,6 @@ class CreditOrdersCancelResponseParsed(_v.ParsedModel):
         "return_msg": "text",
     }
     _ROWS: _t.ClassVar[_abc.Mapping[str, type[_v.ParsedModel]]] = {}
+    _READ: _t.ClassVar[str] = (
+        '[["ord_no","code"],["base_orig_ord_no","code"],["cncl_qty","uint"],["return_code","keep"],["return_msg","keep"]]'
+    )

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from ... import _values as _v
 from ..._values import to_wire
 from ._shared import DmstStexTp, _companions
 
@@ -66,25 +65,9 @@ class CreditOrdersCancelResponse(BaseModel):
     def parsed(
         self, *, errors: Literal["raise", "keep"] = "raise"
     ) -> "CreditOrdersCancelResponseParsed":
-        """The typed values: numbers as int or Decimal, dates and times, None for a
-        blank, a direction beside each direction-signed price; the wire strings stay here.
-
-        A value that contradicts its field's meaning raises _values.InvalidValueError;
-        errors="keep" makes it None and keeps the string in the result's ``invalid``.
-        """
-        bad: dict[str, str] | None = {} if errors == "keep" else None
-        result: (
-            "CreditOrdersCancelResponseParsed"
-        ) = _companions().CreditOrdersCancelResponseParsed._new(
-            _v.code(self.ord_no, "ord_no", bad),  # ord_no
-            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
-            (
-                int(_s)
-                if (_s := self.cncl_qty) and _s.isdecimal()
-                else _v.uint(_s, "cncl_qty", bad)
-            ),  # cncl_qty
-            self.return_code,  # return_code
-            self.return_msg,  # return_msg
-            invalid=bad or _v.NO_INVALID,
+        """The typed values (see kiwoom_client._values): errors="keep" makes a value
+        that contradicts its meaning None and keeps its string in ``invalid``."""
+        result: "CreditOrdersCancelResponseParsed" = (
+            _companions().CreditOrdersCancelResponseParsed._of(self, errors)
         )
         return result

@@ -5,7 +5,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from ... import _values as _v
 from ..._values import to_wire
 from ._shared import DmstStexTp, _companions
 
@@ -71,26 +70,9 @@ class CreditOrdersModifyResponse(BaseModel):
     def parsed(
         self, *, errors: Literal["raise", "keep"] = "raise"
     ) -> "CreditOrdersModifyResponseParsed":
-        """The typed values: numbers as int or Decimal, dates and times, None for a
-        blank, a direction beside each direction-signed price; the wire strings stay here.
-
-        A value that contradicts its field's meaning raises _values.InvalidValueError;
-        errors="keep" makes it None and keeps the string in the result's ``invalid``.
-        """
-        bad: dict[str, str] | None = {} if errors == "keep" else None
-        result: (
-            "CreditOrdersModifyResponseParsed"
-        ) = _companions().CreditOrdersModifyResponseParsed._new(
-            _v.code(self.ord_no, "ord_no", bad),  # ord_no
-            _v.code(self.base_orig_ord_no, "base_orig_ord_no", bad),  # base_orig_ord_no
-            (
-                int(_s)
-                if (_s := self.mdfy_qty) and _s.isdecimal()
-                else _v.uint(_s, "mdfy_qty", bad)
-            ),  # mdfy_qty
-            _v.text(self.dmst_stex_tp, "dmst_stex_tp", bad),  # dmst_stex_tp
-            self.return_code,  # return_code
-            self.return_msg,  # return_msg
-            invalid=bad or _v.NO_INVALID,
+        """The typed values (see kiwoom_client._values): errors="keep" makes a value
+        that contradicts its meaning None and keeps its string in ``invalid``."""
+        result: "CreditOrdersModifyResponseParsed" = (
+            _companions().CreditOrdersModifyResponseParsed._of(self, errors)
         )
         return result
