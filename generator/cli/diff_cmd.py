@@ -8,20 +8,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..model.config import CONFIG_FILES, edition_names, find_config_dir
 from ..problems import Level, SpecError
-from ..regen.diff import DiffReport, diff_specs
-from ..regen.diff_render import FORMATS
 from .common import DEFAULT_SPECS, EXIT_BAD_INPUT, EXIT_CHANGES, EXIT_OK, print_problems
 
 if TYPE_CHECKING:  # reading imports openpyxl and jsonschema: only when a command reads
     from ..model.load import Loaded
+    from ..regen.diff import DiffReport
+
+# The outputs of regen.diff_render.FORMATS (a test keeps them equal): named here so that the
+# command line is built without importing the diff and the config (what `generate` pays for).
+FORMAT_NAMES = ("json", "markdown", "text")
 
 FAIL_ON = ("any", "breaking", "wire", "none")
 
 
 def default_config_dir(old: Path) -> Path | None:
     """The config beside OLD (OLD itself when a directory, else its folder), else specs/."""
+    from ..model.config import CONFIG_FILES, find_config_dir
+
     candidates = [old] if old.is_dir() else [old.parent]
     found = find_config_dir(candidates)
     if found is None and any((DEFAULT_SPECS / name).is_file() for name in CONFIG_FILES):
@@ -82,6 +86,9 @@ def compare_editions(
 ) -> DiffReport | None:
     """Both editions read with the same config and diffed; None (reported) on bad input.
     Reports the problems new in the new edition."""
+    from ..model.config import edition_names
+    from ..regen.diff import diff_specs
+
     loaded_old = load_edition(old, "old", config_dir=config_dir, use_config=use_config, quiet=True)
     loaded_new = load_edition(new, "new", config_dir=config_dir, use_config=use_config, quiet=True)
     if loaded_old is None or loaded_new is None:
@@ -118,6 +125,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     )
     if report is None:
         return EXIT_BAD_INPUT
+    from ..regen.diff_render import FORMATS
+
     sys.stdout.write(FORMATS[args.format](report))
     return exit_code(report, args.fail_on)
 
@@ -136,7 +145,7 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
     p.add_argument("old", metavar="OLD", help="the previous edition: a workbook or a directory")
     p.add_argument("new", metavar="NEW", help="the new edition: a workbook or a directory")
     p.add_argument(
-        "--format", choices=sorted(FORMATS), default="text", help="output (default: text)"
+        "--format", choices=FORMAT_NAMES, default="text", help="output (default: text)"
     )
     p.add_argument(
         "--fail-on",
