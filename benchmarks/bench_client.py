@@ -414,7 +414,7 @@ def bench_generation_and_import(
     """(a) and (b) on one workbook; appends their rows and returns True when an import target
     is missed."""
     print(
-        f"{book.label}: {book.description}; {workbooks.cores()}; generating (takes a while)...",
+        f"{book.description}; {workbooks.cores()}; generating (takes a while)...",
         flush=True,
     )
     gen = bench_generation(book.path, tmp / "generated")

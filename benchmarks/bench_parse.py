@@ -104,7 +104,7 @@ def measure(book: Workbook, repeat: int, max_ratio: float, max_memory: float) ->
     """Print one workbook's figures; True when its targets are met."""
     _empty_cache()
     path = book.path
-    print(f"\n{book.label}: {book.description}, {floor(path)} sheet rows; {workbooks.cores()}")
+    print(f"\n{book.description}, {floor(path)} sheet rows; {workbooks.cores()}")
     apis = parse(path)  # warm up imports and the file cache
     floors: list[tuple[float, float]] = []
     parses: list[tuple[float, float]] = []

@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 @dataclass(frozen=True)
 class Workbook:
-    label: str  # "calibrated synthetic", "edition kettledrum.xlsx"
+    label: str  # "calibrated synthetic", "old synthetic", "edition kettledrum.xlsx"
     path: Path
     description: str  # one line: what it is, how big
 
@@ -61,12 +61,12 @@ def prepare(args: argparse.Namespace, apis: int, directory: Path) -> list[Workbo
     edition of ``args.edition`` (as it is, not copied) when one is given."""
     data = calibrated_workbook(apis) if args.workbook == "calibrated" else synthetic_workbook(apis)
     path = save_workbook(data, directory / args.workbook / "kiwoom.xlsx")
+    label = {"calibrated": "calibrated synthetic", "synthetic": "old synthetic"}[args.workbook]
     out = [
         Workbook(
-            f"{args.workbook} synthetic",
+            label,
             path,
-            f"{args.workbook} synthetic workbook: {len(data.sheets)} APIs, "
-            f"{count_field_rows(data)} field rows",
+            f"{label} workbook: {len(data.sheets)} APIs, {count_field_rows(data)} field rows",
         )
     ]
     if args.edition is not None:
