@@ -4,15 +4,17 @@
 
 Reads the workbook with the project's own reader and model (``reader.read_inputs``,
 ``model.build.build_spec``; descriptions mined by ``model.describe.understand``, exactly as
-``generate`` reads them) and writes what a synthetic workbook must reproduce to weigh as much
-as the real one: per section (request body, response body; HTTP and WebSocket APIs apart) the
-field rows per API, the list containers per API and their depth, the members per list, the
-descriptions (length, share empty, share with line breaks, what the miner decides, the sizes
-of the enumerations it finds), empty Type and Required cells; the overview; the examples that
-are not valid JSON or hold several documents; the variants (heading rows that split a
-response); the real-time field counts. Distributions are given as quantiles (``p0`` ... ``p100``
-in steps of 5) or, for small integers, as histograms. No text of the workbook is written:
-Kiwoom's files stay outside the repository (docs/benchmarks.md, "Calibration").
+``generate`` reads them) and writes what a synthetic workbook must reproduce to weigh as much as
+the real one: per section (request body, response body; HTTP and WebSocket APIs apart) the field
+rows per API, the list containers per API and their depth, the members per list, the
+descriptions (length, share empty, share with line breaks, what the miner decides, the sizes of
+the enumerations it finds), the value kinds ``model/numeric.py`` reads (direction, signed,
+unsigned, code, date, text...), how often names and descriptions repeat, empty Type and Required
+cells; the overview; the examples that are not valid JSON or hold several documents; the
+variants (heading rows that split a response); the real-time field counts. Distributions are
+given as quantiles (``p0`` ... ``p100`` in steps of 5) or, for small integers, as histograms. No
+text of the workbook is written: Kiwoom's files stay outside the repository (docs/benchmarks.md,
+"Calibration").
 
 The output is deterministic: sorted keys, floats rounded to 4 places.
 """
@@ -99,6 +101,7 @@ def describe_fields(fields: Sequence[Field]) -> dict[str, Any]:
     enum_sizes = [len(m.enum) for m in meanings if m.enum]
     containers = [f for f in fields if f.children]
     types = Counter(f.type for f in fields)
+    leaves = [f for f in fields if not f.children]
     return {
         "fields": n,
         "description": {
@@ -135,6 +138,11 @@ def describe_fields(fields: Sequence[Field]) -> dict[str, Any]:
             "empty": share(sum(f.required is None for f in fields), n),
         },
         "length": {"share_empty": share(sum(f.max_length is None for f in fields), n)},
+        "label": {"chars": distribution([len(f.label) for f in fields])},
+        "value_kinds": {  # what model/numeric.py makes of each leaf: direction, signed, ...
+            k: share(c, len(leaves))
+            for k, c in sorted(Counter(f.value.kind for f in leaves).items())
+        },
     }
 
 
@@ -338,6 +346,7 @@ TOLERANCES: tuple[tuple[str, str, float], ...] = (
     ("body.enumerations.values.mean", "rel", 0.10),
     ("body.enumerations.share_size_1", "abs", 0.02),
     ("body.enumerations.sizes", "tv", 0.10),  # total variation distance of the histograms
+    ("body.value_kinds", "tv", 0.10),  # direction, signed, unsigned, code, date, text...
     ("vocabulary.names.distinct", "rel", 0.10),
     ("vocabulary.descriptions.distinct", "rel", 0.10),
     ("vocabulary.pairs.distinct", "rel", 0.10),

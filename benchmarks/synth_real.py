@@ -360,6 +360,40 @@ def _descriptions(rng: random.Random, vocab: dict[str, Any], scale: float) -> li
     return texts
 
 
+# Label endings that model/numeric.py reads as each value kind (its rules, not Kiwoom's text);
+# "text" labels end in a word naming a kind or flag, or in nothing the rules know.
+_KIND_ENDINGS = {
+    "direction": ("현재가", "시가", "고가", "저가", "종가", "기준가", "호가"),
+    "signed": ("대비", "등락률", "수익률", "금액", "대금", "손익", "증감"),
+    "unsigned": ("수량", "잔량", "거래량", "건수", "주식수"),
+    "code": ("코드", "번호"),
+    "date": ("일자", "기준일", "체결일"),
+    "time": ("시간", "시각"),
+    "text": ("명", "구분", "여부", "유형", "상태", ""),
+}
+
+
+def _labels(
+    rng: random.Random, names: list[int], kinds: dict[str, float], textual: list[bool]
+) -> list[str]:
+    """A 한글명 for each name (by its multiplicity), whose ending gives the value kinds the
+    calibration measured. A name whose descriptions are mostly enumerations, fixed values or
+    formats (``textual``) is read by them, not by its label: it takes a text label and counts
+    against the text share; each other name, heaviest first, takes the kind with the most room
+    left."""
+    wanted = [(k, share) for k, share in sorted(kinds.items()) if k in _KIND_ENDINGS]
+    total = sum(names)
+    quotas = [share * total for _, share in wanted] or [float(total)]
+    kinds_of = [k for k, _ in wanted] or ["text"]
+    if "text" in kinds_of:
+        quotas[kinds_of.index("text")] -= sum(w for w, t in zip(names, textual, strict=True) if t)
+    free = [i for i, t in enumerate(textual) if not t]
+    kind = ["text"] * len(names)
+    for i, k in zip(free, _pack([names[i] for i in free], quotas), strict=True):
+        kind[i] = kinds_of[k]
+    return [_word(rng, 1, 3) + rng.choice(_KIND_ENDINGS[k]) for k in kind]
+
+
 def vocabulary(rng: random.Random, cal: dict[str, Any], slots: int) -> Vocabulary:
     """(name, label, description) for ``slots`` leaf fields, repeating as the calibration says:
     the pairs' multiplicities, packed into names and descriptions of theirs."""
@@ -373,7 +407,13 @@ def vocabulary(rng: random.Random, cal: dict[str, Any], slots: int) -> Vocabular
     names = multiplicities(vocab["names"]["multiplicity"], scale)
     of_name = _pack(pairs, names)
     name_words = _names(rng, len(names))
-    labels = [_word(rng, 2, 5) for _ in names]
+    read_by_text = [0] * len(names)  # the weight of each name's enumerations, formats...
+    for j, count in enumerate(pairs):
+        i = of_text[j]
+        if i < len(texts) and texts[i].kind in (CLOSED_ENUM, OPEN_ENUM, FIXED, FORMAT):
+            read_by_text[of_name[j]] += count
+    textual = [2 * w >= n for w, n in zip(read_by_text, names, strict=True)]
+    labels = _labels(rng, names, vocab.get("value_kinds", {}), textual)
     queue: list[tuple[str, str, str]] = []
     for j, count in enumerate(pairs):
         i = of_text[j]
