@@ -405,3 +405,14 @@ def test_text_and_markdown_of_no_changes(spec: Spec) -> None:
     empty = diff_specs(spec, spec)
     assert render_text(empty) == "no changes. Suggested bump: none\n"
     assert "No changes in the API surface." in render_markdown(empty)
+
+
+def test_the_command_line_names_every_output_format() -> None:
+    """The diff and review commands name their formats without importing the renderers (so
+    that `generate` does not pay for them): the names must stay the renderers' own."""
+    from kiwoom_codegen.cli import diff_cmd, review_cmd
+    from kiwoom_codegen.model.review import FORMATS as REVIEW_FORMATS
+    from kiwoom_codegen.regen.diff_render import FORMATS as DIFF_FORMATS
+
+    assert sorted(diff_cmd.FORMAT_NAMES) == sorted(DIFF_FORMATS)
+    assert sorted(review_cmd.FORMAT_NAMES) == sorted(REVIEW_FORMATS)
