@@ -365,8 +365,9 @@ from pydantic import BaseModel
 out = {}
 for sub in ("models", "resources"):
     pkg = importlib.import_module("kiwoom_client." + sub)
-    for m in pkgutil.iter_modules(pkg.__path__):
-        mod = importlib.import_module(f"kiwoom_client.{sub}.{m.name}")
+    # every module, the models of each API (models/_<group>/<api>.py) included
+    for m in pkgutil.walk_packages(pkg.__path__, f"kiwoom_client.{sub}."):
+        mod = importlib.import_module(m.name)
         if sub == "models":
             for name, cls in vars(mod).items():
                 if (inspect.isclass(cls) and issubclass(cls, BaseModel)
