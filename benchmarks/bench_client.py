@@ -123,10 +123,11 @@ def bench_generation(workbook: Path, out: Path) -> dict[str, float]:
     """One cold render in this process (an empty cache of its own, black in this process so
     that its time can be taken apart; bench_generate measures the real command)."""
     import datamodel_code_generator
-    from kiwoom_codegen.emit import formatting
+    from kiwoom_codegen.emit import format_units, formatting
 
     os.environ["KIWOOM_CODEGEN_CACHE"] = str(out.parent / "cache-cold")
     os.environ["KIWOOM_CODEGEN_JOBS"] = "1"
+    format_units._FORMATTED.clear()  # black's results of an earlier workbook in this process
     t0 = time.perf_counter()
     loaded = load([workbook], use_config=False)
     t1 = time.perf_counter()
@@ -184,9 +185,14 @@ apis = collections.Counter(op.group for op in ops)
 modules = collections.defaultdict(set)
 for op in ops:
     modules[op.group].add(op.models_module)
-def size(name):
+def size(name):  # the group's module and the modules of its APIs (models/_<group>/)
     spec = importlib.util.find_spec(name, {PACKAGE}.__name__)
-    return os.path.getsize(spec.origin) if spec and spec.origin else 0
+    if not (spec and spec.origin):
+        return 0
+    folder = os.path.join(os.path.dirname(spec.origin), "_" + name.rsplit(".", 1)[-1])
+    parts = [os.path.join(folder, f) for f in os.listdir(folder)] if os.path.isdir(folder) else []
+    own = sum(os.path.getsize(p) for p in parts if p.endswith(".py"))
+    return os.path.getsize(spec.origin) + own
 sizes = {{g: sum(size(m) for m in ms) for g, ms in modules.items()}}
 most = max(sorted(apis), key=lambda g: apis[g])
 biggest = max(sorted(sizes), key=lambda g: sizes[g])

@@ -243,6 +243,7 @@ def text(value: str | None, name: str, bad: Bad) -> str | None:
 
 # --- requests: Python values -> Kiwoom's strings ---------------------------------------------
 
+_NUMBERS = frozenset({"unsigned", "signed", "decimal", "direction"})  # digits are valid
 _MEANING = {
     "unsigned": "an unsigned number",
     "signed": "a number",
@@ -273,6 +274,8 @@ def to_wire(value: Any, kind: str, name: str, number: str = "int", scale: int = 
 
     Strings are checked, not rewritten; None and other types are left to the model.
     """
+    if type(value) is str and kind in _NUMBERS and value.isdecimal() and value.isascii():
+        return value  # the common case first (every call of an order): digits, a number
     if kind == "json":
         return _json_text(value, name)
     meaning = _MEANING.get(kind)
