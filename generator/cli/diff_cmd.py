@@ -144,9 +144,7 @@ def register(sub: Any, add_spec_args: Callable[..., None]) -> None:
     )
     p.add_argument("old", metavar="OLD", help="the previous edition: a workbook or a directory")
     p.add_argument("new", metavar="NEW", help="the new edition: a workbook or a directory")
-    p.add_argument(
-        "--format", choices=FORMAT_NAMES, default="text", help="output (default: text)"
-    )
+    p.add_argument("--format", choices=FORMAT_NAMES, default="text", help="output (default: text)")
     p.add_argument(
         "--fail-on",
         choices=FAIL_ON,

@@ -27,6 +27,7 @@ def md_table_cell(text: str) -> str:
     images, HTML, bare URLs, bidi controls and line breaks made inert."""
     return md_cell(one_line(text)) or " "
 
+
 def value_entries(spec: Spec) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for api in spec.apis:
