@@ -348,7 +348,10 @@ def test_expired_token_on_reconnect_is_reissued(kc: Any, server: Any, fake: Any)
         server.expire_tokens()
         fake.drop()
         assert await wait_until(lambda: rt.reconnects == 1)
-        fake.push("0B", SAMSUNG, {"10": "5"})
+        # The registration is replayed after the new LOGIN, a moment after the reconnect is
+        # counted: push once a logged-in connection holds it (the push is sent exactly once).
+        entry = fake.entry("0B", SAMSUNG, {"10": "5"})
+        assert await wait_until(lambda: fake.push_entries([entry], check=False) == 1)
         return await trades.get(2)
 
     msg = run(session(kc, server, body))
