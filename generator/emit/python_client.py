@@ -418,16 +418,15 @@ def resources_module(g: GroupView, header: str) -> str:
     # The model classes are named for type checkers only: a method reaches its request class
     # through the group's models module (``_models.X``), which imports that API's models on
     # first use, so touching a group builds none of its classes.
-    type_only = f"..models.{g.module}"
-    imports = {k: v for k, v in g.imports.items() if k != type_only}
-    requests = {m.request_model for m in g.methods}  # used as _models.X, not in annotations
-    named = [n for n in g.imports.get(type_only, []) if n not in requests]
-    checking = import_block({type_only: named})
+    # Every enumeration alias is an argument's type; request classes are not in annotations.
+    requests = {m.request_model for m in g.methods}
+    named = {*g.model_names, *(name for name, _, _ in g.enum_aliases)} - requests
+    checking = import_block({f"..models.{g.module}": named})
     source = render(
         "resources_group.py.jinja",
         header=header,
         docstring=docstring,
-        imports=import_block(imports, g.module_imports),
+        imports=import_block(g.imports, g.module_imports),
         type_checking=textwrap.indent(checking, "    ") if checking else "",
         g=g,
     )

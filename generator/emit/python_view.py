@@ -137,7 +137,7 @@ class GroupView:
     methods: tuple[MethodView, ...]  # HTTP APIs only, in id order
     realtime: tuple[Api, ...]  # WebSocket APIs of the group: models only
     apis: tuple[Api, ...]
-    model_names: tuple[str, ...]  # request/response classes the resource module imports
+    model_names: tuple[str, ...]  # request/response classes the methods use
     imports: dict[str, list[str]]  # module -> names, for the resource module
     module_imports: tuple[str, ...]  # plain `import x`
     # Enumerations shared by name (``TrdeTp = Literal[...]``), defined in the models module,
@@ -527,10 +527,7 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
         )
         class_name = unique(class_name, class_taken)
         async_name = unique(f"Async{class_name}", class_taken)
-        # Every alias is an argument's type: the methods module imports them all.
-        imports, module_imports = resource_imports(
-            methods, module, sorted(used_models | set(aliases.values()))
-        )
+        imports, module_imports = resource_imports(methods, module)
         view.groups.append(
             GroupView(
                 group=attr,
@@ -577,9 +574,10 @@ def build_view(spec: Spec, schemas: dict[str, ApiSchemas]) -> ClientView:
 
 
 def resource_imports(
-    methods: Sequence[MethodView], module: str, models: Sequence[str]
+    methods: Sequence[MethodView], module: str
 ) -> tuple[dict[str, list[str]], tuple[str, ...]]:
-    """Exactly the imports a resource module uses."""
+    """Exactly the imports a resource module uses at run time (the model classes and
+    enumerations its annotations name are imported for type checkers: resources_module)."""
     imports: dict[str, set[str]] = {}
 
     def add(mod: str, *names: str) -> None:
@@ -607,9 +605,7 @@ def resource_imports(
     add(".._types", "NOT_GIVEN", "NotGiven", "strip_not_given")
     add("..models", f"{module} as _models")  # the models are imported on first use
     add("typing", "TYPE_CHECKING")
-    out = {k: sorted(v) for k, v in imports.items()}
-    out[f"..models.{module}"] = sorted(models)  # for type checkers (see resources_module)
-    return out, ("httpx", *plain)
+    return {k: sorted(v) for k, v in imports.items()}, ("httpx", *plain)
 
 
 # --- api.md: a table of contents by menu -----------------------------------------------------
