@@ -244,8 +244,6 @@ def test_wire_schemas_are_one_in_all_three_documents(spec: Spec, document: dict[
     assert _wire(code) == _wire(answer["return_code"]) == {"type": ["integer", "string"]}
 
 
-
-
 @pytest.mark.slow
 def test_frames_the_client_sends_match_the_document(spec: Spec, tmp_path: Path) -> None:
     document = build_document(spec)

@@ -37,10 +37,6 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, P
     return seed, later, out
 
 
-
-
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("exc", "exit_code"),

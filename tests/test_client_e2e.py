@@ -609,8 +609,6 @@ FENCED_PYTHON = re.compile(r"^(`{3,})python\n(.*?)^\1$", flags=re.S | re.M)
 ROOT_README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-
-
 REALTIME_PRINT = (  # the real-time program's line (its own fake servers)
     "0B 005930 -20800 {'type': '0B', 'name': '0B', 'item': '005930', "
     "'values': {'10': '-20800', '20': '152530'}}"

@@ -109,8 +109,6 @@ def test_no_change_is_exit_0_and_bump_none(
 # --- an edition with every kind of structural change ---------------------------------------------
 
 
-
-
 @pytest.fixture
 def editions(tmp_path: Path) -> tuple[Path, Path]:
     return (

@@ -137,7 +137,7 @@ def test_source_that_does_not_parse_is_blacks_error() -> None:
 def _literal(rng: random.Random) -> str:
     """A string literal as generated code may spell it: either quote, escapes of any case,
     quotes inside, wide (Korean) and astral characters, any length."""
-    alphabet = 'ab 한글"\'\\\u2028é😀{}x'
+    alphabet = "ab 한글\"'\\\u2028é😀{}x"
     text = "".join(rng.choice(alphabet) for _ in range(rng.choice((0, 3, 20, 45, 90))))
     form = rng.randrange(4)
     if form == 0:

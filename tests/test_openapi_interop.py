@@ -60,15 +60,7 @@ def doc_paths(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return write_document(shipped_spec(), tmp_path_factory.mktemp("openapi-doc"))
 
 
-
-
 # --- the fake Kiwoom server in a child process -----------------------------------------------
-
-
-
-
-
-
 
 
 def assert_credit_orders_received(recorded: list[dict[str, Any]], bodies: dict[str, Any]) -> None:
@@ -309,9 +301,7 @@ def test_sheet_examples_agree_with_the_python_models() -> None:
         if example is not None and example.valid
     ]
     assert len(items) == 5
-    done = run_python(
-        "-m", "tests.support.interop", "validate", str(root), input=json.dumps(items)
-    )
+    done = run_python("-m", "tests.support.interop", "validate", str(root), input=json.dumps(items))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == [True] * len(items)
     # The document's schemas say the same (test_openapi.py checks them one by one too).

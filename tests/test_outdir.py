@@ -129,10 +129,7 @@ def test_a_run_killed_at_any_step_is_settled_by_the_next_one(
         assert code == 0, err
         after = tree(out)
         assert after["NOTES.md"] == before["NOTES.md"]
-        assert (
-            after["python/README.txt"]
-            == before["python/README.txt"]
-        )
+        assert after["python/README.txt"] == before["python/README.txt"]
         assert "python/pkg/credit_orders/cancel.py" not in after
         assert run(["check", str(later), "--out", str(out)], capsys)[0] == 0
     assert beside(out) == ["generated"]  # no staging, no lock left

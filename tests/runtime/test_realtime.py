@@ -31,19 +31,9 @@ class _AnyTime(str):
 ANY_TIME = _AnyTime()
 
 
-
-
 @pytest.fixture
 def fake(server: Any) -> Any:
     return server.realtime
-
-
-
-
-
-
-
-
 
 
 # ---- session basics ---------------------------------------------------------------------------
