@@ -7,15 +7,17 @@ its shared strings); sheets with reading errors are never kept.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 from kiwoom_codegen.problems import SpecError
-from kiwoom_codegen.reader import sheet_cache
+from kiwoom_codegen.reader import sheet_cache, some_sheets
 from kiwoom_codegen.reader import workbook as workbook_module
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from tests.support.fixtures import api, edit, f, messages, read, write
 
@@ -93,6 +95,78 @@ def test_after_an_edit_only_the_edited_sheet_is_parsed(
     fresh = read(path)
     assert cached.spec.dumps() == fresh.spec.dumps()
     assert "3:전체" in cached.spec.dumps()
+
+
+class OpenSpy:
+    """Counts the worksheet parts openpyxl opens in read-only mode (and still opens them)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.titles: list[str] = []
+        original = ReadOnlyWorksheet.__init__
+
+        def init(ws: Any, parent: Any, title: str, *args: Any) -> None:
+            self.titles.append(title)
+            original(ws, parent, title, *args)
+
+        monkeypatch.setattr(ReadOnlyWorksheet, "__init__", init)
+
+
+def _rename_description(wb: Workbook) -> None:
+    ws = wb[wb.sheetnames[2]]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == "설명 1\n1:매수, 2:매도":
+                cell.value = "바뀐 설명 1"
+
+
+def test_after_an_edit_openpyxl_opens_only_the_edited_sheet(
+    spy: ParseSpy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = three_apis(tmp_path / "a")
+    read(path)
+    edit(path, _rename_description)
+    title = load_workbook(path, read_only=True).sheetnames[2]
+    opened = OpenSpy(monkeypatch)
+    spy.titles.clear()
+    cached = read(path)
+    assert opened.titles == [title] and spy.titles == [title]
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
+    fresh = read(path)
+    assert cached.spec.dumps() == fresh.spec.dumps()
+    assert messages(cached) == messages(fresh)
+    assert "바뀐 설명 1" in cached.spec.dumps()
+
+
+@pytest.mark.parametrize("trouble", ["raises", "other sheets"])
+def test_when_the_sheets_cannot_be_opened_alone_the_workbook_is_opened_whole(
+    spy: ParseSpy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trouble: str
+) -> None:
+    path = three_apis(tmp_path / "a")
+    read(path)
+    edit(path, _rename_description)
+    if trouble == "raises":
+
+        def broken(self: Any) -> None:
+            raise KeyError("an openpyxl whose reader changed")
+
+        monkeypatch.setattr(some_sheets._Reader, "read_worksheets", broken)
+    else:  # the sheet keys list other titles than the workbook has
+        keys = sheet_cache.sheet_keys
+
+        def renamed(p: Path) -> Any:
+            found = keys(p)
+            if found is None:
+                return None
+            return [*found[:-1], dataclasses.replace(found[-1], title="x")]
+
+        monkeypatch.setattr(workbook_module, "sheet_keys", renamed)
+    opened = OpenSpy(monkeypatch)
+    cached = read(path)
+    assert len(opened.titles) >= 5  # opened whole: every sheet
+    monkeypatch.setenv("KIWOOM_CODEGEN_CACHE", "off")
+    fresh = read(path)
+    assert cached.spec.dumps() == fresh.spec.dumps()
+    assert messages(cached) == messages(fresh)
 
 
 def test_values_of_every_type_come_back_as_openpyxl_gives_them(

@@ -234,12 +234,17 @@ def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]
 
     datamodel-code-generator writes descriptions into docstrings with escaping of its own that
     misses characters (raw U+2028, controls...). It sees only tokens; :func:`restore_docstrings`
-    puts the texts back escaped by :func:`generator.escape.py_docstring`. Tokens start with a
-    hash of the whole document, so no spec text can contain one.
+    puts the texts back escaped by :func:`generator.escape.py_docstring`.
+
+    Tokens start with a hash of the document without its descriptions, so that a changed
+    description leaves datamodel-code-generator's input as it was (its cached result is used).
+    A text of the document that holds that prefix (made on purpose: every text but the
+    descriptions is hashed) makes the hash of the whole document the prefix instead, which no
+    text of the document can contain.
     """
-    digest = hashlib.sha256(
-        json.dumps(document, ensure_ascii=True, sort_keys=True).encode("ascii")
-    ).hexdigest()[:20]
+    digest = _digest(_without_descriptions(document["$defs"]))
+    if f"KCG{digest}" in json.dumps(document, ensure_ascii=False):
+        digest = _digest(document)
     texts: dict[str, str] = {}
 
     def tokenized(node: object) -> object:  # a copy of the tree, descriptions as tokens
@@ -258,6 +263,20 @@ def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]
         return node
 
     return {**document, "$defs": tokenized(document["$defs"])}, texts
+
+
+def _digest(node: object) -> str:
+    return hashlib.sha256(
+        json.dumps(node, ensure_ascii=True, sort_keys=True).encode("ascii")
+    ).hexdigest()[:20]
+
+
+def _without_descriptions(node: object) -> object:
+    if isinstance(node, dict):
+        return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_without_descriptions(v) for v in node]
+    return node
 
 
 def restore_docstrings(generated: str, texts: dict[str, str]) -> str:

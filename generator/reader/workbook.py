@@ -29,6 +29,7 @@ from .paths import display_path as display_path
 from .paths import expand_inputs as expand_inputs
 from .raw import RawBook, RawCell, RawErrorCode, RawIndexEntry
 from .sheet_cache import BookRows, SheetKey, sheet_keys
+from .some_sheets import open_some
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted xlsx and legacy .xls
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -189,21 +190,34 @@ def _read_with_openpyxl(
     keys: list[SheetKey] | None,
     cached: BookRows | None,
 ) -> None:
-    """Read the sheets that ``by_title`` holds no rows for with openpyxl, the others from it."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
-            wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - whatever openpyxl raises on a broken file
-        problems.error(where, None, f"corrupt .xlsx workbook ({_why(exc)})")
-        return
-    try:
-        titles = [ws.title for ws in wb.worksheets]
-        if keys is not None and titles != [k.title for k in keys]:
+    """Read the sheets that ``by_title`` holds no rows for with openpyxl, the others from it.
+
+    When some sheets' rows are known, only the others are opened (:func:`.some_sheets.open_some`);
+    otherwise, or when that cannot be done, the workbook is opened whole."""
+    some = None
+    if keys is not None and any(rows is not None for _, rows in by_title.values()):
+        missed = {title for title, (_, rows) in by_title.items() if rows is None}
+        some = open_some(path, missed, [k.title for k in keys])
+    if some is not None:
+        assert keys is not None
+        order = [(k.title, some.sheets.get(k.title)) for k in keys]
+        close = some.close
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # openpyxl's notes on unsupported extensions
+                wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        except Exception as exc:  # noqa: BLE001 - whatever openpyxl raises on a broken file
+            problems.error(where, None, f"corrupt .xlsx workbook ({_why(exc)})")
+            return
+        order = [(ws.title, ws) for ws in wb.worksheets]
+        close = wb.close
+        if keys is not None and [t for t, _ in order] != [k.title for k in keys]:
             by_title = {}  # not the sheets the keys were made for: read everything
-        for ws in wb.worksheets:
-            sheet_where = str(Source(where, ws.title))
-            key, rows = by_title.get(ws.title, (None, None))
+    try:
+        for title, ws in order:
+            sheet_where = str(Source(where, title))
+            key, rows = by_title.get(title, (None, None))
             if rows is None:
                 errors = problems.error_count
                 try:
@@ -215,9 +229,9 @@ def _read_with_openpyxl(
                 if ok and key is not None and cached is not None and rows is not None:
                     cached.add(key, rows)
             if rows is not None:
-                read_sheet(where, ws.title, rows, book, problems)
+                read_sheet(where, title, rows, book, problems)
     finally:
-        wb.close()
+        close()
 
 
 def _why(exc: Exception) -> str:
