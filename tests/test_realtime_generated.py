@@ -18,7 +18,13 @@ from typing import Any
 import pytest
 from kiwoom_codegen.model import Spec
 from kiwoom_codegen.model.load import load
-from kiwoom_codegen.model.realtime import field_names, label_names, realtime_spec
+from kiwoom_codegen.model.realtime import (
+    field_names,
+    label_names,
+    realtime_spec,
+    shipped_realtime_table,
+    valid_field_name,
+)
 from kiwoom_codegen.problems import SpecError
 from kiwoom_codegen.regen.layout import WorkbookData, save_workbook
 
@@ -141,6 +147,17 @@ def test_without_config_the_shipped_table_names_fields_and_account_feeds(tmp_pat
     assert {f.id: f.python_name for f in rt.type("0B").fields}["10"] == "cur_prc"
     assert not [f for t in rt.types for f in t.fields if f.python_name.startswith("field_")]
     assert bare.self_check is not None and bare.self_check.unnamed == ()
+
+
+def test_the_shipped_table_is_sorted_by_id_and_every_name_is_valid() -> None:
+    """Its header asks to keep it sorted by id (a reviewer finds an id by scanning); every name
+    passes the same check as a project's table."""
+    text = (ROOT / "generator" / "data" / "realtime.toml").read_text(encoding="utf-8")
+    ids = [int(m) for m in re.findall(r'^"(\d+)" = ', text, flags=re.M)]
+    assert len(ids) > 300 and ids == sorted(ids) and len(set(ids)) == len(ids)
+    table = shipped_realtime_table()
+    assert len(table.fields) == len(ids)
+    assert all(valid_field_name(name) for _, name in table.fields)
 
 
 def test_the_self_check_lists_field_ids_still_without_a_name(tmp_path: Path) -> None:
