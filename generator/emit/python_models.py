@@ -37,6 +37,7 @@ from datamodel_code_generator.enums import DataModelType
 from ..cache import cached_text, code_fingerprint
 from ..escape import indent, py_docstring, py_str, split_lines
 from ..model import Api, Field, Kind
+from ..model.core import without_key
 from ..model.schema import DEFS, ApiSchemas, JsonSchema
 
 DCG_VERSION = importlib.metadata.version("datamodel-code-generator")
@@ -242,7 +243,7 @@ def hide_descriptions(document: JsonSchema) -> tuple[JsonSchema, dict[str, str]]
     descriptions is hashed) makes the hash of the whole document the prefix instead, which no
     text of the document can contain.
     """
-    digest = _digest(_without_descriptions(document["$defs"]))
+    digest = _digest(without_key(document["$defs"], "description"))
     if f"KCG{digest}" in json.dumps(document, ensure_ascii=False):
         digest = _digest(document)
     texts: dict[str, str] = {}
@@ -269,14 +270,6 @@ def _digest(node: object) -> str:
     return hashlib.sha256(
         json.dumps(node, ensure_ascii=True, sort_keys=True).encode("ascii")
     ).hexdigest()[:20]
-
-
-def _without_descriptions(node: object) -> object:
-    if isinstance(node, dict):
-        return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
-    if isinstance(node, list):
-        return [_without_descriptions(v) for v in node]
-    return node
 
 
 def restore_docstrings(generated: str, texts: dict[str, str]) -> str:

@@ -406,19 +406,21 @@ class Spec:
         if remembered is not None and remembered[0] is self:
             return remembered[1]
 
-        def strip(obj: Any) -> Any:
-            if isinstance(obj, dict):
-                return {k: strip(v) for k, v in obj.items() if k != "source"}
-            if isinstance(obj, list):
-                return [strip(v) for v in obj]
-            return obj
-
-        text = json_text(strip(self.to_json()), indent=None, sort_keys=True)
+        text = json_text(without_key(self.to_json(), "source"), indent=None, sort_keys=True)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         while len(_HASHES) >= 4:
             del _HASHES[next(iter(_HASHES))]
         _HASHES[id(self)] = (self, digest)  # the model is kept alive: its id is not reused
         return digest
+
+
+def without_key(node: Any, key: str) -> Any:
+    """A copy of a JSON tree without ``key`` in any of its objects."""
+    if isinstance(node, dict):
+        return {k: without_key(v, key) for k, v in node.items() if k != key}
+    if isinstance(node, list):
+        return [without_key(v, key) for v in node]
+    return node
 
 
 _HASHES: dict[int, tuple[Spec, str]] = {}  # id -> (model, Spec.content_hash()), oldest first
