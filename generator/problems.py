@@ -100,6 +100,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("example-missing", r"^(request|response) example.*(is missing|is empty)"),
         ("example-type", r"^(request|response) example.*(the table says|the frame carries)"),
         ("example-other", r"^(request|response) example"),
+        ("example-python-literal", r"Example\b.*not valid JSON.*read as a Python literal"),
         ("example-not-json", r"Example\b.*(not valid JSON|nests deeper|lone surrogate)"),
         ("length-shorter", r"Length \d+ is shorter than"),
         ("required-empty", r"^Required is empty|^Required of "),

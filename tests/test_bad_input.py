@@ -275,9 +275,9 @@ STRICT = "kiwoom-codegen: warnings treated as errors (--strict)"
     ("sheet", "message"),
     [
         (
-            api("ka1", request=[f("a")], request_example='{"a": "1",}'),
-            "A29 (ka1): Request Example is not valid JSON (Expecting property name enclosed in "
-            "double quotes at line 1 column 11); kept as text",
+            api("ka1", request=[f("a")], request_example='{"a": "1" "b": "2"}'),
+            "A29 (ka1): Request Example is not valid JSON (Expecting ',' delimiter at line 1 "
+            "column 11); kept as text",
         ),
         (
             api("ka1", request=[f("a", required=None)]),

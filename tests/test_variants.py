@@ -227,7 +227,7 @@ def test_example_with_two_documents_is_split(tmp_path: Path) -> None:
 
 
 def test_a_broken_part_is_a_warning_naming_it(tmp_path: Path) -> None:
-    text = '#요청\n{"trnm": "REG"}\n#실시간 수신\n{"trnm": "REAL",}'
+    text = '#요청\n{"trnm": "REG"}\n#실시간 수신\n{"trnm": "REAL"'
     sheet = condition_realtime_sheet(request_example=text, response_example=None)
     path = write(tmp_path, sheet)
     loaded = read(path)

@@ -41,6 +41,7 @@ from .describe import (
     resolve_condition,
     understand,
 )
+from .lenient import python_literal
 from .names import identifier, unique
 from .numeric import mine_values
 from .overrides import apply_overrides, assign_names, group_titles
@@ -258,6 +259,9 @@ def _servers(raw: RawApi, api_id: str, problems: Problems) -> Servers:
 
 
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//)\s*(.*?)\s*$")
+LENIENT_NOTE = (
+    "read as a Python literal (single quotes, trailing commas, comments) and checked as that"
+)
 
 
 def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -> Example | None:
@@ -267,10 +271,18 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
         value = json.loads(cell.value, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         parts = _split_documents(cell.value)
-        if parts:
+        value, lenient = _safe_literal(cell.value)
+        if parts and (all(p.valid for p in parts) or not lenient):
             for part in parts:
-                if not part.valid:
-                    named = f" {part.name!r}" if part.name else ""
+                named = f" {part.name!r}" if part.name else ""
+                if part.lenient:
+                    problems.warning(
+                        str(cell.source),
+                        api_id,
+                        f"{what} Example part{named} (line {part.line}) is not valid JSON; "
+                        f"{LENIENT_NOTE}",
+                    )
+                elif not part.valid:
                     problems.warning(
                         str(cell.source),
                         api_id,
@@ -278,6 +290,14 @@ def _example(cell: RawCell | None, what: str, api_id: str, problems: Problems) -
                         "kept as text",
                     )
             return Example(cell.value, None, False, cell.source, parts)
+        if lenient:  # one literal, comments inside it included
+            problems.warning(
+                str(cell.source),
+                api_id,
+                f"{what} Example is not valid JSON ({exc.msg} at line {exc.lineno} column "
+                f"{exc.colno}); {LENIENT_NOTE}",
+            )
+            return Example(cell.value, value, True, cell.source, lenient=True)
         problems.warning(
             str(cell.source),
             api_id,
@@ -319,6 +339,15 @@ def _safe_json(text: str) -> tuple[Any, bool]:
     except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
         return None, False
     if _json_depth(value) > MAX_EXAMPLE_DEPTH or _has_surrogate(value):
+        return None, False
+    return value, True
+
+
+def _safe_literal(text: str) -> tuple[Any, bool]:
+    """(value, True) when ``text`` is a Python literal meaning one JSON document
+    (:func:`.lenient.python_literal`) within the limits of :func:`_safe_json`."""
+    value, ok = python_literal(text)
+    if not ok or _json_depth(value) > MAX_EXAMPLE_DEPTH or _has_surrogate(value):
         return None, False
     return value, True
 
@@ -382,7 +411,10 @@ def _split_documents(text: str) -> tuple[ExamplePart, ...]:
         if not body:
             continue  # a comment with nothing under it (a note)
         value, valid = _safe_json(body)
-        parts.append(ExamplePart(name, body, value, valid, start + 1))
+        lenient = False
+        if not valid:
+            value, lenient = _safe_literal(body)
+        parts.append(ExamplePart(name, body, value, valid or lenient, start + 1, lenient))
     return tuple(parts)
 
 

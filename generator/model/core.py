@@ -235,15 +235,17 @@ class ExamplePart:
     value: Any  # the parsed JSON, or None when the part is not valid JSON
     valid: bool
     line: int  # 1-based line of the example's text where the part's document starts
+    lenient: bool = False  # read as a Python literal (model/lenient.py), not as JSON
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "text": self.text,
             "json": self.value,
             "valid": self.valid,
             "line": self.line,
         }
+        return {**out, "lenient": True} if self.lenient else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ class Example:
     valid: bool
     source: Source
     parts: tuple[ExamplePart, ...] = ()  # the documents of a text that holds several
+    lenient: bool = False  # read as a Python literal (model/lenient.py), not as JSON
 
     @property
     def documents(self) -> list[tuple[str | None, Any, str]]:
@@ -267,13 +270,14 @@ class Example:
         return self.valid or (bool(self.parts) and all(p.valid for p in self.parts))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "text": self.text,
             "json": self.value,
             "valid": self.valid,
             "parts": [p.to_json() for p in self.parts],
             "source": str(self.source),
         }
+        return {**out, "lenient": True} if self.lenient else out
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ class Tally:
     total: int = 0  # examples whose every document is JSON
     accepted: int = 0
     not_json: int = 0
+    lenient: int = 0  # of total: read as Python literals, not JSON (model/lenient.py)
 
 
 @dataclass
@@ -69,11 +70,19 @@ class SelfCheck:
             f"{self.request.total}, response examples {self.response.accepted}/"
             f"{self.response.total}"
         )
-        if self.request.not_json or self.response.not_json:
-            line += (
-                f" (not JSON, not checked: {self.request.not_json} request, "
-                f"{self.response.not_json} response)"
+        notes = []
+        if self.request.lenient or self.response.lenient:
+            notes.append(
+                f"read as Python literals, not JSON: {self.request.lenient} request, "
+                f"{self.response.lenient} response"
             )
+        if self.request.not_json or self.response.not_json:
+            notes.append(
+                f"not JSON, not checked: {self.request.not_json} request, "
+                f"{self.response.not_json} response"
+            )
+        if notes:
+            line += f" ({'; '.join(notes)})"
         if self.values:
             line += f"; {self.values} example values contradict their field's meaning"
         return line
@@ -115,6 +124,8 @@ def _check_api(api: Api, problems: Problems, result: SelfCheck) -> None:
             tally.not_json += 1
             continue
         tally.total += 1
+        if example.lenient or any(p.lenient for p in example.parts):
+            tally.lenient += 1
         shapes_of = schemas.request_shapes if direction == "request" else schemas.response_shapes
         shapes = _shapes(message, [name for name, _ in shapes_of])
         checker = _Checker(api, direction, schemas.schemas, problems)
