@@ -298,6 +298,46 @@ def kinds(report: DiffReport) -> list[tuple[str, str, bool, bool]]:
     return [(c.kind, c.location, c.breaking, c.wire) for c in report.changes]
 
 
+def _emptied_types(spec: Spec) -> Spec:
+    """Every field's Type cell emptied, as the newest official edition has it (read the same)."""
+
+    def empty(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+        return tuple(dataclasses.replace(f, type="", children=empty(f.children)) for f in fields)
+
+    def message(m: Any) -> Any:
+        return dataclasses.replace(m, body=empty(m.body))
+
+    return dataclasses.replace(
+        spec,
+        apis=tuple(
+            dataclasses.replace(a, request=message(a.request), response=message(a.response))
+            for a in spec.apis
+        ),
+    )
+
+
+def test_type_respellings_are_gathered_for_people_and_listed_in_json(spec: Spec) -> None:
+    new = replace_field(_emptied_types(spec), "kt10006", "request", "stk_cd", max_length=6)
+    report = diff_specs(spec, new)
+    respelled = [c for c in report.changes if c.kind == "type"]
+    assert len(respelled) > 20 and all(not c.breaking and not c.wire for c in respelled)
+    assert len(report.to_json()["changes"]) == len(report.changes)  # JSON: every change
+    pairs = {(c.old, c.new) for c in respelled}
+    text = render_text(report).splitlines()
+    # a line per spelling pair, and the summary
+    assert len(text) == len(report.changes) - len(respelled) + len(pairs) + 1
+    gathered = [line for line in text if "type:" in line]
+    assert len(gathered) == len(pairs)
+    strings = [c for c in respelled if c.old == "String"]
+    apis = sorted({c.api_id for c in strings})
+    assert f'type: "String" -> "" ({len(strings)} field(s) in {len(apis)} API(s)' in gathered[0]
+    assert any("request.body.stk_cd  max_length: 12 -> 6" in line for line in text)
+    assert text[-1].startswith(f"{len(report.changes)} change(s)")
+    markdown = render_markdown(report)
+    assert "### Type cells respelled" in markdown and "`type`" not in markdown
+    assert f"{len(strings)} field(s) in {len(apis)} API(s)" in markdown
+
+
 def test_api_level_changes(spec: Spec) -> None:
     api = spec.api("kt10006")
     changed = dataclasses.replace(

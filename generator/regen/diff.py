@@ -105,6 +105,34 @@ class DiffReport:
     def to_json(self) -> dict[str, Any]:
         return {"changes": [c.to_json() for c in self.changes], "summary": self.summary()}
 
+    def for_people(self) -> tuple[list[Change], list[Spelling]]:
+        """The changes to list one by one (breaking first), and the ``type`` changes gathered
+        by spelling: the official workbook's newest edition emptied the Type cell of almost
+        every field (thousands of ``"String" -> ""`` that read every field as before), which
+        would bury the changes that matter. The JSON form keeps every change."""
+        listed = [*self.breaking, *(c for c in self.non_breaking if c.kind != "type")]
+        by_pair: dict[tuple[Any, Any], list[Change]] = defaultdict(list)
+        for c in self.changes:
+            if c.kind == "type" and not c.breaking:
+                by_pair[(c.old, c.new)].append(c)
+        spellings = [
+            Spelling(old, new, len(found), tuple(dict.fromkeys(str(c.api_id) for c in found)))
+            for (old, new), found in sorted(
+                by_pair.items(), key=lambda kv: (-len(kv[1]), repr(kv[0]))
+            )
+        ]
+        return listed, spellings
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """The ``type`` changes of one spelling pair: how many fields, in which APIs (in order)."""
+
+    old: Any
+    new: Any
+    fields: int
+    api_ids: tuple[str, ...]
+
 
 def _below_one(version: str) -> bool:
     m = re.match(r"^(\d+)\.", version)

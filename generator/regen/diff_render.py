@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..escape import json_text, md_cell, md_code_cell, terminal
-from .diff import Change, DiffReport
+from .diff import Change, DiffReport, Spelling
 
 
 def render_json(report: DiffReport) -> str:
@@ -97,15 +97,33 @@ def summary_line(report: DiffReport) -> str:
 
 
 def render_text(report: DiffReport) -> str:
-    """One line per change, breaking first, then the summary."""
+    """One line per change, breaking first; a line per Type spelling change (gathered); then
+    the summary."""
     lines: list[str] = []
-    for c in [*report.breaking, *report.non_breaking]:
+    listed, spellings = report.for_people()
+    for c in listed:
         flag = "BREAKING" if c.breaking else ""
         wire = "  [wire]" if c.wire else ""
         line = f"{flag:<8}  {c.api_id or '*'}  {c.location}  {c.kind}: {_what(c, 60)}{wire}"
         lines.append(terminal(line))
+    for sp in spellings:
+        old, new = pair(sp.old, sp.new, 60)
+        line = f"{'':<8}  {_apis(sp.api_ids)}  *  type: {old} -> {new} ({_spelled(sp)})"
+        lines.append(terminal(line))
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
+
+
+def _apis(api_ids: Sequence[str], shown: int = 3) -> str:
+    more = f" +{len(api_ids) - shown}" if len(api_ids) > shown else ""
+    return ", ".join(api_ids[:shown]) + more
+
+
+def _spelled(sp: Spelling) -> str:
+    return (
+        f"{sp.fields} field(s) in {len(sp.api_ids)} API(s): the Type cell's spelling only, each "
+        "field read as the same kind; --format json lists each"
+    )
 
 
 def markdown_table(changes: Sequence[Change]) -> list[str]:
@@ -143,12 +161,21 @@ def markdown_sections(report: DiffReport, heading: str = "###") -> list[str]:
         f"{s['apis_added']} API(s) added, {s['apis_removed']} removed; {s['wire']} change the "
         "HTTP traffic."
     )
+    listed, spellings = report.for_people()
+    others = [c for c in listed if not c.breaking]
     for title, changes in (
         ("Breaking changes", report.breaking),
-        ("Other changes", report.non_breaking),
+        ("Other changes", others),
     ):
         if changes:
             lines += ["", f"{heading} {title}", "", *markdown_table(changes)]
+    if spellings:
+        lines += ["", f"{heading} Type cells respelled", ""]
+        lines += [
+            f"- {md_cell(pair(sp.old, sp.new, 80)[0])} → {md_cell(pair(sp.old, sp.new, 80)[1])}: "
+            f"{md_cell(_spelled(sp))} ({md_cell(_apis(sp.api_ids, 8))})"
+            for sp in spellings
+        ]
     return lines
 
 
