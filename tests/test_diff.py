@@ -338,6 +338,27 @@ def test_type_respellings_are_gathered_for_people_and_listed_in_json(spec: Spec)
     assert f"{len(strings)} field(s) in {len(apis)} API(s)" in markdown
 
 
+def test_a_change_made_alike_in_several_apis_is_one_entry_unless_it_breaks(spec: Spec) -> None:
+    servers = dataclasses.replace(spec.apis[0].servers, mock_note="KRX만 지원가능 (바뀜)")
+    new = dataclasses.replace(
+        spec,
+        apis=tuple(
+            dataclasses.replace(a, servers=servers, path="/api/dostk/ordr") for a in spec.apis
+        ),
+    )
+    report = diff_specs(spec, new)
+    ids = [a.id for a in spec.apis]
+    assert len(ids) > 3 and len(report.changes) == 2 * len(ids)  # a note and a path in each
+    text = render_text(report).splitlines()
+    breaking = [line for line in text if line.startswith("BREAKING")]
+    assert [line.split()[1] for line in breaking] == ids  # each API on its own line
+    [note] = [line for line in text if "server_note" in line]
+    assert note.split("  servers.mock_note")[0].strip() == f"{', '.join(ids[:3])} +{len(ids) - 3}"
+    assert len(text) == len(ids) + 1 + 1  # each breaking, one gathered, the summary
+    markdown = render_markdown(report)
+    assert f"| {', '.join(ids)} | `server_note` |" in markdown
+
+
 def test_api_level_changes(spec: Spec) -> None:
     api = spec.api("kt10006")
     changed = dataclasses.replace(

@@ -105,12 +105,25 @@ class DiffReport:
     def to_json(self) -> dict[str, Any]:
         return {"changes": [c.to_json() for c in self.changes], "summary": self.summary()}
 
-    def for_people(self) -> tuple[list[Change], list[Spelling]]:
-        """The changes to list one by one (breaking first), and the ``type`` changes gathered
-        by spelling: the official workbook's newest edition emptied the Type cell of almost
-        every field (thousands of ``"String" -> ""`` that read every field as before), which
-        would bury the changes that matter. The JSON form keeps every change."""
-        listed = [*self.breaking, *(c for c in self.non_breaking if c.kind != "type")]
+    def for_people(self) -> tuple[list[tuple[Change, tuple[str, ...]]], list[Spelling]]:
+        """The changes to list, each with the APIs it is made in, breaking first; and the
+        ``type`` changes gathered by spelling. The JSON form keeps every change.
+
+        A breaking change is listed for each API. A non-breaking one made identically in
+        several APIs (the same kind, place, old and new value: the newest official edition
+        dropped the mock-server note `KRX만 지원가능` from 208 sheets) is one entry. The
+        ``type`` changes are gathered further, by spelling alone: that edition emptied the Type
+        cell of almost every field (thousands of ``"String" -> ""`` that read every field as
+        before), which would bury the changes that matter.
+        """
+        listed: list[tuple[Change, tuple[str, ...]]] = [
+            (c, (c.api_id or "*",)) for c in self.breaking
+        ]
+        same: dict[tuple[str, str, str, str], list[Change]] = {}
+        for c in self.non_breaking:
+            if c.kind != "type":
+                same.setdefault((c.kind, c.location, repr(c.old), repr(c.new)), []).append(c)
+        listed += [(found[0], tuple(c.api_id or "*" for c in found)) for found in same.values()]
         by_pair: dict[tuple[Any, Any], list[Change]] = defaultdict(list)
         for c in self.changes:
             if c.kind == "type" and not c.breaking:

@@ -101,10 +101,10 @@ def render_text(report: DiffReport) -> str:
     the summary."""
     lines: list[str] = []
     listed, spellings = report.for_people()
-    for c in listed:
+    for c, apis in listed:
         flag = "BREAKING" if c.breaking else ""
         wire = "  [wire]" if c.wire else ""
-        line = f"{flag:<8}  {c.api_id or '*'}  {c.location}  {c.kind}: {_what(c, 60)}{wire}"
+        line = f"{flag:<8}  {_apis(apis)}  {c.location}  {c.kind}: {_what(c, 60)}{wire}"
         lines.append(terminal(line))
     for sp in spellings:
         old, new = pair(sp.old, sp.new, 60)
@@ -115,6 +115,7 @@ def render_text(report: DiffReport) -> str:
 
 
 def _apis(api_ids: Sequence[str], shown: int = 3) -> str:
+    """``ka1``; ``ka1, ka2, ka3 +205`` for a change made in several APIs."""
     more = f" +{len(api_ids) - shown}" if len(api_ids) > shown else ""
     return ", ".join(api_ids[:shown]) + more
 
@@ -126,15 +127,16 @@ def _spelled(sp: Spelling) -> str:
     )
 
 
-def markdown_table(changes: Sequence[Change]) -> list[str]:
+def markdown_table(changes: Sequence[tuple[Change, tuple[str, ...]]]) -> list[str]:
+    """A row per change, with the APIs it is made in (see ``DiffReport.for_people``)."""
     lines = [
         "| API | Change | Location | Old | New | Wire |",
         "|---|---|---|---|---|---|",
     ]
-    for c in changes:
+    for c, apis in changes:
         old, new = pair(c.old, c.new, 80)
         cells = [
-            md_cell(c.api_id or "*"),
+            md_cell(_apis(apis, 8)),
             md_code_cell(c.kind),
             md_code_cell(c.location),
             "" if c.old is None else md_cell(old),
@@ -162,10 +164,9 @@ def markdown_sections(report: DiffReport, heading: str = "###") -> list[str]:
         "HTTP traffic."
     )
     listed, spellings = report.for_people()
-    others = [c for c in listed if not c.breaking]
     for title, changes in (
-        ("Breaking changes", report.breaking),
-        ("Other changes", others),
+        ("Breaking changes", [(c, apis) for c, apis in listed if c.breaking]),
+        ("Other changes", [(c, apis) for c, apis in listed if not c.breaking]),
     ):
         if changes:
             lines += ["", f"{heading} {title}", "", *markdown_table(changes)]
