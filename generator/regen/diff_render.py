@@ -108,7 +108,8 @@ def render_text(report: DiffReport) -> str:
         lines.append(terminal(line))
     for sp in spellings:
         old, new = pair(sp.old, sp.new, 60)
-        line = f"{'':<8}  {_apis(sp.api_ids)}  *  type: {old} -> {new} ({_spelled(sp)})"
+        line = f"{'':<8}  {_apis(sp.api_ids)}  *  type: {old} -> {new} ({_spelled(sp)}; "
+        line += "--format json lists each)"
         lines.append(terminal(line))
     lines.append(summary_line(report))
     return "\n".join(lines) + "\n"
@@ -123,7 +124,7 @@ def _apis(api_ids: Sequence[str], shown: int = 3) -> str:
 def _spelled(sp: Spelling) -> str:
     return (
         f"{sp.fields} field(s) in {len(sp.api_ids)} API(s): the Type cell's spelling only, each "
-        "field read as the same kind; --format json lists each"
+        "field read as the same kind"
     )
 
 
