@@ -97,8 +97,8 @@ def summary_line(report: DiffReport) -> str:
 
 
 def render_text(report: DiffReport) -> str:
-    """One line per change, breaking first; a line per Type spelling change (gathered); then
-    the summary."""
+    """One line per change (one naming the APIs for a change made alike in several),
+    breaking first; a line per Type spelling pair; then the summary."""
     lines: list[str] = []
     listed, spellings = report.for_people()
     for c, apis in listed:
@@ -173,11 +173,12 @@ def markdown_sections(report: DiffReport, heading: str = "###") -> list[str]:
             lines += ["", f"{heading} {title}", "", *markdown_table(changes)]
     if spellings:
         lines += ["", f"{heading} Type cells respelled", ""]
-        lines += [
-            f"- {md_cell(pair(sp.old, sp.new, 80)[0])} → {md_cell(pair(sp.old, sp.new, 80)[1])}: "
-            f"{md_cell(_spelled(sp))} ({md_cell(_apis(sp.api_ids, 8))})"
-            for sp in spellings
-        ]
+        for sp in spellings:
+            old, new = pair(sp.old, sp.new, 80)
+            lines.append(
+                f"- {md_cell(old)} → {md_cell(new)}: {md_cell(_spelled(sp))} "
+                f"({md_cell(_apis(sp.api_ids, 8))})"
+            )
     return lines
 
 
